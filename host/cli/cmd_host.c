@@ -1,0 +1,360 @@
+/* run, check, plugins, reload: the subcommands that read a configuration. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "common/log.h"
+#include "config/schema.h"
+#include "loader/loader.h"
+#include "runtime/control.h"
+#include "runtime/host.h"
+
+extern char **environ;
+
+enum { OPT_SET = 1000, OPT_LOG_LEVEL, OPT_SOCKET, OPT_MARKDOWN, OPT_PLUGIN_DIR };
+
+/* Parses the options shared by configuration-reading commands. Returns -1 on
+ * bad usage (message printed), 1 if --help was printed, 0 otherwise.
+ * `extra` handles command-specific options (return 0 handled, -1 bad). */
+static int parse_config_opts(int argc, char **argv, const char *usage_text, cli_config_opts *o,
+	const struct option *more, int (*extra)(int opt, const char *arg, void *ctx), void *ctx)
+{
+	struct option opts[16] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, OPT_SET },
+		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	size_t n = 4;
+	for (; more && more[n - 4].name && n < 15; n++)
+		opts[n] = more[n - 4];
+	memset(&opts[n], 0, sizeof opts[n]);
+	memset(o, 0, sizeof *o);
+	o->config = CLI_DEFAULT_CONFIG;
+	optind = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case OPT_SET:
+			if (!strchr(optarg, '=')) {
+				fprintf(stderr, "%s: --set expects section.key=value, got \"%s\"\n", argv[0], optarg);
+				return -1;
+			}
+			o->sets = realloc(o->sets, (o->nsets + 1) * sizeof *o->sets);
+			o->sets[o->nsets++] = optarg;
+			break;
+		case OPT_LOG_LEVEL:
+			if (log_level_parse(optarg) < 0) {
+				fprintf(stderr, "%s: --log-level must be debug, info, warn or error, got \"%s\"\n", argv[0],
+					optarg);
+				return -1;
+			}
+			o->log_level = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 1;
+		default:
+			if (extra && c != '?' && extra(c, optarg, ctx) == 0)
+				break;
+			fprintf(stderr, "Run `tradehost %s --help` for usage.\n", argv[0]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument \"%s\"\nRun `tradehost %s --help` for usage.\n", argv[0],
+			argv[optind], argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_config(const cli_config_opts *o, host_config *cfg)
+{
+	char err[1024];
+	if (host_config_load(o->config, environ, o->sets, o->nsets, cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "tradehost: configuration error: %s\n", err);
+		return -1;
+	}
+	log_set_level(o->log_level ? log_level_parse(o->log_level) : cfg->log_level);
+	return 0;
+}
+
+#define CONFIG_OPTS_HELP                                                                                  \
+	"  -c, --config FILE      configuration file (default " CLI_DEFAULT_CONFIG ")\n"                   \
+	"      --set KEY=VALUE    override a setting, e.g. --set host.log_level=debug (repeatable)\n"     \
+	"      --log-level LEVEL  debug, info, warn or error\n"                                           \
+	"  -h, --help             show this help\n"                                                        \
+	"\nSettings are layered: file, then TRADEHOST__SECTION__KEY environment variables, then --set.\n"
+
+static const char run_usage[] =
+	"Usage: tradehost run [-c FILE] [--set KEY=VALUE]... [--log-level LEVEL]\n"
+	"\nLoad the plugins, start every configured instance and run until SIGINT or SIGTERM.\n"
+	"SIGHUP or `tradehost reload` rescans plugins and configuration without a restart.\n\n" CONFIG_OPTS_HELP;
+
+int cli_cmd_run(int argc, char **argv)
+{
+	cli_config_opts o;
+	host_config cfg;
+	char err[2048];
+	int rc = parse_config_opts(argc, argv, run_usage, &o, NULL, NULL, NULL);
+	if (rc != 0) {
+		free(o.sets);
+		return rc > 0 ? CLI_OK : CLI_USAGE;
+	}
+	if (load_config(&o, &cfg) != 0) {
+		free(o.sets);
+		return CLI_USAGE;
+	}
+	free(o.sets);
+	host_t *h = host_create(&cfg, HOST_CLOCK_REAL, err, sizeof err);
+	if (!h) {
+		host_config_free(&cfg);
+		fprintf(stderr, "tradehost: %s\n", err);
+		return CLI_RUNTIME;
+	}
+	if (host_check(h, err, sizeof err) != 0) {
+		fprintf(stderr, "tradehost: configuration error: %s\n", err);
+		host_destroy(h);
+		return CLI_USAGE;
+	}
+	if (host_start(h, err, sizeof err) != 0) {
+		fprintf(stderr, "tradehost: cannot start: %s\n", err);
+		host_destroy(h);
+		return CLI_RUNTIME;
+	}
+	rc = host_run(h) == 0 ? CLI_OK : CLI_RUNTIME;
+	host_stop(h);
+	host_destroy(h);
+	log_info("stopped");
+	return rc;
+}
+
+static const char check_usage[] =
+	"Usage: tradehost check -c FILE [--set KEY=VALUE]...\n"
+	"\nValidate the configuration: TOML syntax, the [host] section, every instance's plugin\n"
+	"(found, trusted, signed if required, ABI-compatible) and its settings against the plugin's\n"
+	"schema. Nothing is started. Exit 0 if valid, 2 if not.\n\n" CONFIG_OPTS_HELP;
+
+int cli_cmd_check(int argc, char **argv)
+{
+	cli_config_opts o;
+	host_config cfg;
+	char err[2048];
+	int rc = parse_config_opts(argc, argv, check_usage, &o, NULL, NULL, NULL);
+	if (rc != 0) {
+		free(o.sets);
+		return rc > 0 ? CLI_OK : CLI_USAGE;
+	}
+	if (load_config(&o, &cfg) != 0) {
+		free(o.sets);
+		return CLI_USAGE;
+	}
+	free(o.sets);
+	size_t n = cfg.ninstances;
+	host_t *h = host_create(&cfg, HOST_CLOCK_REAL, err, sizeof err);
+	if (!h) {
+		host_config_free(&cfg);
+		fprintf(stderr, "tradehost: %s\n", err);
+		return CLI_RUNTIME;
+	}
+	rc = host_check(h, err, sizeof err);
+	host_destroy(h);
+	if (rc != 0) {
+		fprintf(stderr, "tradehost: configuration error: %s\n", err);
+		return CLI_USAGE;
+	}
+	printf("configuration OK: %s, %zu instance(s)\n", o.config, n);
+	return CLI_OK;
+}
+
+/* --- plugins --- */
+
+typedef struct plugins_opts {
+	int markdown;
+	char **dirs;
+	size_t ndirs;
+} plugins_opts;
+
+static int plugins_extra(int opt, const char *arg, void *ctx)
+{
+	plugins_opts *p = ctx;
+	if (opt == OPT_MARKDOWN) {
+		p->markdown = 1;
+		return 0;
+	}
+	if (opt == OPT_PLUGIN_DIR) {
+		p->dirs = realloc(p->dirs, (p->ndirs + 1) * sizeof *p->dirs);
+		p->dirs[p->ndirs++] = (char *)arg;
+		return 0;
+	}
+	return -1;
+}
+
+static const char plugins_usage[] =
+	"Usage: tradehost plugins [-c FILE] [--plugin-dir DIR]... [--markdown]\n"
+	"\nLoad every *.so in the plugin directories (from the configuration, or --plugin-dir, or\n"
+	"the default next to the executable) and print kind, name, version, ABI and the\n"
+	"configuration schema of each. A file that fails to load is reported with the reason.\n"
+	"  --plugin-dir DIR   scan DIR instead of the configured directories (repeatable)\n"
+	"  --markdown         print the schemas as Markdown tables (the README's reference)\n" CONFIG_OPTS_HELP;
+
+static void print_plugin(const loader_module *m, int markdown)
+{
+	const th_plugin_desc *d = m->desc;
+	if (markdown) {
+		printf("### `%s` (%s plugin, version %s)\n\n%s\n\n", m->name, loader_kind_name(m->kind), m->version,
+			m->description);
+		if (d->config_schema && d->config_schema[0].key)
+			config_schema_describe(d->config_schema, stdout, CONFIG_DESCRIBE_MARKDOWN);
+		else
+			printf("No configuration keys.\n");
+		printf("\n");
+		return;
+	}
+	printf("%-9s %-20s %-10s ABI %u.%u  %s\n", loader_kind_name(m->kind), m->name, m->version, m->abi_major,
+		m->abi_minor, m->description);
+	if (d->config_schema && d->config_schema[0].key)
+		config_schema_describe(d->config_schema, stdout, CONFIG_DESCRIBE_TEXT);
+}
+
+int cli_cmd_plugins(int argc, char **argv)
+{
+	static const struct option more[] = {
+		{ "markdown", no_argument, NULL, OPT_MARKDOWN },
+		{ "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
+		{ 0, 0, 0, 0 },
+	};
+	cli_config_opts o;
+	plugins_opts p = { 0 };
+	host_config cfg = { 0 };
+	char err[2048], defdir[4096];
+	int rc = parse_config_opts(argc, argv, plugins_usage, &o, more, plugins_extra, &p);
+	if (rc != 0) {
+		free(o.sets);
+		free(p.dirs);
+		return rc > 0 ? CLI_OK : CLI_USAGE;
+	}
+	char **dirs = p.dirs;
+	size_t ndirs = p.ndirs;
+	int have_cfg = 0;
+	if (!ndirs && access(o.config, F_OK) == 0) {
+		if (load_config(&o, &cfg) != 0) {
+			free(o.sets);
+			return CLI_USAGE;
+		}
+		have_cfg = 1;
+		dirs = cfg.plugin_dirs;
+		ndirs = cfg.nplugin_dirs;
+	} else if (!ndirs) {
+		if (host_default_plugin_dir(defdir, sizeof defdir) != 0) {
+			fprintf(stderr, "tradehost plugins: cannot locate the default plugin directory; use --plugin-dir\n");
+			free(o.sets);
+			return CLI_RUNTIME;
+		}
+		static char *one[1];
+		one[0] = defdir;
+		dirs = one;
+		ndirs = 1;
+	}
+	free(o.sets);
+	loader_policy policy = { 0 };
+	if (have_cfg) {
+		policy.require_signed = cfg.require_signed;
+		policy.trusted_keys = (const uint8_t(*)[32])cfg.trusted_keys;
+		policy.ntrusted = cfg.ntrusted;
+	}
+	int failures = 0, found = 0;
+	if (p.markdown)
+		printf("## Plugin configuration reference\n\n"
+		       "Generated by `tradehost plugins --markdown`. Keys go under `[instances.<name>.config]`.\n\n");
+	for (size_t i = 0; i < ndirs; i++) {
+		char **paths;
+		int n = loader_scan_dir(dirs[i], &paths, err, sizeof err);
+		if (n < 0) {
+			fprintf(stderr, "tradehost plugins: %s\n", err);
+			failures++;
+			continue;
+		}
+		for (int k = 0; k < n; k++) {
+			loader_module *m;
+			if (loader_load(paths[k], &policy, &m, err, sizeof err) != 0) {
+				fprintf(stderr, "tradehost plugins: %s\n", err);
+				failures++;
+			} else {
+				print_plugin(m, p.markdown);
+				loader_unload(m);
+				found++;
+			}
+			free(paths[k]);
+		}
+		free(paths);
+	}
+	if (!p.markdown)
+		printf("%d plugin(s) found, %d failed to load\n", found, failures);
+	free(p.dirs);
+	if (have_cfg)
+		host_config_free(&cfg);
+	return failures ? CLI_RUNTIME : CLI_OK;
+}
+
+/* --- reload --- */
+
+typedef struct reload_opts {
+	const char *socket;
+} reload_opts;
+
+static int reload_extra(int opt, const char *arg, void *ctx)
+{
+	if (opt != OPT_SOCKET)
+		return -1;
+	((reload_opts *)ctx)->socket = arg;
+	return 0;
+}
+
+static const char reload_usage[] =
+	"Usage: tradehost reload [-c FILE | --socket PATH]\n"
+	"\nAsk the running host to rescan its plugin directories and configuration file:\n"
+	"changed plugins and changed instance settings are swapped in without a restart (the\n"
+	"old instance stays live if the new one fails), added instances start, removed ones stop.\n"
+	"The host is found through host.control_socket in the configuration, or --socket.\n"
+	"  --socket PATH   the control socket of the running host\n" CONFIG_OPTS_HELP;
+
+int cli_cmd_reload(int argc, char **argv)
+{
+	static const struct option more[] = {
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ 0, 0, 0, 0 },
+	};
+	cli_config_opts o;
+	reload_opts r = { 0 };
+	host_config cfg = { 0 };
+	int rc = parse_config_opts(argc, argv, reload_usage, &o, more, reload_extra, &r);
+	if (rc != 0) {
+		free(o.sets);
+		return rc > 0 ? CLI_OK : CLI_USAGE;
+	}
+	const char *sock = r.socket;
+	if (!sock) {
+		if (load_config(&o, &cfg) != 0) {
+			free(o.sets);
+			return CLI_USAGE;
+		}
+		sock = cfg.control_socket;
+	}
+	free(o.sets);
+	char reply[4096];
+	rc = control_request(sock, "reload", reply, sizeof reply);
+	if (rc < 0)
+		fprintf(stderr, "tradehost reload: no running host answers on %s\n", sock);
+	else
+		fputs(reply, rc == 0 ? stdout : stderr);
+	host_config_free(&cfg);
+	return rc == 0 ? CLI_OK : CLI_RUNTIME;
+}

@@ -1,0 +1,69 @@
+/*
+ * The host runtime: owns the loop, clock, timers, bus, loaded modules and the
+ * configured plugin instances, and performs hot reload as a generation swap.
+ *
+ * Everything here runs on the one loop thread.
+ */
+#ifndef HOST_RUNTIME_HOST_H
+#define HOST_RUNTIME_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/host_config.h"
+
+typedef struct host host_t;
+
+typedef enum host_clock_mode { HOST_CLOCK_REAL = 0, HOST_CLOCK_SIM = 1 } host_clock_mode;
+
+/* Takes ownership of *cfg (it is moved; the caller's struct is zeroed). */
+host_t *host_create(host_config *cfg, host_clock_mode clock, char *err, size_t errlen);
+void host_destroy(host_t *h);
+
+/* Validate without starting anything: every instance's plugin is found,
+ * trusted, loadable and ABI-compatible, and its config passes the plugin's
+ * schema. Optional instances that fail are reported as warnings only. */
+int host_check(host_t *h, char *err, size_t errlen);
+
+/* Load modules and create + start every configured instance in kind order
+ * (exchanges, risk, llm, strategies). A failing non-optional instance stops
+ * everything already started and returns -1 with err set: nothing starts
+ * half-way. */
+int host_start(host_t *h, char *err, size_t errlen);
+/* Stop instances in reverse start order and destroy them. Idempotent. */
+void host_stop(host_t *h);
+
+/* Real-time run: libevent loop with SIGINT/SIGTERM (stop), SIGHUP (reload)
+ * and the control socket. Returns when stopped. */
+int host_run(host_t *h);
+void host_request_stop(host_t *h);
+
+/* Re-read the configuration file (with the same environment and flag
+ * overrides) and rescan the plugin directories; swap changed instances,
+ * start added ones, stop removed ones. Per instance all-or-nothing: on any
+ * failure the old generation stays live. Returns the number of failures and
+ * writes a one-line summary into `summary`. */
+int host_reload(host_t *h, char *summary, size_t cap);
+
+/* Clock */
+int64_t host_now_ns(const host_t *h);
+void host_set_sim_time(host_t *h, int64_t now_ns); /* HOST_CLOCK_SIM only; fires due timers */
+
+/* Access for other host subsystems (OMS, backtest driver, front door). */
+struct bus;
+struct bus *host_bus(host_t *h);
+const host_config *host_get_config(const host_t *h);
+
+/* Introspection: instance count and the n-th instance's public facts. */
+typedef struct host_instance_info {
+	const char *name, *plugin, *kind, *version;
+	uint32_t generation;
+	int running;
+} host_instance_info;
+size_t host_instance_count(const host_t *h);
+int host_instance_info_at(const host_t *h, size_t i, host_instance_info *out);
+/* The live plugin instance pointer and descriptor for a named instance
+ * (NULL if none), e.g. for the OMS to call an exchange's table. */
+void *host_instance_handle(host_t *h, const char *name, const void **kind_api);
+
+#endif

@@ -1,0 +1,258 @@
+/* The th_host_api table handed to every plugin instance. Each entry resolves
+ * the calling instance from its th_ctx, so resources (timers, subscriptions,
+ * memory, metrics, state) are accounted to that instance and released when
+ * it stops. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "config/schema.h"
+#include "runtime/runtime_internal.h"
+#include "runtime/state_store.h"
+
+static const char *api_instance_name(th_ctx *ctx)
+{
+	return ctx->slot->name;
+}
+
+static void api_set_error(th_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ctx->error, sizeof ctx->error, fmt, ap);
+	va_end(ap);
+}
+
+static int64_t api_now_ns(th_ctx *ctx)
+{
+	return host_now_ns(ctx->host);
+}
+
+static int api_timer_add(th_ctx *ctx, int64_t delay_ns, int64_t interval_ns, th_timer_fn fn, void *arg,
+	uint64_t *timer_id)
+{
+	if (delay_ns < 0)
+		delay_ns = 0;
+	int rc = timers_add(ctx->host->timers, ctx, host_now_ns(ctx->host) + delay_ns, interval_ns, fn, arg, timer_id);
+	if (rc == TH_OK)
+		host_timers_changed(ctx->host);
+	return rc;
+}
+
+static int api_timer_cancel(th_ctx *ctx, uint64_t timer_id)
+{
+	return timers_cancel(ctx->host->timers, ctx, timer_id);
+}
+
+static int api_subscribe(th_ctx *ctx, const th_subscription *sub, th_event_fn fn, void *arg, uint64_t *sub_id)
+{
+	if (!sub || !fn)
+		return TH_ERR_INVALID;
+	return bus_subscribe(ctx->host->bus, ctx, sub, fn, arg, sub_id);
+}
+
+static int api_unsubscribe(th_ctx *ctx, uint64_t sub_id)
+{
+	return bus_unsubscribe(ctx->host->bus, sub_id);
+}
+
+static int api_publish(th_ctx *ctx, const th_event *ev)
+{
+	if (!ev)
+		return TH_ERR_INVALID;
+	/* A strategy speaks only for itself: the agent field is its instance name. */
+	if (ctx->slot->kind == TH_KIND_STRATEGY && strcmp(ev->h.agent, ctx->slot->name) != 0) {
+		th_event copy;
+		uint32_t size = th_event_size(ev);
+		if (size > sizeof copy)
+			return TH_ERR_INVALID;
+		memcpy(&copy, ev, size);
+		th_strlcpy(copy.h.agent, ctx->slot->name, sizeof copy.h.agent);
+		return bus_publish(ctx->host->bus, &copy);
+	}
+	return bus_publish(ctx->host->bus, ev);
+}
+
+static void api_log(th_ctx *ctx, int level, const char *msg, const th_log_field *fields, size_t nfields)
+{
+	log_fields(level, ctx->slot->name, msg ? msg : "", fields, nfields);
+}
+
+static void api_logf(th_ctx *ctx, int level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	if (level < log_get_level())
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_fields(level, ctx->slot->name, msg, NULL, 0);
+}
+
+static int api_config_string(th_ctx *ctx, const char *key, const char **out)
+{
+	return config_get_string(ctx->config, key, out, NULL);
+}
+
+static int api_config_int(th_ctx *ctx, const char *key, int64_t *out)
+{
+	return config_get_int(ctx->config, key, out);
+}
+
+static int api_config_double(th_ctx *ctx, const char *key, double *out)
+{
+	return config_get_double(ctx->config, key, out);
+}
+
+static int api_config_bool(th_ctx *ctx, const char *key, int *out)
+{
+	bool b;
+	int rc = config_get_bool(ctx->config, key, &b);
+	if (rc == TH_OK)
+		*out = b ? 1 : 0;
+	return rc;
+}
+
+static int api_config_decimal(th_ctx *ctx, const char *key, int scale, int64_t *out)
+{
+	char err[256];
+	int rc = config_get_decimal(ctx->config, key, scale, out, err, sizeof err);
+	if (rc != TH_OK)
+		snprintf(ctx->error, sizeof ctx->error, "%s", err);
+	return rc;
+}
+
+static const toml_value *config_list(th_ctx *ctx, const char *key, int *rc)
+{
+	const toml_value *v = ctx->config ? toml_table_get(ctx->config, key) : NULL;
+	*rc = !v ? TH_ERR_NOT_FOUND : toml_type_of(v) != TOML_ARRAY ? TH_ERR_INVALID : TH_OK;
+	return *rc == TH_OK ? v : NULL;
+}
+
+static int api_config_list_len(th_ctx *ctx, const char *key, size_t *out)
+{
+	int rc;
+	const toml_value *v = config_list(ctx, key, &rc);
+	if (v)
+		*out = toml_array_len(v);
+	return rc;
+}
+
+static int api_config_list_at(th_ctx *ctx, const char *key, size_t index, const char **out)
+{
+	int rc;
+	const toml_value *v = config_list(ctx, key, &rc);
+	if (!v)
+		return rc;
+	if (index >= toml_array_len(v))
+		return TH_ERR_NOT_FOUND;
+	size_t len;
+	return toml_as_string(toml_array_at(v, index), out, &len) ? TH_OK : TH_ERR_INVALID;
+}
+
+static int api_metric_register(th_ctx *ctx, int kind, const char *name, const char *help, uint32_t *metric_id)
+{
+	return metrics_registry_register(ctx->host->metrics, ctx->slot->name, ctx->slot->plugin, kind, name, help,
+		metric_id);
+}
+
+static void api_metric_add(th_ctx *ctx, uint32_t metric_id, int64_t delta)
+{
+	metrics_registry_add(ctx->host->metrics, ctx->slot->name, metric_id, delta);
+}
+
+static void api_metric_set(th_ctx *ctx, uint32_t metric_id, int64_t value)
+{
+	metrics_registry_set(ctx->host->metrics, ctx->slot->name, metric_id, value);
+}
+
+static int api_state_put(th_ctx *ctx, const char *key, const void *data, size_t len)
+{
+	if (!data && len)
+		return TH_ERR_INVALID;
+	return state_store_put(ctx->host->cfg.state_dir, ctx->slot->name, key, data, len);
+}
+
+static int api_state_get(th_ctx *ctx, const char *key, void *buf, size_t cap, size_t *len)
+{
+	if (!buf && cap)
+		return TH_ERR_INVALID;
+	return state_store_get(ctx->host->cfg.state_dir, ctx->slot->name, key, buf, cap, len);
+}
+
+static int api_state_delete(th_ctx *ctx, const char *key)
+{
+	return state_store_delete(ctx->host->cfg.state_dir, ctx->slot->name, key);
+}
+
+/* Allocations carry a small header so the host can count what each instance
+ * holds and report leaks when it is destroyed. */
+typedef struct alloc_hdr {
+	size_t size;
+	th_ctx *owner;
+	max_align_t align_;
+} alloc_hdr;
+
+static void *api_alloc(th_ctx *ctx, size_t size)
+{
+	if (size > SIZE_MAX - sizeof(alloc_hdr))
+		return NULL;
+	alloc_hdr *h = malloc(sizeof *h + size);
+	if (!h)
+		return NULL;
+	h->size = size;
+	h->owner = ctx;
+	ctx->alloc_live++;
+	ctx->alloc_bytes += (int64_t)size;
+	return h + 1;
+}
+
+static void api_free(th_ctx *ctx, void *ptr)
+{
+	if (!ptr)
+		return;
+	alloc_hdr *h = (alloc_hdr *)ptr - 1;
+	/* Only the allocating instance's counters move: another instance's
+	 * context may already be gone, so it is never dereferenced. */
+	if (h->owner == ctx) {
+		ctx->alloc_live--;
+		ctx->alloc_bytes -= (int64_t)h->size;
+	}
+	free(h);
+}
+
+void host_api_init(th_host_api *api)
+{
+	memset(api, 0, sizeof *api);
+	api->struct_size = sizeof *api;
+	api->abi_major = TH_ABI_MAJOR;
+	api->abi_minor = TH_ABI_MINOR;
+	api->instance_name = api_instance_name;
+	api->set_error = api_set_error;
+	api->now_ns = api_now_ns;
+	api->timer_add = api_timer_add;
+	api->timer_cancel = api_timer_cancel;
+	api->subscribe = api_subscribe;
+	api->unsubscribe = api_unsubscribe;
+	api->publish = api_publish;
+	api->log = api_log;
+	api->logf = api_logf;
+	api->config_string = api_config_string;
+	api->config_int = api_config_int;
+	api->config_double = api_config_double;
+	api->config_bool = api_config_bool;
+	api->config_decimal = api_config_decimal;
+	api->config_list_len = api_config_list_len;
+	api->config_list_at = api_config_list_at;
+	api->metric_register = api_metric_register;
+	api->metric_add = api_metric_add;
+	api->metric_set = api_metric_set;
+	api->state_put = api_state_put;
+	api->state_get = api_state_get;
+	api->state_delete = api_state_delete;
+	api->alloc = api_alloc;
+	api->free = api_free;
+}

@@ -1,0 +1,124 @@
+/*
+ * tradehost SDK — the table of host functions a plugin may call.
+ *
+ * The host passes `const th_host_api *` to create(); it stays valid until the
+ * instance is destroyed. Every function takes the instance's `th_ctx *` (an
+ * opaque host handle, also passed to create()) so the host can account timers,
+ * subscriptions, memory and metrics per instance and release them when the
+ * instance stops.
+ *
+ * Threading: call these only from the callback that the host is running on
+ * your behalf (the host's loop thread). Plugins never start threads and never
+ * read the system clock: now_ns() is wall time in paper/live and simulated
+ * time in backtests.
+ *
+ * Compatibility: the table is append-only. `struct_size` tells how many slots
+ * the running host has; check TH_HOST_HAS(api, slot) before calling a slot
+ * added after ABI 1.0.
+ * Depends on the C standard headers only.
+ */
+#ifndef TRADEHOST_TH_HOST_H
+#define TRADEHOST_TH_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "th_event.h"
+#include "th_status.h"
+
+typedef struct th_ctx th_ctx; /* opaque, owned by the host */
+
+typedef enum th_log_level { TH_LOG_DEBUG = 10, TH_LOG_INFO = 20, TH_LOG_WARN = 30, TH_LOG_ERROR = 40 } th_log_level;
+
+typedef struct th_log_field {
+	const char *key;   /* borrowed for the call */
+	const char *value; /* borrowed for the call */
+} th_log_field;
+
+typedef enum th_metric_kind { TH_METRIC_COUNTER = 1, TH_METRIC_GAUGE = 2 } th_metric_kind;
+
+/* Timer callback: runs on the loop thread at (or, in backtests, exactly at)
+ * the scheduled host time. `arg` is the pointer given to timer_add. */
+typedef void (*th_timer_fn)(void *arg, uint64_t timer_id);
+
+/* Event handler: `ev` is borrowed for the call. Publishing from inside a
+ * handler is allowed: the event is queued and dispatched after the current
+ * one, never recursively. */
+typedef void (*th_event_fn)(void *arg, const th_event *ev);
+
+typedef struct th_host_api {
+	uint32_t struct_size;  /* sizeof(th_host_api) of the running host */
+	uint32_t abi_major;
+	uint32_t abi_minor;
+
+	/* --- identity and errors --- */
+	/* The instance's configured name; host-owned, valid until destroy. */
+	const char *(*instance_name)(th_ctx *ctx);
+	/* Record why the current callback failed (shown in the host's error and
+	 * logs). printf-style; the text is copied. */
+	void (*set_error)(th_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+		__attribute__((format(printf, 2, 3)))
+#endif
+		;
+
+	/* --- clock and timers --- */
+	int64_t (*now_ns)(th_ctx *ctx);  /* nanoseconds since the Unix epoch, host clock */
+	/* Fire `fn` once after `delay_ns`, then every `interval_ns` if > 0.
+	 * Timers are canceled automatically when the instance stops. */
+	int (*timer_add)(th_ctx *ctx, int64_t delay_ns, int64_t interval_ns, th_timer_fn fn, void *arg, uint64_t *timer_id);
+	int (*timer_cancel)(th_ctx *ctx, uint64_t timer_id);
+
+	/* --- event bus --- */
+	/* `sub` and its strings are copied. Subscriptions are removed
+	 * automatically when the instance stops. */
+	int (*subscribe)(th_ctx *ctx, const th_subscription *sub, th_event_fn fn, void *arg, uint64_t *sub_id);
+	int (*unsubscribe)(th_ctx *ctx, uint64_t sub_id);
+	/* The event is copied (th_event_size(ev) bytes); h.seq is assigned by the
+	 * bus, h.ts_ns by the host clock when 0, h.agent is forced to the
+	 * instance's name for strategy plugins. TH_ERR_LIMIT if the queue is full. */
+	int (*publish)(th_ctx *ctx, const th_event *ev);
+
+	/* --- structured logging --- */
+	void (*log)(th_ctx *ctx, int level, const char *msg, const th_log_field *fields, size_t nfields);
+	void (*logf)(th_ctx *ctx, int level, const char *fmt, ...)
+#if defined(__GNUC__)
+		__attribute__((format(printf, 3, 4)))
+#endif
+		;
+
+	/* --- configuration (validated against the plugin's schema; defaults filled) --- */
+	/* *out is host-owned and valid until destroy. TH_ERR_NOT_FOUND if the key
+	 * is not in the schema, TH_ERR_INVALID if it has another type. */
+	int (*config_string)(th_ctx *ctx, const char *key, const char **out);
+	int (*config_int)(th_ctx *ctx, const char *key, int64_t *out);
+	int (*config_double)(th_ctx *ctx, const char *key, double *out); /* dimensionless parameters only */
+	int (*config_bool)(th_ctx *ctx, const char *key, int *out);
+	/* Exact decimal at `scale` fractional digits (money, prices, quantities). */
+	int (*config_decimal)(th_ctx *ctx, const char *key, int scale, int64_t *out);
+	/* String lists: count, then item i (host-owned, valid until destroy). */
+	int (*config_list_len)(th_ctx *ctx, const char *key, size_t *out);
+	int (*config_list_at)(th_ctx *ctx, const char *key, size_t index, const char **out);
+
+	/* --- metrics (exported on /metrics with instance and plugin labels) --- */
+	/* `name` matches [a-z_][a-z0-9_]*; counters must end in _total. */
+	int (*metric_register)(th_ctx *ctx, int kind, const char *name, const char *help, uint32_t *metric_id);
+	void (*metric_add)(th_ctx *ctx, uint32_t metric_id, int64_t delta);
+	void (*metric_set)(th_ctx *ctx, uint32_t metric_id, int64_t value);
+
+	/* --- per-instance durable key/value state (survives restarts and reloads) --- */
+	/* Keys match [A-Za-z0-9_.-]{1,64}; values up to 1 MiB; data is copied. */
+	int (*state_put)(th_ctx *ctx, const char *key, const void *data, size_t len);
+	/* Copies up to `cap` bytes into buf and sets *len to the full size;
+	 * TH_ERR_NOT_FOUND if absent, TH_ERR_LIMIT if cap was too small. */
+	int (*state_get)(th_ctx *ctx, const char *key, void *buf, size_t cap, size_t *len);
+	int (*state_delete)(th_ctx *ctx, const char *key);
+
+	/* --- memory, counted per instance; free only what alloc returned --- */
+	void *(*alloc)(th_ctx *ctx, size_t size);
+	void (*free)(th_ctx *ctx, void *ptr);
+} th_host_api;
+
+#define TH_HOST_HAS(api, slot) \
+	((api)->struct_size >= offsetof(th_host_api, slot) + sizeof((api)->slot) && (api)->slot != NULL)
+
+#endif

@@ -1,0 +1,586 @@
+/*
+ * sim engine — lifecycle, the order store, and the host's requests
+ * (submit / cancel / query). Matching lives in engine_match.c, validation in
+ * engine_validate.c, the state format in engine_codec.c.
+ *
+ * Order store: every order the venue knows is in a hash index by client order
+ * id. Open orders also sit in their symbol's book (in arrival order); finished
+ * ones move to a ring of the last `retain_closed`, like a real venue's order
+ * history window, so a duplicate submit or a query still finds them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+/* Marks a deleted hash slot so probing continues past it. */
+static sim_order sim_tombstone_;
+#define SIM_TOMBSTONE (&sim_tombstone_)
+
+/* ------------------------------------------------------------------ memory */
+
+void *sim_mem_alloc(sim_engine *e, size_t size)
+{
+	if (e->al.alloc)
+		return e->al.alloc(e->al.ud, size);
+	return malloc(size);
+}
+
+void sim_mem_free(sim_engine *e, void *ptr)
+{
+	if (!ptr)
+		return;
+	if (e->al.free)
+		e->al.free(e->al.ud, ptr);
+	else
+		free(ptr);
+}
+
+/* The host allocator has no realloc, so growing is alloc + copy + free.
+ * `arr_ptr` points at the caller's array pointer (any element type); it is
+ * read and written with memcpy so no type-punned access is needed. */
+int sim_mem_reserve(sim_engine *e, void *arr_ptr, size_t *cap, size_t elem, size_t need)
+{
+	void *old;
+	if (need <= *cap)
+		return TH_OK;
+	size_t ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return TH_ERR_NOMEM;
+		ncap *= 2;
+	}
+	void *n = sim_mem_alloc(e, ncap * elem);
+	if (!n)
+		return TH_ERR_NOMEM;
+	memcpy(&old, arr_ptr, sizeof old);
+	if (old && *cap)
+		memcpy(n, old, *cap * elem);
+	sim_mem_free(e, old);
+	memcpy(arr_ptr, &n, sizeof n);
+	*cap = ncap;
+	return TH_OK;
+}
+
+/* ------------------------------------------------------------------- index */
+
+/* FNV-1a: simple, and deterministic across runs (no seeded hashing needed:
+ * the keys come from the host's own OMS). */
+static uint64_t sim_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+sim_order *sim_find(const sim_engine *e, const char *clid)
+{
+	if (!e->nslots)
+		return NULL;
+	size_t mask = e->nslots - 1;
+	for (size_t i = (size_t)sim_hash(clid) & mask;; i = (i + 1) & mask) {
+		sim_order *o = e->slots[i];
+		if (!o)
+			return NULL;
+		if (o != SIM_TOMBSTONE && strcmp(o->o.client_order_id, clid) == 0)
+			return o;
+	}
+}
+
+static void sim_index_put(sim_order **slots, size_t nslots, sim_order *o)
+{
+	size_t mask = nslots - 1;
+	size_t i = (size_t)sim_hash(o->o.client_order_id) & mask;
+	while (slots[i] && slots[i] != SIM_TOMBSTONE)
+		i = (i + 1) & mask;
+	slots[i] = o;
+}
+
+int sim_index_add(sim_engine *e, sim_order *o)
+{
+	/* Keep the table at most half full (tombstones included) so probes stay short. */
+	if ((e->nfull + 1) * 2 > e->nslots) {
+		size_t live = 0;
+		for (size_t i = 0; i < e->nslots; i++)
+			live += e->slots[i] && e->slots[i] != SIM_TOMBSTONE;
+		size_t n = 64;
+		while (n < (live + 1) * 4)
+			n *= 2;
+		sim_order **slots = sim_mem_alloc(e, n * sizeof *slots);
+		if (!slots)
+			return TH_ERR_NOMEM;
+		memset(slots, 0, n * sizeof *slots);
+		for (size_t i = 0; i < e->nslots; i++)
+			if (e->slots[i] && e->slots[i] != SIM_TOMBSTONE)
+				sim_index_put(slots, n, e->slots[i]);
+		sim_mem_free(e, e->slots);
+		e->slots = slots;
+		e->nslots = n;
+		e->nfull = live;
+	}
+	sim_index_put(e->slots, e->nslots, o);
+	e->nfull++;
+	return TH_OK;
+}
+
+static void sim_index_remove(sim_engine *e, const sim_order *o)
+{
+	size_t mask = e->nslots - 1;
+	for (size_t i = (size_t)sim_hash(o->o.client_order_id) & mask; e->slots[i]; i = (i + 1) & mask) {
+		if (e->slots[i] == o) {
+			e->slots[i] = SIM_TOMBSTONE;
+			return;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------- books */
+
+sim_book *sim_book_find(const sim_engine *e, const char *symbol)
+{
+	for (size_t i = 0; i < e->nbooks; i++)
+		if (strcmp(e->books[i].inst.symbol, symbol) == 0)
+			return &e->books[i];
+	return NULL;
+}
+
+int sim_book_add(sim_engine *e, sim_book *b, sim_order *o)
+{
+	int rc = sim_mem_reserve(e, &b->open, &b->capopen, sizeof *b->open, b->nopen + 1);
+	if (rc != TH_OK)
+		return rc;
+	b->open[b->nopen++] = o;
+	return TH_OK;
+}
+
+void sim_order_free(sim_engine *e, sim_order *o)
+{
+	if (!o)
+		return;
+	sim_mem_free(e, o->fills);
+	sim_mem_free(e, o);
+}
+
+/* A finished order joins the ring of remembered ones; the oldest is
+ * forgotten when the ring is full. */
+void sim_retire(sim_engine *e, sim_order *o)
+{
+	size_t cap = e->cfg.retain_closed;
+	if (cap == 0) {
+		sim_index_remove(e, o);
+		sim_order_free(e, o);
+		return;
+	}
+	if (e->closed_count == cap) {
+		sim_order *old = e->closed[e->closed_head];
+		sim_index_remove(e, old);
+		sim_order_free(e, old);
+		e->closed[e->closed_head] = o;
+		e->closed_head = (e->closed_head + 1) % cap;
+		return;
+	}
+	e->closed[(e->closed_head + e->closed_count) % cap] = o;
+	e->closed_count++;
+}
+
+void sim_sweep(sim_engine *e, sim_book *b)
+{
+	size_t w = 0;
+	for (size_t r = 0; r < b->nopen; r++) {
+		sim_order *o = b->open[r];
+		if (o->phase == SIM_PH_DONE)
+			sim_retire(e, o);
+		else
+			b->open[w++] = o;
+	}
+	b->nopen = w;
+}
+
+size_t sim_engine_forget_closed(sim_engine *e, size_t n)
+{
+	size_t done = 0;
+	while (done < n && e->closed_count > 0) {
+		sim_order *old = e->closed[e->closed_head];
+		sim_index_remove(e, old);
+		sim_order_free(e, old);
+		e->closed_head = (e->closed_head + 1) % e->cfg.retain_closed;
+		e->closed_count--;
+		done++;
+	}
+	if (done)
+		e->changes++;
+	return done;
+}
+
+/* ----------------------------------------------------------------- reports */
+
+void sim_set_reason(sim_order *o, const char *reason)
+{
+	th_strlcpy(o->reason, reason ? reason : "", sizeof o->reason);
+}
+
+static void sim_venue_order_id(const sim_engine *e, uint64_t no, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%lld-O%llu", (long long)e->cfg.session, (unsigned long long)no);
+}
+
+void sim_order_snapshot(const sim_engine *e, const sim_order *o, th_order_update *out)
+{
+	const sim_book *b = &e->books[o->book];
+	memset(out, 0, sizeof *out);
+	th_strlcpy(out->client_order_id, o->o.client_order_id, sizeof out->client_order_id);
+	sim_venue_order_id(e, o->order_no, out->venue_order_id, sizeof out->venue_order_id);
+	out->state = o->state;
+	out->side = o->o.side;
+	out->qty = o->o.qty;
+	out->filled_qty = o->filled;
+	out->price = o->o.price;
+	out->price_scale = b->inst.price_scale;
+	out->qty_scale = b->inst.qty_scale;
+	th_strlcpy(out->reason, o->reason, sizeof out->reason);
+}
+
+void sim_emit_order(sim_engine *e, const sim_order *o)
+{
+	sim_report r;
+	memset(&r, 0, sizeof r);
+	r.kind = SIM_REPORT_ORDER;
+	r.symbol = e->books[o->book].inst.symbol;
+	sim_order_snapshot(e, o, &r.u.order);
+	e->report(e->report_arg, &r);
+}
+
+void sim_emit_fill(sim_engine *e, const sim_order *o, const sim_fill_rec *f)
+{
+	const sim_book *b = &e->books[o->book];
+	sim_report r;
+	memset(&r, 0, sizeof r);
+	r.kind = SIM_REPORT_FILL;
+	r.symbol = b->inst.symbol;
+	th_fill *x = &r.u.fill;
+	th_strlcpy(x->client_order_id, o->o.client_order_id, sizeof x->client_order_id);
+	snprintf(x->venue_trade_id, sizeof x->venue_trade_id, "%lld-T%llu", (long long)e->cfg.session,
+	         (unsigned long long)f->trade_no);
+	x->side = o->o.side;
+	x->liquidity = f->liquidity;
+	x->price = f->price;
+	x->qty = f->qty;
+	x->fee = f->fee;
+	th_strlcpy(x->fee_asset, b->inst.quote, sizeof x->fee_asset);
+	x->price_scale = b->inst.price_scale;
+	x->qty_scale = b->inst.qty_scale;
+	e->report(e->report_arg, &r);
+}
+
+void sim_finish(sim_engine *e, sim_order *o, uint32_t state, const char *reason)
+{
+	o->state = state;
+	o->phase = SIM_PH_DONE;
+	sim_set_reason(o, reason);
+	e->changes++;
+	sim_emit_order(e, o);
+}
+
+/* --------------------------------------------------------------- lifecycle */
+
+static int sim_config_ok(const sim_engine_config *cfg)
+{
+	return cfg->slippage_bps >= 0 && cfg->participation_ppm >= 0 && cfg->participation_ppm <= SIM_PPM &&
+	       cfg->maker_fee_bps > -100000000 && cfg->maker_fee_bps < 100000000 &&
+	       cfg->taker_fee_bps > -100000000 && cfg->taker_fee_bps < 100000000 &&
+	       cfg->retain_closed <= SIZE_MAX / sizeof(sim_order *);
+}
+
+static int sim_instrument_ok(const th_instrument *in)
+{
+	return memchr(in->symbol, 0, sizeof in->symbol) && in->symbol[0] && memchr(in->quote, 0, sizeof in->quote) &&
+	       in->price_scale >= 0 && in->price_scale <= TH_SCALE_MAX && in->qty_scale >= 0 &&
+	       in->qty_scale <= TH_SCALE_MAX && in->tick > 0 && in->lot > 0 && in->min_qty >= 0 &&
+	       in->min_qty % in->lot == 0 && in->min_notional >= 0;
+}
+
+int sim_engine_create(const sim_engine_config *cfg, const th_instrument *instruments, size_t ninstruments,
+                      const sim_alloc *alloc, sim_report_fn report, void *report_arg, sim_engine **out)
+{
+	*out = NULL;
+	if (!cfg || !report || ninstruments == 0 || !sim_config_ok(cfg))
+		return TH_ERR_INVALID;
+	for (size_t i = 0; i < ninstruments; i++) {
+		if (!sim_instrument_ok(&instruments[i]))
+			return TH_ERR_INVALID;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(instruments[i].symbol, instruments[j].symbol) == 0)
+				return TH_ERR_INVALID;
+	}
+	sim_engine tmp;
+	memset(&tmp, 0, sizeof tmp);
+	if (alloc)
+		tmp.al = *alloc;
+	sim_engine *e = sim_mem_alloc(&tmp, sizeof *e);
+	if (!e)
+		return TH_ERR_NOMEM;
+	*e = tmp;
+	e->cfg = *cfg;
+	e->report = report;
+	e->report_arg = report_arg;
+	e->next_order_no = e->next_trade_no = e->next_seq = 1;
+	e->books = sim_mem_alloc(e, ninstruments * sizeof *e->books);
+	e->instruments = sim_mem_alloc(e, ninstruments * sizeof *e->instruments);
+	e->closed = cfg->retain_closed ? sim_mem_alloc(e, cfg->retain_closed * sizeof *e->closed) : NULL;
+	if (!e->books || !e->instruments || (cfg->retain_closed && !e->closed)) {
+		sim_engine_destroy(e);
+		return TH_ERR_NOMEM;
+	}
+	memset(e->books, 0, ninstruments * sizeof *e->books);
+	for (size_t i = 0; i < ninstruments; i++) {
+		e->books[i].inst = instruments[i];
+		e->instruments[i] = instruments[i];
+	}
+	e->nbooks = ninstruments;
+	*out = e;
+	return TH_OK;
+}
+
+void sim_engine_destroy(sim_engine *e)
+{
+	if (!e)
+		return;
+	if (e->books) {
+		for (size_t i = 0; i < e->nbooks; i++) {
+			for (size_t k = 0; k < e->books[i].nopen; k++)
+				sim_order_free(e, e->books[i].open[k]);
+			sim_mem_free(e, e->books[i].open);
+		}
+	}
+	for (size_t k = 0; k < e->closed_count; k++)
+		sim_order_free(e, e->closed[(e->closed_head + k) % e->cfg.retain_closed]);
+	sim_mem_free(e, e->closed);
+	sim_mem_free(e, e->books);
+	sim_mem_free(e, e->instruments);
+	sim_mem_free(e, e->slots);
+	sim_mem_free(e, e->scratch);
+	sim_mem_free(e, e);
+}
+
+/* ---------------------------------------------------------------- requests */
+
+/* A rejected order is still remembered (finished), so a query or a resend of
+ * the same client order id answers REJECTED instead of creating an order. */
+static int sim_reject(sim_engine *e, sim_book *b, const th_order *in, const char *reason)
+{
+	sim_report r;
+	memset(&r, 0, sizeof r);
+	r.kind = SIM_REPORT_ORDER;
+	r.symbol = b ? b->inst.symbol : in->symbol;
+	th_order_update *u = &r.u.order;
+	th_strlcpy(u->client_order_id, in->client_order_id, sizeof u->client_order_id);
+	u->state = TH_ORDER_REJECTED;
+	u->side = in->side;
+	u->qty = in->qty;
+	u->price = in->price;
+	u->price_scale = in->price_scale;
+	u->qty_scale = in->qty_scale;
+	th_strlcpy(u->reason, reason, sizeof u->reason);
+
+	/* Remember it only when it can be keyed and attributed to a book. */
+	if (b && in->client_order_id[0] && memchr(in->client_order_id, 0, sizeof in->client_order_id)) {
+		sim_order *o = sim_mem_alloc(e, sizeof *o);
+		if (o) {
+			memset(o, 0, sizeof *o);
+			o->o = *in;
+			o->o.price_scale = b->inst.price_scale;
+			o->o.qty_scale = b->inst.qty_scale;
+			/* Keep the values only when they are at the book's scales already. */
+			if (in->price_scale != b->inst.price_scale)
+				o->o.price = 0, o->o.stop_price = 0;
+			if (in->qty_scale != b->inst.qty_scale)
+				o->o.qty = 0;
+			o->book = (uint32_t)(b - e->books);
+			o->state = TH_ORDER_REJECTED;
+			o->phase = SIM_PH_DONE;
+			o->order_no = e->next_order_no++;
+			sim_set_reason(o, reason);
+			if (sim_index_add(e, o) == TH_OK) {
+				sim_retire(e, o);
+				sim_venue_order_id(e, o->order_no, u->venue_order_id, sizeof u->venue_order_id);
+			} else {
+				sim_order_free(e, o);
+			}
+		}
+	}
+	e->changes++;
+	e->report(e->report_arg, &r);
+	return TH_ERR_INVALID;
+}
+
+int sim_engine_submit(sim_engine *e, const th_order *in)
+{
+	char reason[SIM_REASON_MAX];
+	if (!memchr(in->client_order_id, 0, sizeof in->client_order_id) || in->client_order_id[0] == '\0')
+		return sim_reject(e, NULL, in, "client_order_id is empty or not terminated");
+
+	/* Idempotency first: a resend must never create a second order, whatever it says. */
+	sim_order *dup = sim_find(e, in->client_order_id);
+	if (dup) {
+		sim_report r;
+		memset(&r, 0, sizeof r);
+		r.kind = SIM_REPORT_ORDER;
+		r.symbol = e->books[dup->book].inst.symbol;
+		sim_order_snapshot(e, dup, &r.u.order);
+		th_strlcpy(r.u.order.reason, "duplicate client order id: existing order unchanged",
+		           sizeof r.u.order.reason);
+		e->report(e->report_arg, &r);
+		return TH_ERR_EXISTS;
+	}
+
+	if (!memchr(in->symbol, 0, sizeof in->symbol))
+		return sim_reject(e, NULL, in, "symbol is not terminated");
+	sim_book *b = sim_book_find(e, in->symbol);
+	if (!b) {
+		snprintf(reason, sizeof reason, "unknown symbol '%s'", in->symbol);
+		return sim_reject(e, NULL, in, reason);
+	}
+	th_order norm;
+	if (sim_validate(e, b, in, &norm, reason, sizeof reason) != 0)
+		return sim_reject(e, b, in, reason);
+
+	/* Checks against the standing market come before ACCEPTED is sent. */
+	sim_liq standing_storage;
+	const sim_liq *standing = sim_standing(b, e->cfg.respect_quote_size, &standing_storage);
+	int is_stop = norm.type == TH_ORDER_STOP || norm.type == TH_ORDER_STOP_LIMIT;
+	if (!is_stop && sim_precheck(e, b, &norm, norm.qty, standing, reason, sizeof reason) != 0)
+		return sim_reject(e, b, &norm, reason);
+
+	sim_order *o = sim_mem_alloc(e, sizeof *o);
+	if (!o)
+		return TH_ERR_NOMEM;
+	memset(o, 0, sizeof *o);
+	o->o = norm;
+	o->book = (uint32_t)(b - e->books);
+	o->state = TH_ORDER_ACCEPTED;
+	o->phase = is_stop ? SIM_PH_TRIGGER : SIM_PH_ARRIVING;
+	o->order_no = e->next_order_no++;
+	o->seq = e->next_seq++;
+	if (sim_index_add(e, o) != TH_OK) {
+		sim_order_free(e, o);
+		return TH_ERR_NOMEM;
+	}
+	if (sim_book_add(e, b, o) != TH_OK) {
+		sim_index_remove(e, o);
+		sim_order_free(e, o);
+		return TH_ERR_NOMEM;
+	}
+	e->changes++;
+	sim_emit_order(e, o);
+
+	if (is_stop) {
+		/* A stop whose price the standing quote has already reached triggers now. */
+		if (standing)
+			sim_market_point(e, b, standing);
+	} else {
+		sim_activate(e, b, o, standing);
+	}
+	sim_sweep(e, b);
+	return TH_OK;
+}
+
+int sim_engine_cancel(sim_engine *e, const char *clid)
+{
+	sim_order *o = sim_find(e, clid);
+	if (!o) {
+		sim_report r;
+		memset(&r, 0, sizeof r);
+		r.kind = SIM_REPORT_ORDER;
+		r.symbol = "";
+		th_strlcpy(r.u.order.client_order_id, clid, sizeof r.u.order.client_order_id);
+		r.u.order.state = TH_ORDER_ABSENT;
+		th_strlcpy(r.u.order.reason, "cancel: no such order", sizeof r.u.order.reason);
+		e->report(e->report_arg, &r);
+		return TH_ERR_NOT_FOUND;
+	}
+	if (o->phase == SIM_PH_DONE) {
+		sim_report r;
+		memset(&r, 0, sizeof r);
+		r.kind = SIM_REPORT_ORDER;
+		r.symbol = e->books[o->book].inst.symbol;
+		sim_order_snapshot(e, o, &r.u.order);
+		th_strlcpy(r.u.order.reason, "cancel: order already finished", sizeof r.u.order.reason);
+		e->report(e->report_arg, &r);
+		return TH_ERR_STATE;
+	}
+	sim_finish(e, o, TH_ORDER_CANCELED, "canceled by request");
+	sim_sweep(e, &e->books[o->book]);
+	return TH_OK;
+}
+
+int sim_engine_query(sim_engine *e, const char *clid)
+{
+	sim_order *o = sim_find(e, clid);
+	if (!o) {
+		sim_report r;
+		memset(&r, 0, sizeof r);
+		r.kind = SIM_REPORT_ORDER;
+		r.symbol = "";
+		th_strlcpy(r.u.order.client_order_id, clid, sizeof r.u.order.client_order_id);
+		r.u.order.state = TH_ORDER_ABSENT;
+		th_strlcpy(r.u.order.reason, "no such order", sizeof r.u.order.reason);
+		e->report(e->report_arg, &r);
+		return TH_ERR_NOT_FOUND;
+	}
+	/* Fills first, so the host can apply them before it sees the state they lead to. */
+	for (size_t i = 0; i < o->nfills; i++)
+		sim_emit_fill(e, o, &o->fills[i]);
+	sim_emit_order(e, o);
+	return TH_OK;
+}
+
+/* -------------------------------------------------------------- inspection */
+
+const th_instrument *sim_engine_instruments(const sim_engine *e, size_t *count)
+{
+	*count = e->nbooks;
+	return e->instruments;
+}
+
+int sim_engine_position(const sim_engine *e, const char *symbol, th_qty *qty, th_money *fees)
+{
+	const sim_book *b = sim_book_find(e, symbol);
+	if (!b)
+		return TH_ERR_NOT_FOUND;
+	if (qty)
+		*qty = b->position;
+	if (fees)
+		*fees = b->fees;
+	return TH_OK;
+}
+
+int sim_engine_order(const sim_engine *e, const char *clid, th_order_update *out)
+{
+	const sim_order *o = sim_find(e, clid);
+	if (!o)
+		return TH_ERR_NOT_FOUND;
+	sim_order_snapshot(e, o, out);
+	return TH_OK;
+}
+
+size_t sim_engine_open_orders(const sim_engine *e)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->nbooks; i++)
+		n += e->books[i].nopen;
+	return n;
+}
+
+size_t sim_engine_closed_orders(const sim_engine *e)
+{
+	return e->closed_count;
+}
+
+uint64_t sim_engine_changes(const sim_engine *e)
+{
+	return e->changes;
+}

@@ -1,0 +1,138 @@
+/*
+ * sim engine — internal structures shared by engine*.c (not part of the
+ * engine's API; tests use engine.h only).
+ */
+#ifndef SIM_ENGINE_INTERNAL_H
+#define SIM_ENGINE_INTERNAL_H
+
+#include "engine.h"
+
+#define SIM_REASON_MAX 96 /* == sizeof(th_order_update.reason) */
+
+/* Where an open order is in its life. */
+typedef enum sim_phase {
+	SIM_PH_TRIGGER = 1,  /* stop / stop-limit waiting for its stop price */
+	SIM_PH_ARRIVING = 2, /* IOC/FOK or market order that met no standing liquidity yet:
+	                        its first execution opportunity is the next market event */
+	SIM_PH_TAKING = 3,   /* market remainder: takes liquidity whenever it appears */
+	SIM_PH_RESTING = 4,  /* limit in the book: filled as maker when the market trades through */
+	SIM_PH_DONE = 5      /* terminal; leaves the book at the next sweep */
+} sim_phase;
+
+typedef struct sim_fill_rec {
+	uint64_t trade_no; /* venue trade number, unique per engine */
+	th_price price;
+	th_qty qty;
+	th_money fee;
+	uint32_t liquidity; /* th_liquidity */
+} sim_fill_rec;
+
+typedef struct sim_order {
+	th_order o;        /* as submitted, rescaled to the instrument's scales */
+	uint32_t book;     /* index into engine->books */
+	uint32_t state;    /* th_order_state */
+	uint32_t phase;    /* sim_phase */
+	th_qty filled;
+	th_money fees;
+	uint64_t order_no; /* venue order number */
+	uint64_t seq;      /* arrival (or trigger) order: time priority */
+	char reason[SIM_REASON_MAX];
+	sim_fill_rec *fills;
+	size_t nfills, capfills;
+} sim_order;
+
+typedef struct sim_book {
+	th_instrument inst;
+	sim_order **open; /* open orders in seq order */
+	size_t nopen, capopen;
+	th_qty position;  /* net, signed, from fills */
+	th_money fees;    /* fees paid on this symbol */
+
+	/* Market view (not persisted: rebuilt from the next events). */
+	int has_quote;
+	th_price bid, ask;          /* at price_scale; 0 = side empty */
+	th_qty bid_left, ask_left;  /* displayed size not yet taken by the host (respect_quote_size) */
+	th_price last_price;        /* last trade or bar close; 0 = none yet */
+	uint64_t ticks_since_bar;   /* trades/quotes seen since the last bar */
+} sim_book;
+
+/* A point of liquidity the market offers right now: a quote, a trade, or a
+ * point on a bar's path. */
+typedef struct sim_liq {
+	th_price buy_px;   /* price a buyer can take at; 0 = none */
+	th_price sell_px;  /* price a seller can take at; 0 = none */
+	th_qty *buy_avail; /* quantity buyers may still take; NULL = unlimited */
+	th_qty *sell_avail;
+	int gap;           /* bar open: resting orders crossed by a gap fill at the open */
+} sim_liq;
+
+struct sim_engine {
+	sim_engine_config cfg;
+	sim_alloc al;
+	sim_report_fn report;
+	void *report_arg;
+
+	sim_book *books;
+	size_t nbooks;
+	th_instrument *instruments; /* same order as books, for sim_engine_instruments */
+
+	/* client order id -> order (open addressing; power-of-two size) */
+	sim_order **slots;
+	size_t nslots, nfull; /* nfull counts live entries and tombstones */
+
+	/* finished orders, oldest first (ring of cfg.retain_closed) */
+	sim_order **closed;
+	size_t closed_head, closed_count;
+
+	uint64_t next_order_no, next_trade_no, next_seq;
+	uint64_t changes;
+
+	sim_order **scratch; /* candidates of one matching pass */
+	size_t capscratch;
+};
+
+/* engine.c: memory, index, book membership, reports */
+void *sim_mem_alloc(sim_engine *e, size_t size);
+void sim_mem_free(sim_engine *e, void *ptr);
+/* Grow the array whose pointer is at `arr_ptr` (elements of `elem` bytes) to
+ * hold at least `need`: sim_mem_reserve(e, &b->open, &b->capopen, ...). */
+int sim_mem_reserve(sim_engine *e, void *arr_ptr, size_t *cap, size_t elem, size_t need);
+sim_order *sim_find(const sim_engine *e, const char *clid);
+int sim_index_add(sim_engine *e, sim_order *o);
+int sim_book_add(sim_engine *e, sim_book *b, sim_order *o);
+/* Move finished orders of `b` out of the book into the closed ring. */
+void sim_sweep(sim_engine *e, sim_book *b);
+void sim_retire(sim_engine *e, sim_order *o);
+void sim_order_free(sim_engine *e, sim_order *o);
+sim_book *sim_book_find(const sim_engine *e, const char *symbol);
+void sim_order_snapshot(const sim_engine *e, const sim_order *o, th_order_update *out);
+void sim_emit_order(sim_engine *e, const sim_order *o);
+void sim_emit_fill(sim_engine *e, const sim_order *o, const sim_fill_rec *f);
+void sim_set_reason(sim_order *o, const char *reason);
+void sim_finish(sim_engine *e, sim_order *o, uint32_t state, const char *reason);
+
+/* engine_match.c: execution */
+/* Execute `qty` of `o` at `px`; returns the quantity filled (reduce-only may clamp it). */
+th_qty sim_execute(sim_engine *e, sim_book *b, sim_order *o, th_price px, th_qty qty, uint32_t liquidity);
+/* An accepted (or just triggered) order meets the liquidity `L` (NULL: none
+ * standing, so it waits for the next market event). Post-only and FOK
+ * refusals here CANCEL (ACCEPTED was already sent). Returns 1 if refused. */
+int sim_activate(sim_engine *e, sim_book *b, sim_order *o, const sim_liq *L);
+/* Post-only and FOK checks of `o` against `L` (NULL: nothing to check yet);
+ * returns -1 with `reason` set when `o` must be refused. */
+int sim_precheck(const sim_engine *e, const sim_book *b, const th_order *o, th_qty remaining, const sim_liq *L,
+                 char *reason, size_t cap);
+/* The book's standing liquidity (its current quote), or NULL. */
+const sim_liq *sim_standing(sim_book *b, int respect_quote_size, sim_liq *storage);
+/* One market point: takers, triggers, then resting makers, then sweep. */
+void sim_market_point(sim_engine *e, sim_book *b, const sim_liq *L);
+/* Reduce-only: how much of `side` may still trade without growing the position. */
+th_qty sim_reduce_capacity(const sim_book *b, uint32_t side);
+
+/* engine_validate.c */
+/* Rescale and check `in` for book `b`; on success *out is the normalised
+ * order. Returns 0, or -1 with `reason` set. */
+int sim_validate(const sim_engine *e, const sim_book *b, const th_order *in, th_order *out, char *reason,
+                 size_t cap);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * sim — growable ring-buffer FIFO (see sim_fifo.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_fifo.h"
+
+static void *sim_fifo_alloc(const sim_fifo *f, size_t n)
+{
+	return f->al.alloc ? f->al.alloc(f->al.ud, n) : malloc(n);
+}
+
+static void sim_fifo_release(const sim_fifo *f, void *p)
+{
+	if (!p)
+		return;
+	if (f->al.free)
+		f->al.free(f->al.ud, p);
+	else
+		free(p);
+}
+
+void sim_fifo_init(sim_fifo *f, size_t elem, const sim_alloc *al)
+{
+	memset(f, 0, sizeof *f);
+	f->elem = elem;
+	if (al)
+		f->al = *al;
+}
+
+void sim_fifo_free(sim_fifo *f)
+{
+	sim_fifo_release(f, f->buf);
+	f->buf = NULL;
+	f->cap = f->head = f->count = 0;
+}
+
+int sim_fifo_push(sim_fifo *f, const void *item)
+{
+	if (f->count == f->cap) {
+		size_t ncap = f->cap ? f->cap * 2 : 16;
+		if (ncap > SIZE_MAX / f->elem)
+			return TH_ERR_NOMEM;
+		unsigned char *n = sim_fifo_alloc(f, ncap * f->elem);
+		if (!n)
+			return TH_ERR_NOMEM;
+		/* Unwrap the ring into the new buffer, oldest first. */
+		for (size_t i = 0; i < f->count; i++)
+			memcpy(n + i * f->elem, f->buf + ((f->head + i) % f->cap) * f->elem, f->elem);
+		sim_fifo_release(f, f->buf);
+		f->buf = n;
+		f->cap = ncap;
+		f->head = 0;
+	}
+	memcpy(f->buf + ((f->head + f->count) % f->cap) * f->elem, item, f->elem);
+	f->count++;
+	return TH_OK;
+}
+
+void *sim_fifo_peek(const sim_fifo *f)
+{
+	return f->count ? f->buf + f->head * f->elem : NULL;
+}
+
+void sim_fifo_pop(sim_fifo *f)
+{
+	if (!f->count)
+		return;
+	f->head = (f->head + 1) % f->cap;
+	f->count--;
+}
+
+size_t sim_fifo_count(const sim_fifo *f)
+{
+	return f->count;
+}

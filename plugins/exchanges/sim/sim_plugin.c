@@ -1,0 +1,561 @@
+/*
+ * sim — the plugin glue: descriptor, lifecycle, th_exchange_api, latency
+ * queues, persistence and market subscription around the pure engine.
+ *
+ * Message path:  host --submit/cancel/query--> inbox --(latency_ms)--> engine
+ *                engine --reports--> outbox --(latency_ms)--> bus (TH_EV_ORDER/FILL)
+ * Both delays run on host timers, so a backtest (simulated clock) and a paper
+ * run (wall clock) behave the same. With latency 0 a request is handled inside
+ * the call and its reports are published at once: publish() only queues, so
+ * the host never sees a callback inside submit().
+ *
+ * Persistence (persist = true): after every engine change the whole state is
+ * written with state_put *before* the reports it caused are published, like a
+ * venue that commits before it acknowledges; so after a SIGKILL the venue
+ * never has fewer fills than the host was told about. Requests and reports
+ * still in a latency queue are in flight on the "network" and are lost with
+ * the process; the host recovers them with query().
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <tradehost/tradehost.h>
+
+#include "engine.h"
+#include "sim_config.h"
+#include "sim_fifo.h"
+
+#define SIM_STATE_KEY "sim.state"
+#define SIM_STATE_MAX ((size_t)1 << 20) /* th_host_api.state_put limit */
+#define SIM_RETRY_NS 1000000            /* bus full: try publishing again after 1 ms */
+
+enum sim_request_kind { SIM_REQ_SUBMIT = 1, SIM_REQ_CANCEL = 2, SIM_REQ_QUERY = 3 };
+
+typedef struct sim_request {
+	int64_t due_ns;
+	uint32_t kind;
+	th_order order; /* SUBMIT: the order; CANCEL/QUERY: only client_order_id */
+} sim_request;
+
+typedef struct sim_outgoing {
+	int64_t due_ns;
+	uint32_t kind; /* sim_report_kind */
+	char symbol[TH_SYMBOL_MAX];
+	union {
+		th_order_update order;
+		th_fill fill;
+	} u;
+} sim_outgoing;
+
+typedef struct sim_timer {
+	int armed;
+	uint64_t id;
+} sim_timer;
+
+typedef struct sim_venue {
+	const th_host_api *api;
+	th_ctx *ctx;
+	sim_settings set;
+	sim_engine *engine;
+	sim_fifo inbox, outbox;
+	sim_timer in_timer, out_timer;
+	int started, stopped;
+	int subscribed;
+	uint64_t sub_id;
+	uint64_t saved_changes; /* engine change count last written to the state store */
+	int persist_failing;    /* log a failing state_put once, not at every change */
+	int metrics_ok;
+	uint32_t m_accepted, m_rejected, m_fills, m_open;
+} sim_venue;
+
+/* ----------------------------------------------------------------- helpers */
+
+static void *sim_host_alloc(void *ud, size_t n)
+{
+	sim_venue *v = ud;
+	return v->api->alloc(v->ctx, n);
+}
+
+static void sim_host_free(void *ud, void *p)
+{
+	sim_venue *v = ud;
+	v->api->free(v->ctx, p);
+}
+
+static void sim_arm(sim_venue *v, sim_timer *t, int64_t due_ns, th_timer_fn fn)
+{
+	if (t->armed || v->stopped)
+		return;
+	int64_t delay = due_ns - v->api->now_ns(v->ctx);
+	if (delay < 0)
+		delay = 0;
+	if (v->api->timer_add(v->ctx, delay, 0, fn, v, &t->id) == TH_OK)
+		t->armed = 1;
+	else
+		v->api->logf(v->ctx, TH_LOG_ERROR, "sim: timer_add failed; %zu queued messages wait for the next call",
+		             sim_fifo_count(&v->inbox) + sim_fifo_count(&v->outbox));
+}
+
+static void sim_out_timer_fn(void *arg, uint64_t id);
+static void sim_in_timer_fn(void *arg, uint64_t id);
+
+/* ------------------------------------------------------------- persistence */
+
+static void sim_persist(sim_venue *v)
+{
+	const th_host_api *api = v->api;
+	uint64_t changes = sim_engine_changes(v->engine);
+	if (!v->set.persist || changes == v->saved_changes)
+		return;
+	size_t len = 0;
+	sim_engine_encode(v->engine, NULL, 0, &len);
+	/* Too big for one state value: forget the oldest finished orders first
+	 * (open orders and positions always stay). */
+	while (len > SIM_STATE_MAX && sim_engine_closed_orders(v->engine) > 0) {
+		size_t n = sim_engine_closed_orders(v->engine) / 4 + 1;
+		sim_engine_forget_closed(v->engine, n);
+		sim_engine_encode(v->engine, NULL, 0, &len);
+	}
+	changes = sim_engine_changes(v->engine);
+	if (len > SIM_STATE_MAX) {
+		if (!v->persist_failing)
+			api->logf(v->ctx, TH_LOG_ERROR, "sim: state of %zu bytes exceeds the %zu-byte state limit; not saved",
+			          len, SIM_STATE_MAX);
+		v->persist_failing = 1;
+		return;
+	}
+	void *buf = api->alloc(v->ctx, len);
+	if (!buf) {
+		api->logf(v->ctx, TH_LOG_ERROR, "sim: out of memory saving %zu bytes of state", len);
+		return;
+	}
+	int rc = sim_engine_encode(v->engine, buf, len, &len);
+	if (rc == TH_OK)
+		rc = api->state_put(v->ctx, SIM_STATE_KEY, buf, len);
+	api->free(v->ctx, buf);
+	if (rc != TH_OK) {
+		if (!v->persist_failing)
+			api->logf(v->ctx, TH_LOG_ERROR, "sim: saving state '%s' failed (status %d); will retry at the next change",
+			          SIM_STATE_KEY, rc);
+		v->persist_failing = 1;
+		return;
+	}
+	v->persist_failing = 0;
+	v->saved_changes = changes;
+}
+
+static int sim_restore(sim_venue *v)
+{
+	const th_host_api *api = v->api;
+	char probe[16], err[192];
+	size_t len = 0;
+	int rc = api->state_get(v->ctx, SIM_STATE_KEY, probe, sizeof probe, &len);
+	if (rc == TH_ERR_NOT_FOUND)
+		return TH_OK; /* first run */
+	if (rc != TH_OK && rc != TH_ERR_LIMIT) {
+		api->set_error(v->ctx, "sim: cannot read persisted state '%s' (status %d)", SIM_STATE_KEY, rc);
+		return rc;
+	}
+	void *buf = api->alloc(v->ctx, len ? len : 1);
+	if (!buf) {
+		api->set_error(v->ctx, "sim: out of memory reading %zu bytes of state", len);
+		return TH_ERR_NOMEM;
+	}
+	size_t got = 0;
+	rc = api->state_get(v->ctx, SIM_STATE_KEY, buf, len, &got);
+	if (rc == TH_OK && got == len) {
+		rc = sim_engine_decode(v->engine, buf, len, err, sizeof err);
+	} else {
+		snprintf(err, sizeof err, "state changed while reading (status %d)", rc);
+		rc = TH_ERR_IO;
+	}
+	api->free(v->ctx, buf);
+	if (rc != TH_OK) {
+		/* Fail closed: a venue that silently forgot its orders would tell the
+		 * host they never existed. */
+		api->set_error(v->ctx, "sim: persisted state '%s' cannot be restored: %s", SIM_STATE_KEY, err);
+		return rc;
+	}
+	v->saved_changes = sim_engine_changes(v->engine);
+	api->logf(v->ctx, TH_LOG_INFO, "sim: restored %zu open and %zu finished orders from '%s'",
+	          sim_engine_open_orders(v->engine), sim_engine_closed_orders(v->engine), SIM_STATE_KEY);
+	return TH_OK;
+}
+
+/* ----------------------------------------------------------------- outbox */
+
+static int sim_publish(sim_venue *v, const sim_outgoing *m)
+{
+	th_event ev;
+	memset(&ev, 0, sizeof ev); /* padding too: identical runs publish identical bytes */
+	th_event_init(&ev, m->kind == SIM_REPORT_FILL ? TH_EV_FILL : TH_EV_ORDER);
+	th_strlcpy(ev.h.venue, v->set.instruments[0].venue, sizeof ev.h.venue);
+	th_strlcpy(ev.h.symbol, m->symbol, sizeof ev.h.symbol);
+	if (m->kind == SIM_REPORT_FILL)
+		ev.u.fill = m->u.fill;
+	else
+		ev.u.order = m->u.order;
+	ev.h.size = th_event_size(&ev);
+	return v->api->publish(v->ctx, &ev);
+}
+
+/* Publish every report that is due; persist first (see the file comment). */
+static void sim_flush(sim_venue *v)
+{
+	sim_persist(v);
+	if (!v->started || v->stopped)
+		return; /* reports wait for start(); after stop they are in flight and lost */
+	int64_t now = v->api->now_ns(v->ctx);
+	sim_outgoing *m;
+	while ((m = sim_fifo_peek(&v->outbox)) && m->due_ns <= now) {
+		int rc = sim_publish(v, m);
+		if (rc == TH_ERR_LIMIT) {
+			sim_arm(v, &v->out_timer, now + SIM_RETRY_NS, sim_out_timer_fn);
+			return;
+		}
+		if (rc != TH_OK)
+			v->api->logf(v->ctx, TH_LOG_ERROR, "sim: publish failed (status %d); report for '%s' dropped", rc,
+			             m->kind == SIM_REPORT_FILL ? m->u.fill.client_order_id : m->u.order.client_order_id);
+		sim_fifo_pop(&v->outbox);
+	}
+	if (m)
+		sim_arm(v, &v->out_timer, m->due_ns, sim_out_timer_fn);
+	if (v->metrics_ok)
+		v->api->metric_set(v->ctx, v->m_open, (int64_t)sim_engine_open_orders(v->engine));
+}
+
+static void sim_out_timer_fn(void *arg, uint64_t id)
+{
+	sim_venue *v = arg;
+	(void)id;
+	v->out_timer.armed = 0;
+	sim_flush(v);
+}
+
+/* Engine report -> outbox, due after the report latency. */
+static void sim_on_report(void *arg, const sim_report *r)
+{
+	sim_venue *v = arg;
+	sim_outgoing m;
+	memset(&m, 0, sizeof m);
+	m.due_ns = v->api->now_ns(v->ctx) + v->set.latency_ns;
+	m.kind = r->kind;
+	th_strlcpy(m.symbol, r->symbol, sizeof m.symbol);
+	if (r->kind == SIM_REPORT_FILL) {
+		m.u.fill = r->u.fill;
+		if (v->metrics_ok)
+			v->api->metric_add(v->ctx, v->m_fills, 1);
+	} else {
+		m.u.order = r->u.order;
+	}
+	if (sim_fifo_push(&v->outbox, &m) != TH_OK)
+		v->api->logf(v->ctx, TH_LOG_ERROR, "sim: out of memory queueing a report for '%s'",
+		             r->kind == SIM_REPORT_FILL ? r->u.fill.client_order_id : r->u.order.client_order_id);
+}
+
+/* ------------------------------------------------------------------ inbox */
+
+static void sim_handle(sim_venue *v, const sim_request *q)
+{
+	int rc;
+	switch (q->kind) {
+	case SIM_REQ_SUBMIT:
+		rc = sim_engine_submit(v->engine, &q->order);
+		if (rc == TH_ERR_NOMEM)
+			v->api->logf(v->ctx, TH_LOG_ERROR, "sim: out of memory taking order '%s'", q->order.client_order_id);
+		if (v->metrics_ok && rc == TH_OK)
+			v->api->metric_add(v->ctx, v->m_accepted, 1);
+		if (v->metrics_ok && rc == TH_ERR_INVALID)
+			v->api->metric_add(v->ctx, v->m_rejected, 1);
+		break;
+	case SIM_REQ_CANCEL:
+		sim_engine_cancel(v->engine, q->order.client_order_id);
+		break;
+	case SIM_REQ_QUERY:
+		sim_engine_query(v->engine, q->order.client_order_id);
+		break;
+	default:
+		break;
+	}
+}
+
+static void sim_drain_inbox(sim_venue *v)
+{
+	int64_t now = v->api->now_ns(v->ctx);
+	sim_request *q;
+	while ((q = sim_fifo_peek(&v->inbox)) && q->due_ns <= now) {
+		sim_request copy = *q; /* the engine's reports may not touch the inbox, but keep it simple */
+		sim_fifo_pop(&v->inbox);
+		sim_handle(v, &copy);
+	}
+	if (q)
+		sim_arm(v, &v->in_timer, q->due_ns, sim_in_timer_fn);
+	sim_flush(v);
+}
+
+static void sim_in_timer_fn(void *arg, uint64_t id)
+{
+	sim_venue *v = arg;
+	(void)id;
+	v->in_timer.armed = 0;
+	sim_drain_inbox(v);
+}
+
+static int sim_request_push(sim_venue *v, const sim_request *q_in)
+{
+	sim_request q = *q_in;
+	if (v->stopped)
+		return TH_ERR_STATE;
+	q.due_ns = v->api->now_ns(v->ctx) + v->set.latency_ns;
+	if (v->set.latency_ns == 0 && sim_fifo_count(&v->inbox) == 0) {
+		sim_handle(v, &q);
+		sim_flush(v);
+		return TH_OK;
+	}
+	if (sim_fifo_push(&v->inbox, &q) != TH_OK) {
+		v->api->set_error(v->ctx, "sim: out of memory queueing a request");
+		return TH_ERR_NOMEM;
+	}
+	sim_arm(v, &v->in_timer, q.due_ns, sim_in_timer_fn);
+	return TH_OK;
+}
+
+/* ------------------------------------------------------------ exchange api */
+
+static int sim_instruments(void *instance, const th_instrument **out, size_t *count)
+{
+	sim_venue *v = instance;
+	*out = v->set.instruments;
+	*count = v->set.ninstruments;
+	return TH_OK;
+}
+
+static int sim_submit(void *instance, const th_order *order)
+{
+	sim_venue *v = instance;
+	sim_request q;
+	if (!order)
+		return TH_ERR_INVALID;
+	memset(&q, 0, sizeof q);
+	q.kind = SIM_REQ_SUBMIT;
+	q.order = *order;
+	return sim_request_push(v, &q);
+}
+
+static int sim_clid_request(sim_venue *v, uint32_t kind, const char *clid)
+{
+	sim_request q;
+	memset(&q, 0, sizeof q);
+	if (!clid || !clid[0] || th_strlcpy(q.order.client_order_id, clid, sizeof q.order.client_order_id) != 0) {
+		v->api->set_error(v->ctx, "sim: client order id is empty or longer than %d characters", TH_CLORD_MAX - 1);
+		return TH_ERR_INVALID;
+	}
+	q.kind = kind;
+	return sim_request_push(v, &q);
+}
+
+static int sim_cancel(void *instance, const char *client_order_id)
+{
+	return sim_clid_request(instance, SIM_REQ_CANCEL, client_order_id);
+}
+
+static int sim_query(void *instance, const char *client_order_id)
+{
+	return sim_clid_request(instance, SIM_REQ_QUERY, client_order_id);
+}
+
+static const th_exchange_api sim_exchange_api = {
+	.struct_size = sizeof(th_exchange_api),
+	.instruments = sim_instruments,
+	.submit = sim_submit,
+	.cancel = sim_cancel,
+	.query = sim_query,
+};
+
+/* ------------------------------------------------------------------ market */
+
+static void sim_on_market(void *arg, const th_event *ev)
+{
+	sim_venue *v = arg;
+	if (v->stopped || strncmp(ev->h.venue, v->set.market_venue, sizeof ev->h.venue) != 0)
+		return;
+	char symbol[TH_SYMBOL_MAX];
+	memcpy(symbol, ev->h.symbol, sizeof symbol);
+	symbol[sizeof symbol - 1] = '\0';
+	switch (ev->h.type) {
+	case TH_EV_TRADE: sim_engine_on_trade(v->engine, symbol, &ev->u.trade); break;
+	case TH_EV_QUOTE: sim_engine_on_quote(v->engine, symbol, &ev->u.quote); break;
+	case TH_EV_BAR: sim_engine_on_bar(v->engine, symbol, &ev->u.bar); break;
+	default: return;
+	}
+	sim_flush(v);
+}
+
+/* --------------------------------------------------------------- lifecycle */
+
+static void sim_venue_free(sim_venue *v)
+{
+	const th_host_api *api = v->api;
+	th_ctx *ctx = v->ctx;
+	sim_engine_destroy(v->engine);
+	sim_fifo_free(&v->inbox);
+	sim_fifo_free(&v->outbox);
+	sim_settings_free(api, ctx, &v->set);
+	api->free(ctx, v);
+}
+
+static void sim_register_metrics(sim_venue *v)
+{
+	const th_host_api *api = v->api;
+	v->metrics_ok =
+	        api->metric_register(v->ctx, TH_METRIC_COUNTER, "sim_orders_accepted_total",
+	                             "Orders the sim venue accepted", &v->m_accepted) == TH_OK &&
+	        api->metric_register(v->ctx, TH_METRIC_COUNTER, "sim_orders_rejected_total",
+	                             "Orders the sim venue rejected", &v->m_rejected) == TH_OK &&
+	        api->metric_register(v->ctx, TH_METRIC_COUNTER, "sim_fills_total", "Executions reported by the sim venue",
+	                             &v->m_fills) == TH_OK &&
+	        api->metric_register(v->ctx, TH_METRIC_GAUGE, "sim_open_orders", "Orders open at the sim venue",
+	                             &v->m_open) == TH_OK;
+}
+
+static int sim_create(const th_host_api *api, th_ctx *ctx, void **instance)
+{
+	*instance = NULL;
+	if (api->struct_size < offsetof(th_host_api, free) + sizeof api->free) {
+		api->set_error(ctx, "sim: host function table too small (%u bytes)", api->struct_size);
+		return TH_ERR_UNSUPPORTED;
+	}
+	sim_venue *v = api->alloc(ctx, sizeof *v);
+	if (!v) {
+		api->set_error(ctx, "sim: out of memory");
+		return TH_ERR_NOMEM;
+	}
+	memset(v, 0, sizeof *v);
+	v->api = api;
+	v->ctx = ctx;
+	sim_alloc al = { sim_host_alloc, sim_host_free, v };
+	sim_fifo_init(&v->inbox, sizeof(sim_request), &al);
+	sim_fifo_init(&v->outbox, sizeof(sim_outgoing), &al);
+
+	int rc = sim_settings_read(api, ctx, &v->set);
+	if (rc != TH_OK) {
+		api->free(ctx, v);
+		return rc;
+	}
+	/* The creation time makes ids of a non-persistent venue unique across
+	 * restarts; it is simulated (deterministic) time in backtests. */
+	v->set.engine.session = api->now_ns(ctx);
+	rc = sim_engine_create(&v->set.engine, v->set.instruments, v->set.ninstruments, &al, sim_on_report, v,
+	                       &v->engine);
+	if (rc != TH_OK) {
+		api->set_error(ctx, "sim: cannot create the matching engine (status %d)", rc);
+		sim_venue_free(v);
+		return rc;
+	}
+	if (v->set.persist && (rc = sim_restore(v)) != TH_OK) {
+		sim_venue_free(v);
+		return rc;
+	}
+	sim_register_metrics(v);
+	api->logf(ctx, TH_LOG_INFO, "sim: %zu symbols, latency %lld ms, market from '%s'%s", v->set.ninstruments,
+	          (long long)(v->set.latency_ns / 1000000), v->set.market_venue, v->set.persist ? ", persistent" : "");
+	*instance = v;
+	return TH_OK;
+}
+
+static int sim_start(void *instance)
+{
+	sim_venue *v = instance;
+	th_subscription sub = {
+		.topics = TH_TOPIC(TH_EV_TRADE) | TH_TOPIC(TH_EV_QUOTE) | TH_TOPIC(TH_EV_BAR),
+		.venue = v->set.market_venue,
+		.symbol = NULL,
+		.agent = NULL,
+	};
+	int rc = v->api->subscribe(v->ctx, &sub, sim_on_market, v, &v->sub_id);
+	if (rc != TH_OK) {
+		v->api->set_error(v->ctx, "sim: cannot subscribe to market events of venue '%s' (status %d)",
+		                  v->set.market_venue, rc);
+		return rc;
+	}
+	v->subscribed = 1;
+	v->started = 1;
+	sim_flush(v); /* reports produced before start (none normally) go out now */
+	return TH_OK;
+}
+
+static int sim_stop(void *instance)
+{
+	sim_venue *v = instance;
+	if (v->stopped)
+		return TH_OK;
+	v->stopped = 1;
+	if (v->subscribed)
+		v->api->unsubscribe(v->ctx, v->sub_id);
+	v->subscribed = 0;
+	if (v->in_timer.armed)
+		v->api->timer_cancel(v->ctx, v->in_timer.id);
+	if (v->out_timer.armed)
+		v->api->timer_cancel(v->ctx, v->out_timer.id);
+	v->in_timer.armed = v->out_timer.armed = 0;
+	sim_persist(v);
+	if (sim_fifo_count(&v->inbox) || sim_fifo_count(&v->outbox))
+		v->api->logf(v->ctx, TH_LOG_WARN, "sim: stopped with %zu requests and %zu reports in flight",
+		             sim_fifo_count(&v->inbox), sim_fifo_count(&v->outbox));
+	return TH_OK;
+}
+
+static void sim_destroy(void *instance)
+{
+	if (instance)
+		sim_venue_free(instance);
+}
+
+static int sim_export_state(void *instance, void **data, size_t *len)
+{
+	sim_venue *v = instance;
+	size_t n = 0;
+	sim_engine_encode(v->engine, NULL, 0, &n);
+	void *buf = v->api->alloc(v->ctx, n);
+	if (!buf) {
+		v->api->set_error(v->ctx, "sim: out of memory exporting %zu bytes of state", n);
+		return TH_ERR_NOMEM;
+	}
+	int rc = sim_engine_encode(v->engine, buf, n, len);
+	if (rc != TH_OK) {
+		v->api->free(v->ctx, buf);
+		v->api->set_error(v->ctx, "sim: state export failed (status %d)", rc);
+		return rc;
+	}
+	*data = buf;
+	return TH_OK;
+}
+
+static int sim_import_state(void *instance, const void *data, size_t len)
+{
+	sim_venue *v = instance;
+	char err[192];
+	int rc = sim_engine_decode(v->engine, data, len, err, sizeof err);
+	if (rc != TH_OK) {
+		v->api->set_error(v->ctx, "sim: cannot import state: %s", err);
+		return rc;
+	}
+	sim_persist(v);
+	return TH_OK;
+}
+
+static const th_plugin_desc sim_desc = {
+	TH_PLUGIN_HEADER(TH_KIND_EXCHANGE, "sim"),
+	.version = "1.0.0",
+	.description = "Simulated venue: price-time matching engine for backtest and paper trading",
+	.config_schema = sim_config_schema,
+	.create = sim_create,
+	.start = sim_start,
+	.stop = sim_stop,
+	.destroy = sim_destroy,
+	.export_state = sim_export_state,
+	.import_state = sim_import_state,
+	.kind_api = &sim_exchange_api,
+};
+
+TH_PLUGIN_DEFINE(sim_desc)

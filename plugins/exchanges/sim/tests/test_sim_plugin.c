@@ -1,0 +1,537 @@
+/*
+ * sim plugin — tests through the plugin descriptor against a fake host:
+ * configuration (good and bad), latency on the host clock, events on the
+ * bus, market subscription, query/ABSENT, back-pressure, persistence across
+ * a "restart" and export/import.
+ *
+ * Default instrument scales: price_scale 2, qty_scale 6 (1 BTC = 1000000).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <tradehost/tradehost.h>
+
+#include "fake_host.h"
+
+#define MS 1000000LL
+#define BTC 1000000LL
+
+static const th_plugin_desc *desc(void)
+{
+	return TH_ENTRY_NAME();
+}
+
+static const th_exchange_api *xapi(void)
+{
+	return desc()->kind_api;
+}
+
+static void host_setup(fake_host *h, const char *name)
+{
+	fake_host_init(h, name, desc()->config_schema);
+	fake_config(h, "symbols", "[\"BTC-USDT\", \"ETH-USDT\"]");
+}
+
+static void *create_ok(fake_host *h)
+{
+	void *inst = NULL;
+	int rc = desc()->create(&h->api, fake_ctx(h), &inst);
+	if (rc != TH_OK)
+		fail_msg("create failed (%d): %s", rc, h->error);
+	assert_non_null(inst);
+	return inst;
+}
+
+static void *start_ok(fake_host *h)
+{
+	void *inst = create_ok(h);
+	assert_int_equal(desc()->start(inst), TH_OK);
+	return inst;
+}
+
+static void finish(fake_host *h, void *inst)
+{
+	assert_int_equal(desc()->stop(inst), TH_OK);
+	desc()->destroy(inst);
+	assert_int_equal(h->live_allocs, 0); /* everything the instance allocated came back */
+}
+
+static th_order order(const char *clid, uint32_t side, uint32_t type, th_price price, th_qty qty)
+{
+	th_order o;
+	memset(&o, 0, sizeof o);
+	snprintf(o.client_order_id, sizeof o.client_order_id, "%s", clid);
+	snprintf(o.symbol, sizeof o.symbol, "BTC-USDT");
+	o.side = side;
+	o.type = type;
+	o.tif = TH_TIF_GTC;
+	o.price = price;
+	o.qty = qty;
+	o.price_scale = 2;
+	o.qty_scale = 6;
+	return o;
+}
+
+static void deliver_quote(fake_host *h, const char *venue, th_price bid, th_price ask)
+{
+	th_event ev;
+	memset(&ev, 0, sizeof ev);
+	th_event_init(&ev, TH_EV_QUOTE);
+	snprintf(ev.h.venue, sizeof ev.h.venue, "%s", venue);
+	snprintf(ev.h.symbol, sizeof ev.h.symbol, "BTC-USDT");
+	ev.u.quote.bid = bid;
+	ev.u.quote.ask = ask;
+	ev.u.quote.bid_qty = 5 * BTC;
+	ev.u.quote.ask_qty = 5 * BTC;
+	ev.u.quote.price_scale = 2;
+	ev.u.quote.qty_scale = 6;
+	fake_deliver(h, &ev);
+}
+
+static void deliver_trade(fake_host *h, const char *venue, th_price px, th_qty qty)
+{
+	th_event ev;
+	memset(&ev, 0, sizeof ev);
+	th_event_init(&ev, TH_EV_TRADE);
+	snprintf(ev.h.venue, sizeof ev.h.venue, "%s", venue);
+	snprintf(ev.h.symbol, sizeof ev.h.symbol, "BTC-USDT");
+	ev.u.trade.price = px;
+	ev.u.trade.qty = qty;
+	ev.u.trade.price_scale = 2;
+	ev.u.trade.qty_scale = 6;
+	fake_deliver(h, &ev);
+}
+
+static void test_descriptor(void **state)
+{
+	(void)state;
+	const th_plugin_desc *d = desc();
+	assert_int_equal(d->abi_major, TH_ABI_MAJOR);
+	assert_int_equal(d->struct_size, sizeof(th_plugin_desc));
+	assert_int_equal(d->kind, TH_KIND_EXCHANGE);
+	assert_string_equal(d->name, "sim");
+	assert_non_null(d->export_state);
+	assert_non_null(d->import_state);
+	assert_int_equal(xapi()->struct_size, sizeof(th_exchange_api));
+	/* Only `symbols` is required; every other key has a default. */
+	size_t required = 0, keys = 0;
+	for (const th_config_field *f = d->config_schema; f->key; f++, keys++)
+		if (f->required) {
+			required++;
+			assert_string_equal(f->key, "symbols");
+		} else {
+			assert_non_null(f->default_value);
+		}
+	assert_int_equal(required, 1);
+	assert_true(keys >= 15);
+}
+
+static void test_create_with_defaults(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "paper");
+	void *inst = create_ok(&h);
+	const th_instrument *in;
+	size_t n;
+	assert_int_equal(xapi()->instruments(inst, &in, &n), TH_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(in[0].venue, "paper");
+	assert_string_equal(in[0].symbol, "BTC-USDT");
+	assert_string_equal(in[0].base, "BTC");
+	assert_string_equal(in[0].quote, "USDT");
+	assert_string_equal(in[1].base, "ETH");
+	assert_int_equal(in[0].price_scale, 2);
+	assert_int_equal(in[0].qty_scale, 6);
+	assert_int_equal(in[0].tick, 1);
+	assert_int_equal(in[0].lot, 1);
+	assert_int_equal(in[0].min_qty, 1); /* 0 = one lot */
+	assert_int_equal(in[0].min_notional, 0);
+	assert_int_equal(desc()->start(inst), TH_OK);
+	assert_int_equal(fake_live_subs(&h), 1);
+	assert_int_equal(h.subs[0].topics, TH_TOPIC(TH_EV_TRADE) | TH_TOPIC(TH_EV_QUOTE) | TH_TOPIC(TH_EV_BAR));
+	assert_string_equal(h.subs[0].venue, "paper"); /* market_venue defaults to the instance name */
+	finish(&h, inst);
+	assert_int_equal(fake_live_subs(&h), 0);
+	fake_host_free(&h);
+}
+
+static void expect_bad_config(const char *name, const char *key, const char *literal, const char *needle)
+{
+	fake_host h;
+	fake_host_init(&h, name, desc()->config_schema);
+	if (strcmp(key, "symbols") != 0)
+		fake_config(&h, "symbols", "[\"BTC-USDT\"]");
+	if (literal)
+		fake_config(&h, key, literal);
+	void *inst = (void *)&h;
+	int rc = desc()->create(&h.api, fake_ctx(&h), &inst);
+	if (rc >= 0)
+		fail_msg("%s = %s was accepted", key, literal ? literal : "(missing)");
+	assert_null(inst);
+	if (!strstr(h.error, needle))
+		fail_msg("error for %s = %s is '%s', expected it to mention '%s'", key, literal ? literal : "(missing)",
+		         h.error, needle);
+	assert_int_equal(h.live_allocs, 0);
+	fake_host_free(&h);
+}
+
+static void test_create_refuses_bad_config(void **state)
+{
+	(void)state;
+	expect_bad_config("sim", "symbols", NULL, "'symbols'");
+	expect_bad_config("sim", "symbols", "[]", "at least one");
+	expect_bad_config("sim", "symbols", "[\"BTCUSDT\"]", "BASE-QUOTE");
+	expect_bad_config("sim", "symbols", "[\"BTC-USDT\", \"BTC-USDT\"]", "listed twice");
+	expect_bad_config("sim", "symbols", "[\"BTC-US DT\"]", "'symbols'");
+	expect_bad_config("sim", "tick", "\"0.001\"", "'tick'");
+	expect_bad_config("sim", "tick", "\"0\"", "'tick'");
+	expect_bad_config("sim", "lot", "\"-1\"", "'lot'");
+	expect_bad_config("sim", "min_qty", "\"0.0000001\"", "'min_qty'");
+	expect_bad_config("sim", "min_notional", "\"-5\"", "'min_notional'");
+	expect_bad_config("sim", "price_scale", "19", "'price_scale'");
+	expect_bad_config("sim", "qty_scale", "-1", "'qty_scale'");
+	expect_bad_config("sim", "participation", "1.5", "'participation'");
+	expect_bad_config("sim", "maker_fee_bps", "\"2000\"", "'maker_fee_bps'");
+	expect_bad_config("sim", "taker_fee_bps", "\"0.00001\"", "'taker_fee_bps'"); /* 5 decimals */
+	expect_bad_config("sim", "slippage_bps", "\"-1\"", "'slippage_bps'");
+	expect_bad_config("sim", "latency_ms", "-5", "'latency_ms'");
+	expect_bad_config("sim", "retain_closed", "-1", "'retain_closed'");
+	expect_bad_config("sim", "respect_quote_size", "\"yes\"", "'respect_quote_size'");
+	expect_bad_config("sim", "market_venue", "\"a-much-too-long-venue\"", "'market_venue'");
+	expect_bad_config("an-instance-name-too-long", "tick", NULL, "instance name");
+
+	/* min_qty must be a multiple of lot. */
+	fake_host h;
+	host_setup(&h, "sim");
+	fake_config(&h, "lot", "\"0.000002\"");
+	fake_config(&h, "min_qty", "\"0.000003\"");
+	void *inst = NULL;
+	assert_true(desc()->create(&h.api, fake_ctx(&h), &inst) < 0);
+	assert_non_null(strstr(h.error, "multiple of lot"));
+	assert_int_equal(h.live_allocs, 0);
+	fake_host_free(&h);
+}
+
+static void test_submit_events_after_latency(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	fake_config(&h, "latency_ms", "50");
+	void *inst = start_ok(&h);
+	int64_t t0 = h.now_ns;
+	deliver_quote(&h, "sim", 10000, 10001);
+	th_order o = order("A1", TH_SIDE_BUY, TH_ORDER_MARKET, 0, BTC / 2);
+	assert_int_equal(xapi()->submit(inst, &o), TH_OK);
+	assert_int_equal(h.nevents, 0);
+	fake_advance_to(&h, t0 + 49 * MS);
+	assert_int_equal(h.nevents, 0);
+	fake_advance_to(&h, t0 + 50 * MS); /* reaches the engine; reports still travelling */
+	assert_int_equal(h.nevents, 0);
+	fake_advance_to(&h, t0 + 99 * MS);
+	assert_int_equal(h.nevents, 0);
+	fake_advance_to(&h, t0 + 100 * MS);
+	assert_int_equal(h.nevents, 3); /* ACCEPTED, FILL, FILLED */
+	const th_event *acc = fake_event(&h, TH_EV_ORDER, 0);
+	assert_int_equal(acc->u.order.state, TH_ORDER_ACCEPTED);
+	assert_string_equal(acc->h.venue, "sim");
+	assert_string_equal(acc->h.symbol, "BTC-USDT");
+	assert_int_equal(acc->h.ts_ns, t0 + 100 * MS);
+	const th_event *fill = fake_event(&h, TH_EV_FILL, 0);
+	assert_non_null(fill);
+	assert_int_equal(fill->u.fill.price, 10001);
+	assert_int_equal(fill->u.fill.qty, BTC / 2);
+	assert_int_equal(fill->u.fill.liquidity, TH_LIQ_TAKER);
+	/* default taker fee 10 bp of 50.005 USDT = 0.050005 USDT */
+	assert_int_equal(fill->u.fill.fee, 5000500);
+	assert_string_equal(fill->u.fill.fee_asset, "USDT");
+	assert_int_equal(fake_last_order(&h, "A1")->u.order.state, TH_ORDER_FILLED);
+	assert_true(fake_event(&h, TH_EV_FILL, 0) < fake_last_order(&h, "A1"));
+	assert_int_equal(fake_pending_timers(&h), 0);
+
+	/* A cancel sent right after a submit arrives after it (one latency each way). */
+	fake_clear_events(&h);
+	th_order l = order("L1", TH_SIDE_BUY, TH_ORDER_LIMIT, 9000, BTC);
+	assert_int_equal(xapi()->submit(inst, &l), TH_OK);
+	h.now_ns += MS;
+	assert_int_equal(xapi()->cancel(inst, "L1"), TH_OK);
+	fake_advance_to(&h, h.now_ns + 200 * MS);
+	assert_int_equal(fake_count(&h, TH_EV_ORDER), 2);
+	assert_int_equal(fake_event(&h, TH_EV_ORDER, 0)->u.order.state, TH_ORDER_ACCEPTED);
+	assert_int_equal(fake_event(&h, TH_EV_ORDER, 1)->u.order.state, TH_ORDER_CANCELED);
+	assert_int_equal(fake_metric(&h, "sim_fills_total"), 1);
+	assert_int_equal(fake_metric(&h, "sim_orders_accepted_total"), 2);
+	assert_int_equal(fake_metric(&h, "sim_open_orders"), 0);
+	finish(&h, inst);
+	fake_host_free(&h);
+}
+
+static void test_latency_zero_publishes_from_submit(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	void *inst = start_ok(&h);
+	th_order o = order("Z1", TH_SIDE_SELL, TH_ORDER_LIMIT, 10000, BTC);
+	assert_int_equal(xapi()->submit(inst, &o), TH_OK);
+	assert_int_equal(h.nevents, 1);
+	assert_int_equal(h.events[0].u.order.state, TH_ORDER_ACCEPTED);
+	th_order bad = order("Z2", TH_SIDE_SELL, TH_ORDER_LIMIT, 10000, 0);
+	assert_int_equal(xapi()->submit(inst, &bad), TH_OK); /* taken; the answer is an event */
+	assert_int_equal(fake_last_order(&h, "Z2")->u.order.state, TH_ORDER_REJECTED);
+	assert_int_equal(fake_metric(&h, "sim_orders_rejected_total"), 1);
+	finish(&h, inst);
+	fake_host_free(&h);
+}
+
+static void test_market_venue_filter(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "simx");
+	fake_config(&h, "market_venue", "\"feed\"");
+	void *inst = start_ok(&h);
+	th_order o = order("M1", TH_SIDE_BUY, TH_ORDER_LIMIT, 10000, BTC);
+	assert_int_equal(xapi()->submit(inst, &o), TH_OK);
+	deliver_trade(&h, "simx", 9900, BTC); /* not the configured market */
+	assert_int_equal(fake_count(&h, TH_EV_FILL), 0);
+	deliver_trade(&h, "feed", 9900, BTC);
+	assert_int_equal(fake_count(&h, TH_EV_FILL), 1);
+	const th_event *f = fake_event(&h, TH_EV_FILL, 0);
+	assert_string_equal(f->h.venue, "simx"); /* reports carry the venue's own name */
+	assert_int_equal(f->u.fill.price, 10000);
+	finish(&h, inst);
+	fake_host_free(&h);
+}
+
+static void test_query_and_absent(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	void *inst = start_ok(&h);
+	assert_int_equal(xapi()->query(inst, "unknown-1"), TH_OK);
+	const th_event *ev = fake_last_order(&h, "unknown-1");
+	assert_non_null(ev);
+	assert_int_equal(ev->u.order.state, TH_ORDER_ABSENT);
+	assert_string_equal(ev->h.venue, "sim");
+
+	char longid[64];
+	memset(longid, 'x', sizeof longid - 1);
+	longid[sizeof longid - 1] = '\0';
+	assert_int_equal(xapi()->query(inst, longid), TH_ERR_INVALID);
+	assert_non_null(strstr(h.error, "client order id"));
+	assert_int_equal(xapi()->submit(inst, NULL), TH_ERR_INVALID);
+
+	th_order o = order("Q1", TH_SIDE_BUY, TH_ORDER_LIMIT, 10000, 2 * BTC);
+	xapi()->submit(inst, &o);
+	deliver_trade(&h, "sim", 10000, BTC);
+	fake_clear_events(&h);
+	assert_int_equal(xapi()->query(inst, "Q1"), TH_OK);
+	assert_int_equal(fake_count(&h, TH_EV_FILL), 1);
+	assert_int_equal(fake_last_order(&h, "Q1")->u.order.state, TH_ORDER_PARTIALLY_FILLED);
+	finish(&h, inst);
+	fake_host_free(&h);
+}
+
+static void test_publish_backpressure_retries(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	void *inst = start_ok(&h);
+	deliver_quote(&h, "sim", 10000, 10001);
+	h.publish_failures = 2;
+	th_order o = order("B1", TH_SIDE_BUY, TH_ORDER_MARKET, 0, BTC);
+	assert_int_equal(xapi()->submit(inst, &o), TH_OK);
+	assert_int_equal(h.nevents, 0);
+	assert_int_equal(fake_pending_timers(&h), 1);
+	fake_advance_to(&h, h.now_ns + 1 * MS); /* second failure, rescheduled */
+	assert_int_equal(h.nevents, 0);
+	fake_advance_to(&h, h.now_ns + 1 * MS);
+	assert_int_equal(h.nevents, 3); /* nothing lost, order kept */
+	assert_int_equal(h.events[0].u.order.state, TH_ORDER_ACCEPTED);
+	assert_int_equal(h.events[1].h.type, TH_EV_FILL);
+	assert_int_equal(h.events[2].u.order.state, TH_ORDER_FILLED);
+	finish(&h, inst);
+	fake_host_free(&h);
+}
+
+static void test_stop_is_idempotent(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	fake_config(&h, "latency_ms", "5");
+	void *inst = start_ok(&h);
+	th_order o = order("S1", TH_SIDE_BUY, TH_ORDER_LIMIT, 10000, BTC);
+	assert_int_equal(xapi()->submit(inst, &o), TH_OK); /* in flight at stop */
+	assert_int_equal(desc()->stop(inst), TH_OK);
+	assert_int_equal(desc()->stop(inst), TH_OK);
+	assert_int_equal(fake_live_subs(&h), 0);
+	assert_int_equal(fake_pending_timers(&h), 0);
+	assert_int_equal(xapi()->submit(inst, &o), TH_ERR_STATE);
+	desc()->destroy(inst);
+	assert_int_equal(h.live_allocs, 0);
+	fake_host_free(&h);
+}
+
+/* persist = true: destroy and create again on the same state store; the
+ * venue's orders, fills and positions are exactly as they were. */
+static void test_persist_restart_restores_orders(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	fake_config(&h, "persist", "true");
+	void *inst = start_ok(&h);
+	deliver_quote(&h, "sim", 9999, 10001);
+	th_order r = order("R", TH_SIDE_BUY, TH_ORDER_LIMIT, 9900, BTC);
+	th_order p = order("P", TH_SIDE_BUY, TH_ORDER_LIMIT, 10000, 2 * BTC);
+	assert_int_equal(xapi()->submit(inst, &r), TH_OK);
+	assert_int_equal(xapi()->submit(inst, &p), TH_OK);
+	deliver_trade(&h, "sim", 10000, BTC);
+	assert_int_equal(fake_last_order(&h, "P")->u.order.state, TH_ORDER_PARTIALLY_FILLED);
+	char trade1[TH_VENUE_ID_MAX], venue_r[TH_VENUE_ID_MAX];
+	snprintf(trade1, sizeof trade1, "%s", fake_event(&h, TH_EV_FILL, 0)->u.fill.venue_trade_id);
+	snprintf(venue_r, sizeof venue_r, "%s", fake_last_order(&h, "R")->u.order.venue_order_id);
+	assert_true(h.state_puts >= 3);
+	/* "SIGKILL": no stop, nothing flushed; the process's subscriptions and
+	 * timers vanish with it (destroy here only returns the test's memory). */
+	desc()->destroy(inst);
+	fake_kill(&h);
+	assert_int_equal(h.live_allocs, 0);
+
+	h.now_ns += 3600 * 1000 * MS; /* a later session: ids must not restart */
+	fake_clear_events(&h);
+	inst = start_ok(&h);
+	assert_int_equal(xapi()->query(inst, "R"), TH_OK);
+	assert_int_equal(fake_last_order(&h, "R")->u.order.state, TH_ORDER_ACCEPTED);
+	assert_string_equal(fake_last_order(&h, "R")->u.order.venue_order_id, venue_r);
+	assert_int_equal(xapi()->query(inst, "P"), TH_OK);
+	assert_int_equal(fake_count(&h, TH_EV_FILL), 1);
+	assert_string_equal(fake_event(&h, TH_EV_FILL, 0)->u.fill.venue_trade_id, trade1);
+	assert_int_equal(fake_last_order(&h, "P")->u.order.filled_qty, BTC);
+
+	/* A resend of a restored order is answered, not doubled. */
+	fake_clear_events(&h);
+	assert_int_equal(xapi()->submit(inst, &r), TH_OK);
+	assert_int_equal(fake_count(&h, TH_EV_ORDER), 1);
+	assert_non_null(strstr(fake_last_order(&h, "R")->u.order.reason, "duplicate"));
+
+	/* The restored book keeps matching, with fresh trade ids. */
+	fake_clear_events(&h);
+	deliver_trade(&h, "sim", 9900, 5 * BTC);
+	assert_int_equal(fake_last_order(&h, "P")->u.order.state, TH_ORDER_FILLED);
+	assert_int_equal(fake_last_order(&h, "R")->u.order.state, TH_ORDER_FILLED);
+	for (size_t k = 0; k < fake_count(&h, TH_EV_FILL); k++)
+		assert_string_not_equal(fake_event(&h, TH_EV_FILL, k)->u.fill.venue_trade_id, trade1);
+	finish(&h, inst);
+
+	/* And the positions survived the restart too: a reduce-only sell of 3 BTC fits. */
+	inst = start_ok(&h);
+	deliver_quote(&h, "sim", 9999, 10001);
+	th_order ro = order("RO", TH_SIDE_SELL, TH_ORDER_MARKET, 0, 3 * BTC);
+	ro.flags = TH_ORDER_REDUCE_ONLY;
+	assert_int_equal(xapi()->submit(inst, &ro), TH_OK);
+	assert_int_equal(fake_last_order(&h, "RO")->u.order.state, TH_ORDER_FILLED);
+	finish(&h, inst);
+	fake_host_free(&h);
+}
+
+static void test_persist_refuses_corrupt_state(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	fake_config(&h, "persist", "true");
+	assert_int_equal(h.api.state_put(fake_ctx(&h), "sim.state", "garbage!", 8), TH_OK);
+	void *inst = NULL;
+	assert_true(desc()->create(&h.api, fake_ctx(&h), &inst) < 0);
+	assert_null(inst);
+	assert_non_null(strstr(h.error, "sim.state"));
+	assert_non_null(strstr(h.error, "magic"));
+	assert_int_equal(h.live_allocs, 0);
+
+	/* Without persist the stored value is not read at all. */
+	fake_config(&h, "persist", "false");
+	inst = create_ok(&h);
+	desc()->destroy(inst);
+	fake_host_free(&h);
+}
+
+static void test_export_import_round_trip(void **state)
+{
+	(void)state;
+	fake_host a, b;
+	host_setup(&a, "sim");
+	host_setup(&b, "sim");
+	void *ia = start_ok(&a);
+	deliver_quote(&a, "sim", 9999, 10001);
+	th_order o1 = order("E1", TH_SIDE_BUY, TH_ORDER_LIMIT, 9900, BTC);
+	th_order o2 = order("E2", TH_SIDE_SELL, TH_ORDER_LIMIT, 10100, 2 * BTC);
+	th_order o3 = order("E3", TH_SIDE_BUY, TH_ORDER_MARKET, 0, BTC);
+	xapi()->submit(ia, &o1);
+	xapi()->submit(ia, &o2);
+	xapi()->submit(ia, &o3);
+	deliver_trade(&a, "sim", 10100, BTC);
+
+	void *data = NULL;
+	size_t len = 0;
+	assert_int_equal(desc()->export_state(ia, &data, &len), TH_OK);
+	assert_true(len > 50);
+
+	void *ib = create_ok(&b);
+	assert_int_equal(desc()->import_state(ib, data, len), TH_OK);
+	assert_int_equal(desc()->start(ib), TH_OK);
+	void *data2 = NULL;
+	size_t len2 = 0;
+	assert_int_equal(desc()->export_state(ib, &data2, &len2), TH_OK);
+	assert_int_equal(len2, len);
+	assert_memory_equal(data, data2, len);
+
+	assert_int_equal(xapi()->query(ib, "E2"), TH_OK);
+	assert_int_equal(fake_last_order(&b, "E2")->u.order.state, TH_ORDER_PARTIALLY_FILLED);
+	assert_int_equal(xapi()->query(ib, "E3"), TH_OK);
+	assert_int_equal(fake_last_order(&b, "E3")->u.order.state, TH_ORDER_FILLED);
+
+	/* Garbage is refused and the instance keeps what it had. */
+	assert_true(desc()->import_state(ib, "nonsense", 8) < 0);
+	assert_non_null(strstr(b.error, "import"));
+	assert_int_equal(xapi()->query(ib, "E1"), TH_OK);
+	assert_int_equal(fake_last_order(&b, "E1")->u.order.state, TH_ORDER_ACCEPTED);
+
+	a.api.free(fake_ctx(&a), data);
+	b.api.free(fake_ctx(&b), data2);
+	finish(&a, ia);
+	finish(&b, ib);
+	fake_host_free(&a);
+	fake_host_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_descriptor),
+		cmocka_unit_test(test_create_with_defaults),
+		cmocka_unit_test(test_create_refuses_bad_config),
+		cmocka_unit_test(test_submit_events_after_latency),
+		cmocka_unit_test(test_latency_zero_publishes_from_submit),
+		cmocka_unit_test(test_market_venue_filter),
+		cmocka_unit_test(test_query_and_absent),
+		cmocka_unit_test(test_publish_backpressure_retries),
+		cmocka_unit_test(test_stop_is_idempotent),
+		cmocka_unit_test(test_persist_restart_restores_orders),
+		cmocka_unit_test(test_persist_refuses_corrupt_state),
+		cmocka_unit_test(test_export_import_round_trip),
+	};
+	return cmocka_run_group_tests_name("sim_plugin", tests, NULL, NULL);
+}

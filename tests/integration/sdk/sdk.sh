@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The SDK as a third party sees it: install tradehost to a prefix, build each
+# example plugin out of tree with find_package(tradehost) and one with
+# pkg-config only, then have the installed host list and run them.
+# Usage: sdk.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1 src=$2
+t=$(mktemp -d /tmp/th-sdk.XXXXXX)
+chmod 755 "$t"
+pid=
+trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$t"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cmake --install "$build" --prefix "$t/prefix" > "$t/install.log" || fail "install failed: $(cat "$t/install.log")"
+for f in include/tradehost/tradehost.h include/tradehost/th_plugin.h lib/cmake/tradehost/tradehostConfig.cmake \
+	share/pkgconfig/tradehost.pc bin/tradehost; do
+	[ -e "$t/prefix/$f" ] || fail "installed tree lacks $f"
+done
+# The SDK headers need nothing but the C standard library.
+echo '#include <tradehost/tradehost.h>' | cc -std=c11 -Wall -Wextra -Werror -pedantic -fsyntax-only -I"$t/prefix/include" -x c - \
+	|| fail "SDK headers do not compile standalone with -std=c11 -pedantic"
+
+mkdir -m 755 "$t/plugins"
+for ex in example_strategy example_exchange example_risk example_llm; do
+	cmake -S "$src/plugin-api/examples/$ex" -B "$t/build-$ex" -DCMAKE_PREFIX_PATH="$t/prefix" > "$t/$ex.log" 2>&1 \
+		|| fail "configure $ex: $(cat "$t/$ex.log")"
+	cmake --build "$t/build-$ex" >> "$t/$ex.log" 2>&1 || fail "build $ex: $(cat "$t/$ex.log")"
+	install -m 644 "$t/build-$ex/$ex.so" "$t/plugins/"
+done
+# pkg-config route: a plain compiler command line.
+export PKG_CONFIG_PATH="$t/prefix/share/pkgconfig"
+mkdir -m 755 "$t/pc"
+# shellcheck disable=SC2046
+cc -o "$t/pc/example_risk.so" "$src/plugin-api/examples/example_risk/example_risk.c" $(pkg-config --cflags --libs tradehost) \
+	|| fail "pkg-config build failed"
+
+"$t/prefix/bin/tradehost" plugins --plugin-dir "$t/plugins" > "$t/plugins.txt" || fail "plugins: $(cat "$t/plugins.txt")"
+grep -q "4 plugin(s) found, 0 failed" "$t/plugins.txt" || fail "expected 4 plugins: $(cat "$t/plugins.txt")"
+"$t/prefix/bin/tradehost" plugins --plugin-dir "$t/pc" | grep -q "risk      example_risk" || fail "pkg-config-built plugin not listed"
+"$src/tests/unit/loader/check_exports.sh" "$t/plugins" "$t/pc"
+
+cat > "$t/examples.toml" <<TOML
+[host]
+plugin_dirs = ["plugins"]
+state_dir = "var"
+[instances.venue]
+plugin = "example_exchange"
+[instances.guard]
+plugin = "example_risk"
+config = { max_qty = "1.5" }
+[instances.oracle]
+plugin = "example_llm"
+[instances.crossover]
+plugin = "example_strategy"
+config = { symbol = "BTC-USDT", fast = 3, slow = 8 }
+TOML
+"$t/prefix/bin/tradehost" check -c "$t/examples.toml" || fail "check of the example configuration failed"
+"$t/prefix/bin/tradehost" run -c "$t/examples.toml" > "$t/run.log" 2>&1 &
+pid=$!
+for _ in $(seq 50); do grep -q "tradehost running" "$t/run.log" && break; sleep 0.1; done
+kill -TERM "$pid"; wait "$pid" || fail "host exited with $?: $(cat "$t/run.log")"; pid=
+[ "$(grep -c 'started instance' "$t/run.log")" = 4 ] || fail "not all 4 example instances started: $(cat "$t/run.log")"
+# reverse order on stop: the strategy stops before the venue
+order=$(grep -o 'stopped instance [a-z]*' "$t/run.log" | awk '{print $3}' | tr '\n' ' ')
+[ "$order" = "crossover oracle guard venue " ] || fail "stop order was: $order"
+echo "sdk OK: installed SDK builds 4 example plugins (CMake) + 1 (pkg-config); host loads and runs them"
