@@ -11,6 +11,7 @@
 #include "loader/loader.h"
 #include "runtime/control.h"
 #include "runtime/host.h"
+#include "trading/trading.h"
 
 extern char **environ;
 
@@ -124,13 +125,31 @@ int cli_cmd_run(int argc, char **argv)
 		host_destroy(h);
 		return CLI_USAGE;
 	}
+	/* Without a [market] section the host runs its plugins only: no feed, no OMS. */
+	static trading_config tc;
+	const host_config *hc = host_get_config(h);
+	int trade = toml_table_get(hc->tree, "market") != NULL;
+	if (trade && trading_config_load(hc->tree, hc->base_dir, host_now_ns(h), &tc, err, sizeof err) != 0) {
+		fprintf(stderr, "tradehost: configuration error: %s\n", err);
+		host_destroy(h);
+		return CLI_USAGE;
+	}
 	if (host_start(h, err, sizeof err) != 0) {
 		fprintf(stderr, "tradehost: cannot start: %s\n", err);
 		host_destroy(h);
 		return CLI_RUNTIME;
 	}
+	trading_t *t = trade ? trading_create(h, &tc, TRADING_PAPER, err, sizeof err) : NULL;
+	if (trade && (!t || trading_start(t, err, sizeof err) != 0)) {
+		fprintf(stderr, "tradehost: cannot start trading: %s\n", err);
+		trading_destroy(t);
+		host_destroy(h);
+		return CLI_RUNTIME;
+	}
 	rc = host_run(h) == 0 ? CLI_OK : CLI_RUNTIME;
+	trading_stop(t);
 	host_stop(h);
+	trading_destroy(t);
 	host_destroy(h);
 	log_info("stopped");
 	return rc;
@@ -165,6 +184,11 @@ int cli_cmd_check(int argc, char **argv)
 		return CLI_RUNTIME;
 	}
 	rc = host_check(h, err, sizeof err);
+	if (rc == 0 && toml_table_get(host_get_config(h)->tree, "market")) {
+		static trading_config tc;
+		const host_config *hc = host_get_config(h);
+		rc = trading_config_load(hc->tree, hc->base_dir, 0, &tc, err, sizeof err);
+	}
 	host_destroy(h);
 	if (rc != 0) {
 		fprintf(stderr, "tradehost: configuration error: %s\n", err);

@@ -20,6 +20,7 @@ typedef struct command {
 static const command commands[] = {
 	{ "run", cli_cmd_run, "run the host with a configuration (default: paper trading)" },
 	{ "check", cli_cmd_check, "validate a configuration and the plugins it names, then exit" },
+	{ "backtest", cli_cmd_backtest, "replay a market at full speed and write a performance report" },
 	{ "plugins", cli_cmd_plugins, "list the plugins found: kind, name, version, ABI, config schema" },
 	{ "reload", cli_cmd_reload, "ask a running host to rescan plugins and configuration" },
 	{ "keygen", cli_cmd_keygen, "create an Ed25519 key pair for signing plugins" },

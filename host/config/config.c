@@ -3,6 +3,8 @@
  */
 #include "config/config.h"
 
+#include "config/toml_internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,20 @@ static void set_err(char *err, size_t errlen, const char *source, const char *de
 {
 	if (err && errlen)
 		snprintf(err, errlen, "%s: %s", source, detail);
+}
+
+static bool valid_utf8(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = toml_utf8_decode(s + i, n - i, &cp);
+		if (k == 0)
+			return false;
+		i += k;
+	}
+	return true;
 }
 
 static bool looks_like_literal(const char *text)
@@ -33,6 +49,10 @@ toml_value *config_value_from_text(const char *text, const char *source, char *e
 			         "value looks like a TOML string, array or inline table but is not valid: %s (at column %d)",
 			         terr.message, terr.column);
 			set_err(err, errlen, source, detail);
+			return NULL;
+		}
+		if (!valid_utf8(text)) {
+			set_err(err, errlen, source, "value is not valid UTF-8 text");
 			return NULL;
 		}
 		v = toml_new_string(text, strlen(text));

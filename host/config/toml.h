@@ -9,7 +9,8 @@
  *
  * Ownership: toml_parse*() return a tree owned by the caller, released with toml_free() on
  * the root. Pointers returned by the accessors point into the tree and live as long as it.
- * Columns are counted in Unicode code points, starting at 1.
+ * Columns are counted in Unicode code points, starting at 1. Line endings inside
+ * multi-line strings are returned as "\n" whether the file used LF or CRLF.
  */
 #ifndef TRADEHOST_CONFIG_TOML_H
 #define TRADEHOST_CONFIG_TOML_H
@@ -147,5 +148,7 @@ void toml_key_path_format(const toml_key_path *path, size_t count, char *buf, si
  * Fails when an intermediate part is a non-table value, or when a table would be replaced
  * by a non-table (or the reverse); err->message explains which part. */
 bool toml_set_path(toml_value *root, const toml_key_path *path, toml_value *value, toml_error *err);
+/* Same with the path given as TOML key text ("risk.limits.max_orders"). */
+bool toml_set(toml_value *root, const char *dotted_key, toml_value *value, toml_error *err);
 
 #endif

@@ -177,3 +177,26 @@ bool toml_set_path(toml_value *root, const toml_key_path *path, toml_value *valu
 		return fail(err, path, path->count, "could not be set: out of memory");
 	return true;
 }
+
+bool toml_set(toml_value *root, const char *dotted_key, toml_value *value, toml_error *err)
+{
+	toml_key_path path;
+	size_t used = 0;
+	size_t len = dotted_key ? strlen(dotted_key) : 0;
+	if (!dotted_key || !toml_parse_key_path(dotted_key, len, &used, &path, err)) {
+		toml_free(value);
+		return false;
+	}
+	if (used != len) {
+		toml_key_path_free(&path);
+		toml_free(value);
+		if (err) {
+			memset(err, 0, sizeof(*err));
+			snprintf(err->message, sizeof(err->message), "unexpected text after the key in '%s'", dotted_key);
+		}
+		return false;
+	}
+	bool ok = toml_set_path(root, &path, value, err);
+	toml_key_path_free(&path);
+	return ok;
+}

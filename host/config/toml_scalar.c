@@ -59,7 +59,6 @@ static bool num_fail(const numtok *t, size_t at, const char *what)
 static bool scan_digits(const numtok *t, size_t *i, int base, const char *what)
 {
 	char msg[96];
-	size_t start = *i;
 	if (*i >= t->len || !is_digit_of(t->s[*i], base)) {
 		if (*i < t->len && t->s[*i] == '_')
 			snprintf(msg, sizeof(msg), "underscore must be between digits (at the start of the %s)", what);
@@ -81,7 +80,6 @@ static bool scan_digits(const numtok *t, size_t *i, int base, const char *what)
 			break;
 		}
 	}
-	(void)start;
 	return true;
 }
 

@@ -112,15 +112,19 @@ int journal_open(const char *dir, const journal_options *opts, journal_t **out, 
  * reading the segment files (records appended but not yet durable are not
  * visible). fn returning non-zero stops the replay and that value is
  * returned. Returns 0 when done, -1 on a read error or corruption found
- * since open (see journal_error()).
+ * since open (see journal_error()). Not re-entrant: do not call
+ * journal_replay from its own callback.
  */
 int journal_replay(journal_t *j, uint64_t from_lsn, int (*fn)(void *arg, const journal_record *r), void *arg);
 
 /*
  * Appends one record and returns its LSN in *lsn_out (may be NULL). With
- * SYNC_EACH it is durable on return; otherwise it is only buffered. Returns
- * -1 (nothing appended, no LSN consumed) if the payload exceeds
- * JOURNAL_MAX_PAYLOAD or the journal has FAILED.
+ * SYNC_EACH it is durable on return; otherwise it is only buffered (and
+ * written, not synced, once 1 MiB has piled up without a worker).
+ * Returns -1 without consuming an LSN if the payload exceeds
+ * JOURNAL_MAX_PAYLOAD or the journal had already FAILED; returns -1 after
+ * consuming the LSN if writing/syncing it failed just now (the journal is
+ * FAILED from then on and the record must be treated as not durable).
  */
 int journal_append(journal_t *j, uint16_t type, int64_t ts_ns, const void *payload, size_t len, uint64_t *lsn_out);
 
@@ -148,7 +152,8 @@ int journal_append_async(journal_t *j, uint16_t type, int64_t ts_ns, const void 
 /* Readable (eventfd) when completions are waiting. Never closed by the caller. */
 int journal_notify_fd(const journal_t *j);
 
-/* Runs every ready completion on the calling thread; returns how many. */
+/* Runs every ready completion on the calling thread; returns how many.
+ * Callbacks may append again but must not close the journal. */
 size_t journal_poll_completions(journal_t *j);
 
 /* True once the journal has entered the permanent FAILED state. */

@@ -59,7 +59,7 @@ static int list_segments(journal_t *j, char *err, size_t errlen)
 	return rc;
 }
 
-static int read_header(journal_t *j, int fd, const char *name, uint64_t name_lsn, char *why, size_t whylen)
+static int read_header(journal_t *j, int fd, uint64_t name_lsn, char *why, size_t whylen)
 {
 	const uint8_t *p;
 	journal_reader_attach(&j->reader, fd);
@@ -78,7 +78,6 @@ static int read_header(journal_t *j, int fd, const char *name, uint64_t name_lsn
 		return -1;
 	if (first != name_lsn) {
 		snprintf(why, whylen, "header says first LSN %" PRIu64 " but the file name says %" PRIu64, first, name_lsn);
-		(void)name;
 		return -1;
 	}
 	return 0;
@@ -119,7 +118,7 @@ static int drop_incomplete_last(journal_t *j, uint64_t *dropped, char *err, size
 		snprintf(err, errlen, "cannot open %s/%s: %s", j->dir, name, strerror(errno));
 		return -1;
 	}
-	if (read_header(j, fd, name, lsn, why, sizeof why) == 0) {
+	if (read_header(j, fd, lsn, why, sizeof why) == 0) {
 		close(fd);
 		return 0;
 	}
@@ -181,7 +180,7 @@ static int scan_segment(journal_t *j, size_t i, uint64_t *expect, int *fd_out, u
 		snprintf(err, errlen, "cannot open %s/%s: %s", j->dir, name, strerror(errno));
 		return -1;
 	}
-	if (read_header(j, fd, name, first, why, sizeof why) != 0) {
+	if (read_header(j, fd, first, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s/%s: bad segment header at offset 0: %s", j->dir, name, why);
 		goto fail;
 	}

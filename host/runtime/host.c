@@ -13,6 +13,7 @@
 #include "runtime/control.h"
 #include "runtime/instance.h"
 #include "runtime/runtime_internal.h"
+#include "runtime/state_mem.h"
 
 static int64_t bus_clock(void *arg)
 {
@@ -83,7 +84,9 @@ host_t *host_create(host_config *cfg, host_clock_mode clock, char *err, size_t e
 	h->bus = bus_create(&bo);
 	h->timers = timers_create();
 	h->metrics = metrics_registry_create();
-	if (!h->base || !h->bus || !h->timers || !h->metrics) {
+	if (clock == HOST_CLOCK_SIM)
+		h->state_mem = state_mem_create();
+	if (!h->base || !h->bus || !h->timers || !h->metrics || (clock == HOST_CLOCK_SIM && !h->state_mem)) {
 		snprintf(err, errlen, "out of memory creating the host");
 		host_destroy(h);
 		return NULL;
@@ -137,6 +140,7 @@ void host_destroy(host_t *h)
 	bus_destroy(h->bus);
 	timers_destroy(h->timers);
 	metrics_registry_destroy(h->metrics);
+	state_mem_destroy(h->state_mem);
 	if (h->base) event_base_free(h->base);
 	host_config_free(&h->cfg);
 	free(h);
@@ -375,4 +379,32 @@ int host_run(host_t *h)
 void host_schedule_reload(host_t *h)
 {
 	event_active(h->reload_ev, 0, 0);
+}
+
+struct event_base *host_event_base(host_t *h)
+{
+	return h->base;
+}
+
+int host_add_timer(host_t *h, const void *owner, int64_t delay_ns, int64_t interval_ns,
+	void (*fn)(void *arg, uint64_t id), void *arg, uint64_t *id)
+{
+	int rc = timers_add(h->timers, owner, host_now_ns(h) + (delay_ns > 0 ? delay_ns : 0), interval_ns, fn, arg, id);
+	if (rc == TH_OK)
+		host_timers_changed(h);
+	return rc;
+}
+
+void host_cancel_timers(host_t *h, const void *owner)
+{
+	if (timers_cancel_owner(h->timers, owner))
+		host_timers_changed(h);
+}
+
+const char *host_instance_farm(const host_t *h, const char *name)
+{
+	for (size_t i = 0; i < h->cfg.ninstances; i++)
+		if (strcmp(h->cfg.instances[i].name, name) == 0)
+			return h->cfg.instances[i].farm;
+	return NULL;
 }

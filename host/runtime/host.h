@@ -54,6 +54,17 @@ struct bus;
 struct bus *host_bus(host_t *h);
 const host_config *host_get_config(const host_t *h);
 
+/* Loop and timers for host subsystems (trading, front door). Timers added
+ * with an owner are canceled by host_cancel_timers(owner). */
+struct event_base *host_event_base(host_t *h);
+int host_add_timer(host_t *h, const void *owner, int64_t delay_ns, int64_t interval_ns,
+	void (*fn)(void *arg, uint64_t id), void *arg, uint64_t *id);
+void host_cancel_timers(host_t *h, const void *owner);
+
+/* The configured farm of a strategy instance ("" if none), or NULL if no
+ * such instance. */
+const char *host_instance_farm(const host_t *h, const char *name);
+
 /* Introspection: instance count and the n-th instance's public facts. */
 typedef struct host_instance_info {
 	const char *name, *plugin, *kind, *version;

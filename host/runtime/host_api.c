@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "config/schema.h"
 #include "runtime/runtime_internal.h"
+#include "runtime/state_mem.h"
 #include "runtime/state_store.h"
 
 static const char *api_instance_name(th_ctx *ctx)
@@ -173,6 +174,8 @@ static int api_state_put(th_ctx *ctx, const char *key, const void *data, size_t 
 {
 	if (!data && len)
 		return TH_ERR_INVALID;
+	if (ctx->host->state_mem)
+		return state_mem_put(ctx->host->state_mem, ctx->slot->name, key, data, len);
 	return state_store_put(ctx->host->cfg.state_dir, ctx->slot->name, key, data, len);
 }
 
@@ -180,11 +183,15 @@ static int api_state_get(th_ctx *ctx, const char *key, void *buf, size_t cap, si
 {
 	if (!buf && cap)
 		return TH_ERR_INVALID;
+	if (ctx->host->state_mem)
+		return state_mem_get(ctx->host->state_mem, ctx->slot->name, key, buf, cap, len);
 	return state_store_get(ctx->host->cfg.state_dir, ctx->slot->name, key, buf, cap, len);
 }
 
 static int api_state_delete(th_ctx *ctx, const char *key)
 {
+	if (ctx->host->state_mem)
+		return state_mem_delete(ctx->host->state_mem, ctx->slot->name, key);
 	return state_store_delete(ctx->host->cfg.state_dir, ctx->slot->name, key);
 }
 

@@ -30,8 +30,10 @@ static const th_config_field host_schema[] = {
 	TH_CONFIG_END
 };
 
-static const char *const top_level_sections[] = { "host", "instances", NULL };
-static const char *const instance_keys[] = { "plugin", "optional", "config", NULL };
+/* host and instances are read here; market, capital, oms and backtest by
+ * host/trading (trading_config.c), which validates them the same way. */
+static const char *const top_level_sections[] = { "host", "instances", "market", "capital", "oms", "backtest", NULL };
+static const char *const instance_keys[] = { "plugin", "optional", "farm", "config", NULL };
 
 void host_config_describe(FILE *out, int markdown)
 {
@@ -134,6 +136,16 @@ static int check_instance(const char *name, size_t nlen, const toml_value *t, ho
 		return -1;
 	}
 	ic->optional = b;
+	const toml_value *farm = toml_table_get(t, "farm");
+	const char *fs = "";
+	size_t flen = 0;
+	if (farm && (!toml_as_string(farm, &fs, &flen) || flen == 0 || flen >= TH_NAME_MAX)) {
+		snprintf(err, errlen, "%s:%d:%d: instances.%s.farm must be a farm name (a non-empty string)",
+			toml_source_name(farm), toml_line(farm), toml_column(farm), ic->name);
+		return -1;
+	}
+	memcpy(ic->farm, fs, flen);
+	ic->farm[flen] = '\0';
 	const toml_value *cfg = toml_table_get(t, "config");
 	if (cfg && toml_type_of(cfg) != TOML_TABLE) {
 		snprintf(err, errlen, "%s:%d:%d: instances.%s.config must be a table", toml_source_name(cfg),

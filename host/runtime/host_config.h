@@ -5,6 +5,7 @@
  *   [instances.<name>]          one plugin instance per table
  *   plugin   = "sim"            plugin name (= file name without .so)
  *   optional = false            true: a failing create/start is logged, not fatal
+ *   farm     = "momentum"       strategies: the farm (capital and coordination group)
  *   [instances.<name>.config]   the plugin's own keys, validated by its schema
  *
  * Layering: file, then TRADEHOST__SECTION__KEY environment variables, then
@@ -24,6 +25,7 @@ typedef struct host_instance_cfg {
 	char name[TH_NAME_MAX];
 	char plugin[TH_NAME_MAX];
 	int optional;
+	char farm[TH_NAME_MAX];     /* strategies: the farm the agent belongs to ("" = none) */
 	const toml_value *config;   /* the instance's config table, or NULL; borrowed from host_config.tree */
 } host_instance_cfg;
 

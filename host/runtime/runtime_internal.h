@@ -57,6 +57,7 @@ struct host {
 	bus_t *bus;
 	timers_t *timers;
 	metrics_registry *metrics;
+	struct state_mem *state_mem; /* backtests: instance state lives in memory, never in state_dir */
 	th_host_api api;
 	slot_t **slots;            /* in start order */
 	size_t nslots;

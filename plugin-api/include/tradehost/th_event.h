@@ -40,10 +40,18 @@ typedef enum th_event_type {
 #define TH_TOPIC_MARKET (TH_TOPIC(TH_EV_TRADE) | TH_TOPIC(TH_EV_QUOTE) | TH_TOPIC(TH_EV_BOOK) | TH_TOPIC(TH_EV_BAR))
 #define TH_TOPIC_ALL 0xFFFFFFFEu
 
+typedef enum th_intent_action {
+	TH_INTENT_PLACE = 0,      /* place `order` (client_order_id empty: the OMS assigns it) */
+	TH_INTENT_CANCEL = 1,     /* cancel the agent's order order.client_order_id */
+	TH_INTENT_CANCEL_ALL = 2  /* cancel all the agent's open orders (order.symbol "" = every symbol) */
+} th_intent_action;
+
 typedef struct th_intent {
 	uint64_t intent_id;      /* unique per agent; set by the agent */
+	uint32_t action;         /* th_intent_action */
+	uint32_t reserved_;      /* 0 */
 	char farm[TH_NAME_MAX];  /* filled by the host from the agent's farm */
-	th_order order;          /* client_order_id empty: the OMS assigns it */
+	th_order order;
 } th_intent;
 
 typedef struct th_order_update {
@@ -113,9 +121,13 @@ typedef struct th_custom {
 	uint8_t data[TH_CUSTOM_MAX];
 } th_custom;
 
+/* th_event_header.flags */
+#define TH_EVENT_FLAG_OMS 0x1u /* order/fill event re-published by the order manager with h.agent set
+                                  to the owning agent (venues publish the raw ones with agent "") */
+
 typedef struct th_event_header {
 	uint16_t type;           /* th_event_type */
-	uint16_t flags;          /* reserved, 0 */
+	uint16_t flags;          /* TH_EVENT_FLAG_* */
 	uint32_t size;           /* bytes: header + used payload */
 	uint64_t seq;            /* set by the bus at publish: global publication order */
 	int64_t ts_ns;           /* host clock at publish when 0; else the event's own time */

@@ -65,8 +65,10 @@ int sim_mem_reserve(sim_engine *e, void *arr_ptr, size_t *cap, size_t elem, size
 
 /* ------------------------------------------------------------------- index */
 
-/* FNV-1a: simple, and deterministic across runs (no seeded hashing needed:
- * the keys come from the host's own OMS). */
+/* FNV-1a plus a final mix: deterministic across runs (no seeded hashing
+ * needed: the keys come from the host's own OMS). The mix matters because
+ * the table uses the low bits, which FNV-1a alone spreads poorly for ids that
+ * differ only in trailing digits. */
 static uint64_t sim_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -74,6 +76,9 @@ static uint64_t sim_hash(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 1099511628211ULL;
 	}
+	h ^= h >> 32;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
 	return h;
 }
 
@@ -223,9 +228,35 @@ void sim_set_reason(sim_order *o, const char *reason)
 	th_strlcpy(o->reason, reason ? reason : "", sizeof o->reason);
 }
 
+/* "<session>-<tag><no>", e.g. "1700000000000000000-T42". Hand-rolled because
+ * it runs for every report and snprintf was a fifth of the engine's time in
+ * a fill-heavy replay; the ids fit easily (20 + 2 + 20 digits < 48). */
+static void sim_format_id(int64_t session, char tag, uint64_t no, char *buf, size_t cap)
+{
+	char tmp[TH_VENUE_ID_MAX + 8];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + no % 10);
+		no /= 10;
+	} while (no);
+	tmp[n++] = tag;
+	tmp[n++] = '-';
+	uint64_t s = session < 0 ? (uint64_t)0 - (uint64_t)session : (uint64_t)session;
+	do {
+		tmp[n++] = (char)('0' + s % 10);
+		s /= 10;
+	} while (s);
+	if (session < 0)
+		tmp[n++] = '-';
+	size_t k = 0;
+	for (; k < n && k + 1 < cap; k++)
+		buf[k] = tmp[n - 1 - k];
+	buf[k] = '\0';
+}
+
 static void sim_venue_order_id(const sim_engine *e, uint64_t no, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%lld-O%llu", (long long)e->cfg.session, (unsigned long long)no);
+	sim_format_id(e->cfg.session, 'O', no, buf, cap);
 }
 
 void sim_order_snapshot(const sim_engine *e, const sim_order *o, th_order_update *out)
@@ -263,8 +294,7 @@ void sim_emit_fill(sim_engine *e, const sim_order *o, const sim_fill_rec *f)
 	r.symbol = b->inst.symbol;
 	th_fill *x = &r.u.fill;
 	th_strlcpy(x->client_order_id, o->o.client_order_id, sizeof x->client_order_id);
-	snprintf(x->venue_trade_id, sizeof x->venue_trade_id, "%lld-T%llu", (long long)e->cfg.session,
-	         (unsigned long long)f->trade_no);
+	sim_format_id(e->cfg.session, 'T', f->trade_no, x->venue_trade_id, sizeof x->venue_trade_id);
 	x->side = o->o.side;
 	x->liquidity = f->liquidity;
 	x->price = f->price;
@@ -375,9 +405,13 @@ static int sim_reject(sim_engine *e, sim_book *b, const th_order *in, const char
 	sim_report r;
 	memset(&r, 0, sizeof r);
 	r.kind = SIM_REPORT_ORDER;
-	r.symbol = b ? b->inst.symbol : in->symbol;
+	/* The request may carry unterminated strings: copy them bounded. */
+	r.symbol = b ? b->inst.symbol : memchr(in->symbol, 0, sizeof in->symbol) ? in->symbol : "";
 	th_order_update *u = &r.u.order;
-	th_strlcpy(u->client_order_id, in->client_order_id, sizeof u->client_order_id);
+	const char *z = memchr(in->client_order_id, 0, sizeof in->client_order_id - 1);
+	size_t n = z ? (size_t)(z - in->client_order_id) : sizeof in->client_order_id - 1;
+	memcpy(u->client_order_id, in->client_order_id, n);
+	u->client_order_id[n] = '\0';
 	u->state = TH_ORDER_REJECTED;
 	u->side = in->side;
 	u->qty = in->qty;
@@ -395,8 +429,10 @@ static int sim_reject(sim_engine *e, sim_book *b, const th_order *in, const char
 			o->o.price_scale = b->inst.price_scale;
 			o->o.qty_scale = b->inst.qty_scale;
 			/* Keep the values only when they are at the book's scales already. */
-			if (in->price_scale != b->inst.price_scale)
-				o->o.price = 0, o->o.stop_price = 0;
+			if (in->price_scale != b->inst.price_scale) {
+				o->o.price = 0;
+				o->o.stop_price = 0;
+			}
 			if (in->qty_scale != b->inst.qty_scale)
 				o->o.qty = 0;
 			o->book = (uint32_t)(b - e->books);
@@ -405,8 +441,8 @@ static int sim_reject(sim_engine *e, sim_book *b, const th_order *in, const char
 			o->order_no = e->next_order_no++;
 			sim_set_reason(o, reason);
 			if (sim_index_add(e, o) == TH_OK) {
-				sim_retire(e, o);
 				sim_venue_order_id(e, o->order_no, u->venue_order_id, sizeof u->venue_order_id);
+				sim_retire(e, o); /* may free it at once (retain_closed 0) */
 			} else {
 				sim_order_free(e, o);
 			}
@@ -480,7 +516,7 @@ int sim_engine_submit(sim_engine *e, const th_order *in)
 	if (is_stop) {
 		/* A stop whose price the standing quote has already reached triggers now. */
 		if (standing)
-			sim_market_point(e, b, standing);
+			sim_trigger(e, b, o, standing);
 	} else {
 		sim_activate(e, b, o, standing);
 	}

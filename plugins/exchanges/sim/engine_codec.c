@@ -27,74 +27,37 @@
 #include <string.h>
 
 #include "engine_internal.h"
+#include "sim_bytes.h"
 
 #define SIM_STATE_MAGIC "SIMV"
 #define SIM_STATE_VERSION 1
 
-/* ------------------------------------------------------------------ writer */
-
-typedef struct sim_wr {
-	uint8_t *p;
-	size_t cap, len;
-} sim_wr;
-
-static void wr_bytes(sim_wr *w, const void *src, size_t n)
-{
-	if (w->p && w->len + n <= w->cap)
-		memcpy(w->p + w->len, src, n);
-	w->len += n;
-}
-
-static void wr_uint(sim_wr *w, uint64_t v, size_t nbytes)
-{
-	uint8_t b[8];
-	for (size_t i = 0; i < nbytes; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	wr_bytes(w, b, nbytes);
-}
-
-static void wr_u8(sim_wr *w, uint32_t v) { wr_uint(w, v, 1); }
-static void wr_u16(sim_wr *w, uint32_t v) { wr_uint(w, v, 2); }
-static void wr_u32(sim_wr *w, uint32_t v) { wr_uint(w, v, 4); }
-static void wr_u64(sim_wr *w, uint64_t v) { wr_uint(w, v, 8); }
-static void wr_i64(sim_wr *w, int64_t v) { wr_uint(w, (uint64_t)v, 8); }
-static void wr_i32(sim_wr *w, int32_t v) { wr_uint(w, (uint32_t)v, 4); }
-
-static void wr_str(sim_wr *w, const char *s)
-{
-	size_t n = strlen(s);
-	if (n > 255)
-		n = 255; /* every field is shorter (th_types.h sizes); never reached */
-	wr_u8(w, (uint32_t)n);
-	wr_bytes(w, s, n);
-}
-
 static void wr_order(sim_wr *w, const sim_order *o)
 {
-	wr_str(w, o->o.client_order_id);
-	wr_u32(w, o->book);
-	wr_u8(w, o->o.side);
-	wr_u8(w, o->o.type);
-	wr_u8(w, o->o.tif);
-	wr_u32(w, o->o.flags);
-	wr_u8(w, o->state);
-	wr_u8(w, o->phase);
-	wr_i64(w, o->o.price);
-	wr_i64(w, o->o.stop_price);
-	wr_i64(w, o->o.qty);
-	wr_i64(w, o->filled);
-	wr_i64(w, o->fees);
-	wr_u64(w, o->order_no);
-	wr_u64(w, o->seq);
-	wr_str(w, o->reason);
-	wr_u32(w, (uint32_t)o->nfills);
+	sim_wr_str(w, o->o.client_order_id);
+	sim_wr_u32(w, o->book);
+	sim_wr_u8(w, o->o.side);
+	sim_wr_u8(w, o->o.type);
+	sim_wr_u8(w, o->o.tif);
+	sim_wr_u32(w, o->o.flags);
+	sim_wr_u8(w, o->state);
+	sim_wr_u8(w, o->phase);
+	sim_wr_i64(w, o->o.price);
+	sim_wr_i64(w, o->o.stop_price);
+	sim_wr_i64(w, o->o.qty);
+	sim_wr_i64(w, o->filled);
+	sim_wr_i64(w, o->fees);
+	sim_wr_u64(w, o->order_no);
+	sim_wr_u64(w, o->seq);
+	sim_wr_str(w, o->reason);
+	sim_wr_u32(w, (uint32_t)o->nfills);
 	for (size_t i = 0; i < o->nfills; i++) {
 		const sim_fill_rec *f = &o->fills[i];
-		wr_u64(w, f->trade_no);
-		wr_i64(w, f->price);
-		wr_i64(w, f->qty);
-		wr_i64(w, f->fee);
-		wr_u8(w, f->liquidity);
+		sim_wr_u64(w, f->trade_no);
+		sim_wr_i64(w, f->price);
+		sim_wr_i64(w, f->qty);
+		sim_wr_i64(w, f->fee);
+		sim_wr_u8(w, f->liquidity);
 	}
 }
 
@@ -105,23 +68,23 @@ int sim_engine_encode(const sim_engine *e, void *buf, size_t cap, size_t *len)
 	for (size_t i = 0; i < e->nbooks; i++)
 		norders += e->books[i].nopen;
 
-	wr_bytes(&w, SIM_STATE_MAGIC, 4);
-	wr_u16(&w, SIM_STATE_VERSION);
-	wr_u16(&w, 0);
-	wr_i64(&w, e->cfg.session);
-	wr_u64(&w, e->next_order_no);
-	wr_u64(&w, e->next_trade_no);
-	wr_u64(&w, e->next_seq);
-	wr_u32(&w, (uint32_t)e->nbooks);
+	sim_wr_bytes(&w, SIM_STATE_MAGIC, 4);
+	sim_wr_u16(&w, SIM_STATE_VERSION);
+	sim_wr_u16(&w, 0);
+	sim_wr_i64(&w, e->cfg.session);
+	sim_wr_u64(&w, e->next_order_no);
+	sim_wr_u64(&w, e->next_trade_no);
+	sim_wr_u64(&w, e->next_seq);
+	sim_wr_u32(&w, (uint32_t)e->nbooks);
 	for (size_t i = 0; i < e->nbooks; i++) {
 		const sim_book *b = &e->books[i];
-		wr_str(&w, b->inst.symbol);
-		wr_i32(&w, b->inst.price_scale);
-		wr_i32(&w, b->inst.qty_scale);
-		wr_i64(&w, b->position);
-		wr_i64(&w, b->fees);
+		sim_wr_str(&w, b->inst.symbol);
+		sim_wr_i32(&w, b->inst.price_scale);
+		sim_wr_i32(&w, b->inst.qty_scale);
+		sim_wr_i64(&w, b->position);
+		sim_wr_i64(&w, b->fees);
 	}
-	wr_u32(&w, (uint32_t)norders);
+	sim_wr_u32(&w, (uint32_t)norders);
 	for (size_t i = 0; i < e->nbooks; i++)
 		for (size_t k = 0; k < e->books[i].nopen; k++)
 			wr_order(&w, e->books[i].open[k]);
@@ -129,55 +92,6 @@ int sim_engine_encode(const sim_engine *e, void *buf, size_t cap, size_t *len)
 		wr_order(&w, e->closed[(e->closed_head + k) % e->cfg.retain_closed]);
 	*len = w.len;
 	return w.len <= w.cap ? TH_OK : TH_ERR_LIMIT;
-}
-
-/* ------------------------------------------------------------------ reader */
-
-typedef struct sim_rd {
-	const uint8_t *p;
-	size_t len, off;
-	int bad; /* ran past the end */
-} sim_rd;
-
-static const uint8_t *rd_take(sim_rd *r, size_t n)
-{
-	if (r->bad || r->len - r->off < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	const uint8_t *p = r->p + r->off;
-	r->off += n;
-	return p;
-}
-
-static uint64_t rd_uint(sim_rd *r, size_t nbytes)
-{
-	const uint8_t *p = rd_take(r, nbytes);
-	uint64_t v = 0;
-	if (!p)
-		return 0;
-	for (size_t i = 0; i < nbytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static uint32_t rd_u8(sim_rd *r) { return (uint32_t)rd_uint(r, 1); }
-static uint32_t rd_u16(sim_rd *r) { return (uint32_t)rd_uint(r, 2); }
-static uint32_t rd_u32(sim_rd *r) { return (uint32_t)rd_uint(r, 4); }
-static uint64_t rd_u64(sim_rd *r) { return rd_uint(r, 8); }
-static int64_t rd_i64(sim_rd *r) { return (int64_t)rd_uint(r, 8); }
-static int32_t rd_i32(sim_rd *r) { return (int32_t)(uint32_t)rd_uint(r, 4); }
-
-/* Reads a string into dst (cap incl. NUL); -1 if it does not fit. */
-static int rd_str(sim_rd *r, char *dst, size_t cap)
-{
-	size_t n = rd_u8(r);
-	const uint8_t *p = rd_take(r, n);
-	if (!p || n >= cap || memchr(p, 0, n))
-		return -1;
-	memcpy(dst, p, n);
-	dst[n] = '\0';
-	return 0;
 }
 
 static int sim_errf(char *err, size_t cap, const char *what, const char *detail)
@@ -208,24 +122,24 @@ static sim_order *rd_order(sim_engine *t, sim_rd *r, const int32_t *bookmap, uin
 		return NULL;
 	}
 	memset(o, 0, sizeof *o);
-	int name_ok = rd_str(r, o->o.client_order_id, sizeof o->o.client_order_id) == 0;
+	int name_ok = sim_rd_str(r, o->o.client_order_id, sizeof o->o.client_order_id) == 0;
 	snprintf(what, sizeof what, "order '%s'", name_ok ? o->o.client_order_id : "?");
-	uint32_t book = rd_u32(r);
-	o->o.side = rd_u8(r);
-	o->o.type = rd_u8(r);
-	o->o.tif = rd_u8(r);
-	o->o.flags = rd_u32(r);
-	o->state = rd_u8(r);
-	o->phase = rd_u8(r);
-	o->o.price = rd_i64(r);
-	o->o.stop_price = rd_i64(r);
-	o->o.qty = rd_i64(r);
-	o->filled = rd_i64(r);
-	o->fees = rd_i64(r);
-	o->order_no = rd_u64(r);
-	o->seq = rd_u64(r);
-	int reason_ok = rd_str(r, o->reason, sizeof o->reason) == 0;
-	uint32_t nfills = rd_u32(r);
+	uint32_t book = sim_rd_u32(r);
+	o->o.side = sim_rd_u8(r);
+	o->o.type = sim_rd_u8(r);
+	o->o.tif = sim_rd_u8(r);
+	o->o.flags = sim_rd_u32(r);
+	o->state = sim_rd_u8(r);
+	o->phase = sim_rd_u8(r);
+	o->o.price = sim_rd_i64(r);
+	o->o.stop_price = sim_rd_i64(r);
+	o->o.qty = sim_rd_i64(r);
+	o->filled = sim_rd_i64(r);
+	o->fees = sim_rd_i64(r);
+	o->order_no = sim_rd_u64(r);
+	o->seq = sim_rd_u64(r);
+	int reason_ok = sim_rd_str(r, o->reason, sizeof o->reason) == 0;
+	uint32_t nfills = sim_rd_u32(r);
 	const char *problem = NULL;
 
 	if (r->bad)
@@ -272,11 +186,11 @@ static sim_order *rd_order(sim_engine *t, sim_rd *r, const int32_t *bookmap, uin
 	th_qty sum = 0;
 	for (uint32_t i = 0; i < nfills && !problem; i++) {
 		sim_fill_rec *f = &o->fills[o->nfills++];
-		f->trade_no = rd_u64(r);
-		f->price = rd_i64(r);
-		f->qty = rd_i64(r);
-		f->fee = rd_i64(r);
-		f->liquidity = rd_u8(r);
+		f->trade_no = sim_rd_u64(r);
+		f->price = sim_rd_i64(r);
+		f->qty = sim_rd_i64(r);
+		f->fee = sim_rd_i64(r);
+		f->liquidity = sim_rd_u8(r);
 		if (r->bad)
 			problem = "truncated fill";
 		else if (f->trade_no == 0 || f->trade_no >= t->next_trade_no || f->price <= 0 || f->qty <= 0 ||
@@ -310,20 +224,20 @@ static void sim_noop_report(void *arg, const sim_report *r)
 static int sim_decode_into(sim_engine *t, sim_rd *r, char *err, size_t errcap)
 {
 	char detail[160];
-	const uint8_t *magic = rd_take(r, 4);
+	const uint8_t *magic = sim_rd_take(r, 4);
 	if (!magic || memcmp(magic, SIM_STATE_MAGIC, 4) != 0)
 		return sim_errf(err, errcap, "not a sim venue state", "bad magic");
-	uint32_t version = rd_u16(r);
-	rd_u16(r);
+	uint32_t version = sim_rd_u16(r);
+	sim_rd_u16(r);
 	if (version != SIM_STATE_VERSION) {
 		snprintf(detail, sizeof detail, "version %u, this build reads %d", version, SIM_STATE_VERSION);
 		return sim_errf(err, errcap, "unsupported sim venue state", detail);
 	}
-	t->cfg.session = rd_i64(r);
-	t->next_order_no = rd_u64(r);
-	t->next_trade_no = rd_u64(r);
-	t->next_seq = rd_u64(r);
-	uint32_t nbooks = rd_u32(r);
+	t->cfg.session = sim_rd_i64(r);
+	t->next_order_no = sim_rd_u64(r);
+	t->next_trade_no = sim_rd_u64(r);
+	t->next_seq = sim_rd_u64(r);
+	uint32_t nbooks = sim_rd_u32(r);
 	if (r->bad || t->next_order_no == 0 || t->next_trade_no == 0 || t->next_seq == 0 || nbooks > r->len)
 		return sim_errf(err, errcap, "sim venue state", "header truncated or out of range");
 
@@ -333,9 +247,9 @@ static int sim_decode_into(sim_engine *t, sim_rd *r, char *err, size_t errcap)
 	int rc = TH_OK;
 	for (uint32_t i = 0; i < nbooks && rc == TH_OK; i++) {
 		char symbol[TH_SYMBOL_MAX];
-		int sym_ok = rd_str(r, symbol, sizeof symbol) == 0;
-		int32_t ps = rd_i32(r), qs = rd_i32(r);
-		int64_t position = rd_i64(r), fees = rd_i64(r);
+		int sym_ok = sim_rd_str(r, symbol, sizeof symbol) == 0;
+		int32_t ps = sim_rd_i32(r), qs = sim_rd_i32(r);
+		int64_t position = sim_rd_i64(r), fees = sim_rd_i64(r);
 		bookmap[i] = -1;
 		if (r->bad || !sym_ok) {
 			rc = sim_errf(err, errcap, "sim venue state", "symbol list truncated or malformed");
@@ -362,7 +276,7 @@ static int sim_decode_into(sim_engine *t, sim_rd *r, char *err, size_t errcap)
 		b->fees = fees;
 		bookmap[i] = (int32_t)(b - t->books);
 	}
-	uint32_t norders = rc == TH_OK ? rd_u32(r) : 0;
+	uint32_t norders = rc == TH_OK ? sim_rd_u32(r) : 0;
 	if (rc == TH_OK && (r->bad || norders > r->len))
 		rc = sim_errf(err, errcap, "sim venue state", "order count truncated or out of range");
 	for (uint32_t i = 0; i < norders && rc == TH_OK; i++) {
@@ -391,7 +305,8 @@ static int sim_decode_into(sim_engine *t, sim_rd *r, char *err, size_t errcap)
 	}
 	if (rc == TH_OK)
 		for (size_t i = 0; i < t->nbooks; i++)
-			qsort(t->books[i].open, t->books[i].nopen, sizeof *t->books[i].open, sim_seq_cmp);
+			if (t->books[i].nopen > 1)
+				qsort(t->books[i].open, t->books[i].nopen, sizeof *t->books[i].open, sim_seq_cmp);
 	return rc;
 }
 

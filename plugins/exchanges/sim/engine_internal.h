@@ -122,6 +122,9 @@ int sim_activate(sim_engine *e, sim_book *b, sim_order *o, const sim_liq *L);
  * returns -1 with `reason` set when `o` must be refused. */
 int sim_precheck(const sim_engine *e, const sim_book *b, const th_order *o, th_qty remaining, const sim_liq *L,
                  char *reason, size_t cap);
+/* If `L` reached the stop price of `o` (phase TRIGGER), trigger and activate
+ * it against `L`. Returns 1 if it triggered. */
+int sim_trigger(sim_engine *e, sim_book *b, sim_order *o, const sim_liq *L);
 /* The book's standing liquidity (its current quote), or NULL. */
 const sim_liq *sim_standing(sim_book *b, int respect_quote_size, sim_liq *storage);
 /* One market point: takers, triggers, then resting makers, then sweep. */

@@ -195,6 +195,14 @@ static int sim_triggered(const sim_order *o, const sim_liq *L)
 	return L->sell_px > 0 && L->sell_px <= o->o.stop_price;
 }
 
+int sim_trigger(sim_engine *e, sim_book *b, sim_order *o, const sim_liq *L)
+{
+	if (o->phase != SIM_PH_TRIGGER || !sim_triggered(o, L))
+		return 0;
+	sim_activate(e, b, o, L);
+	return 1;
+}
+
 /* Resting orders `L` trades through: buys at or above the price sellers
  * offer, sells at or below the price buyers bid. */
 static int sim_maker_crossed(const sim_order *o, const sim_liq *L)
@@ -260,11 +268,8 @@ void sim_market_point(sim_engine *e, sim_book *b, const sim_liq *L)
 		else if (o->phase == SIM_PH_ARRIVING)
 			sim_activate(e, b, o, L);
 	}
-	for (size_t i = 0; i < n; i++) {
-		sim_order *o = b->open[i];
-		if (o->phase == SIM_PH_TRIGGER && sim_triggered(o, L))
-			sim_activate(e, b, o, L);
-	}
+	for (size_t i = 0; i < n; i++)
+		sim_trigger(e, b, b->open[i], L);
 	sim_fill_makers(e, b, L);
 	sim_sweep(e, b);
 }

@@ -63,6 +63,11 @@ void *sim_fifo_peek(const sim_fifo *f)
 	return f->count ? f->buf + f->head * f->elem : NULL;
 }
 
+void *sim_fifo_at(const sim_fifo *f, size_t i)
+{
+	return i < f->count ? f->buf + ((f->head + i) % f->cap) * f->elem : NULL;
+}
+
 void sim_fifo_pop(sim_fifo *f)
 {
 	if (!f->count)

@@ -23,6 +23,8 @@ int sim_fifo_push(sim_fifo *f, const void *item);
 /* The oldest item, or NULL when empty; valid until the next push/pop. */
 void *sim_fifo_peek(const sim_fifo *f);
 void sim_fifo_pop(sim_fifo *f);
+/* The i-th item, oldest first (i < count), without removing it. */
+void *sim_fifo_at(const sim_fifo *f, size_t i);
 size_t sim_fifo_count(const sim_fifo *f);
 
 #endif

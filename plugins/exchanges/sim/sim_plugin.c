@@ -12,9 +12,10 @@
  * Persistence (persist = true): after every engine change the whole state is
  * written with state_put *before* the reports it caused are published, like a
  * venue that commits before it acknowledges; so after a SIGKILL the venue
- * never has fewer fills than the host was told about. Requests and reports
- * still in a latency queue are in flight on the "network" and are lost with
- * the process; the host recovers them with query().
+ * never has fewer fills than the host was told about. On a crash, requests
+ * and reports still in a latency queue were in flight on the "network" and
+ * are lost with the process; the host recovers them with query(). A hot
+ * reload hands them over instead (export_state, sim_handover.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,28 +25,11 @@
 #include "engine.h"
 #include "sim_config.h"
 #include "sim_fifo.h"
+#include "sim_handover.h"
 
 #define SIM_STATE_KEY "sim.state"
 #define SIM_STATE_MAX ((size_t)1 << 20) /* th_host_api.state_put limit */
 #define SIM_RETRY_NS 1000000            /* bus full: try publishing again after 1 ms */
-
-enum sim_request_kind { SIM_REQ_SUBMIT = 1, SIM_REQ_CANCEL = 2, SIM_REQ_QUERY = 3 };
-
-typedef struct sim_request {
-	int64_t due_ns;
-	uint32_t kind;
-	th_order order; /* SUBMIT: the order; CANCEL/QUERY: only client_order_id */
-} sim_request;
-
-typedef struct sim_outgoing {
-	int64_t due_ns;
-	uint32_t kind; /* sim_report_kind */
-	char symbol[TH_SYMBOL_MAX];
-	union {
-		th_order_update order;
-		th_fill fill;
-	} u;
-} sim_outgoing;
 
 typedef struct sim_timer {
 	int armed;
@@ -336,6 +320,13 @@ static int sim_submit(void *instance, const th_order *order)
 	sim_request q;
 	if (!order)
 		return TH_ERR_INVALID;
+	/* Malformed strings are the caller's bug, refused at once rather than
+	 * carried through the latency queue (and a hot-reload hand-over). */
+	if (!memchr(order->client_order_id, 0, sizeof order->client_order_id) ||
+	    !memchr(order->symbol, 0, sizeof order->symbol)) {
+		v->api->set_error(v->ctx, "sim: order client_order_id or symbol is not NUL-terminated");
+		return TH_ERR_INVALID;
+	}
 	memset(&q, 0, sizeof q);
 	q.kind = SIM_REQ_SUBMIT;
 	q.order = *order;
@@ -480,7 +471,9 @@ static int sim_start(void *instance)
 	}
 	v->subscribed = 1;
 	v->started = 1;
-	sim_flush(v); /* reports produced before start (none normally) go out now */
+	/* Messages handed over by a hot reload (or produced before start) go on
+	 * with their original due times. */
+	sim_drain_inbox(v);
 	return TH_OK;
 }
 
@@ -511,17 +504,19 @@ static void sim_destroy(void *instance)
 		sim_venue_free(instance);
 }
 
+/* Hot reload: the engine state plus the requests and reports still in the
+ * latency queues (sim_handover.h), so the swap loses no event. */
 static int sim_export_state(void *instance, void **data, size_t *len)
 {
 	sim_venue *v = instance;
 	size_t n = 0;
-	sim_engine_encode(v->engine, NULL, 0, &n);
+	sim_handover_encode(v->engine, &v->inbox, &v->outbox, NULL, 0, &n);
 	void *buf = v->api->alloc(v->ctx, n);
 	if (!buf) {
 		v->api->set_error(v->ctx, "sim: out of memory exporting %zu bytes of state", n);
 		return TH_ERR_NOMEM;
 	}
-	int rc = sim_engine_encode(v->engine, buf, n, len);
+	int rc = sim_handover_encode(v->engine, &v->inbox, &v->outbox, buf, n, len);
 	if (rc != TH_OK) {
 		v->api->free(v->ctx, buf);
 		v->api->set_error(v->ctx, "sim: state export failed (status %d)", rc);
@@ -535,7 +530,7 @@ static int sim_import_state(void *instance, const void *data, size_t len)
 {
 	sim_venue *v = instance;
 	char err[192];
-	int rc = sim_engine_decode(v->engine, data, len, err, sizeof err);
+	int rc = sim_handover_decode(v->engine, &v->inbox, &v->outbox, data, len, err, sizeof err);
 	if (rc != TH_OK) {
 		v->api->set_error(v->ctx, "sim: cannot import state: %s", err);
 		return rc;

@@ -192,6 +192,8 @@ static void test_value_from_text(void **state)
 	assert_string_equal(s, "1.2.3");
 	toml_free(v);
 	assert_null(config_value_from_text("{a=", "test", err, sizeof(err)));
+	assert_null(config_value_from_text("caf\xC3", "test", err, sizeof(err)));
+	assert_string_equal(err, "test: value is not valid UTF-8 text");
 }
 
 int main(void)

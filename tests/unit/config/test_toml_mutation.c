@@ -115,6 +115,11 @@ static void test_set_path(void **state)
 	assert_string_equal(err.message, "'host' is a table; set one of its keys instead of replacing it");
 	assert_false(set(r, "strategies.5.fast", toml_new_int(1), &err));
 	assert_string_equal(err.message, "'strategies' is an array; the next key part must be an index below 2");
+	/* the text form of the same */
+	assert_true(toml_set(r, "new.\"quoted key\"", toml_new_bool(true), &err));
+	assert_int_equal(toml_type_of(toml_table_get(toml_table_get(r, "new"), "quoted key")), TOML_BOOL);
+	assert_false(toml_set(r, "a b", toml_new_int(1), &err));
+	assert_string_equal(err.message, "unexpected text after the key in 'a b'");
 	/* the tree is unchanged by failed sets */
 	assert_string_equal(str_at(r, "host.mode"), "live");
 	toml_free(r);

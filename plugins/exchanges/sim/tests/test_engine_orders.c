@@ -76,6 +76,16 @@ static void test_validation_rejections(void **state)
 	assert_int_equal(last_update(&f.rec, "FINE")->qty, 1000);
 	assert_int_equal(last_update(&f.rec, "FINE")->price_scale, 2);
 
+	/* Unterminated strings are refused without reading past them. */
+	th_order raw = mk_limit("x", TH_SIDE_BUY, PX(100), QTY(1));
+	memset(raw.client_order_id, 'A', sizeof raw.client_order_id);
+	assert_int_equal(sim_engine_submit(f.e, &raw), TH_ERR_INVALID);
+	assert_int_equal(strlen(f.rec.items[f.rec.n - 1].order.client_order_id), TH_CLORD_MAX - 1);
+	assert_non_null(strstr(f.rec.items[f.rec.n - 1].order.reason, "client_order_id"));
+	raw = mk_limit("unterminated-symbol", TH_SIDE_BUY, PX(100), QTY(1));
+	memset(raw.symbol, 'B', sizeof raw.symbol);
+	expect_reject(&f, raw, "symbol is not terminated");
+
 	/* Market orders: min_notional needs a reference price; with none known it is not checked. */
 	assert_int_equal(sim_engine_submit(f.e, &(th_order){ 0 }), TH_ERR_INVALID);
 	th_order mk = mk_market("MK0", TH_SIDE_BUY, 10);
@@ -216,6 +226,22 @@ static void test_finished_order_window(void **state)
 	assert_int_equal(sim_engine_query(f.e, "c2"), TH_OK);
 	assert_int_equal(sim_engine_forget_closed(f.e, 5), 2);
 	assert_int_equal(sim_engine_query(f.e, "c3"), TH_ERR_NOT_FOUND);
+	fixture_stop(&f);
+
+	/* retain_closed 0: finished orders are forgotten at once (rejections too). */
+	fixture_defaults(&f);
+	f.cfg.retain_closed = 0;
+	fixture_start(&f);
+	th_order bad = mk_limit("r0", TH_SIDE_BUY, PX(100), 0);
+	assert_int_equal(sim_engine_submit(f.e, &bad), TH_ERR_INVALID);
+	assert_true(last_update(&f.rec, "r0")->venue_order_id[0] != '\0');
+	th_order ok = mk_limit("f0", TH_SIDE_BUY, PX(100), QTY(1));
+	assert_int_equal(sim_engine_submit(f.e, &ok), TH_OK);
+	feed_trade(&f, PX(100), QTY(1));
+	assert_int_equal(last_update(&f.rec, "f0")->state, TH_ORDER_FILLED);
+	assert_int_equal(sim_engine_closed_orders(f.e), 0);
+	assert_int_equal(sim_engine_query(f.e, "r0"), TH_ERR_NOT_FOUND);
+	assert_int_equal(sim_engine_query(f.e, "f0"), TH_ERR_NOT_FOUND);
 	fixture_stop(&f);
 }
 

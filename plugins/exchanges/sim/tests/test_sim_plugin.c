@@ -330,6 +330,10 @@ static void test_query_and_absent(void **state)
 	assert_int_equal(xapi()->query(inst, longid), TH_ERR_INVALID);
 	assert_non_null(strstr(h.error, "client order id"));
 	assert_int_equal(xapi()->submit(inst, NULL), TH_ERR_INVALID);
+	th_order raw = order("x", TH_SIDE_BUY, TH_ORDER_LIMIT, 10000, BTC);
+	memset(raw.client_order_id, 'A', sizeof raw.client_order_id);
+	assert_int_equal(xapi()->submit(inst, &raw), TH_ERR_INVALID);
+	assert_non_null(strstr(h.error, "NUL-terminated"));
 
 	th_order o = order("Q1", TH_SIDE_BUY, TH_ORDER_LIMIT, 10000, 2 * BTC);
 	xapi()->submit(inst, &o);
@@ -517,6 +521,58 @@ static void test_export_import_round_trip(void **state)
 	fake_host_free(&b);
 }
 
+/* A hot reload in the middle of latency: requests not yet matched and
+ * reports not yet published move to the new instance and arrive on time. */
+static void test_hot_reload_keeps_in_flight_messages(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	fake_config(&h, "latency_ms", "50");
+	void *old = start_ok(&h);
+	int64_t t0 = h.now_ns;
+	deliver_quote(&h, "sim", 10000, 10001);
+	th_order a = order("H1", TH_SIDE_BUY, TH_ORDER_MARKET, 0, BTC);
+	th_order b = order("H2", TH_SIDE_BUY, TH_ORDER_LIMIT, 9000, BTC);
+	assert_int_equal(xapi()->submit(old, &a), TH_OK);
+	fake_advance_to(&h, t0 + 60 * MS); /* H1 matched; its reports are due at t0+100 */
+	assert_int_equal(xapi()->submit(old, &b), TH_OK); /* due at the engine at t0+110 */
+	fake_advance_to(&h, t0 + 70 * MS);
+	assert_int_equal(h.nevents, 0);
+
+	/* The host's swap: create the new generation, hand over, start it, destroy the old. */
+	void *data = NULL;
+	size_t len = 0;
+	assert_int_equal(desc()->export_state(old, &data, &len), TH_OK);
+	void *nu = create_ok(&h);
+	assert_int_equal(desc()->import_state(nu, data, len), TH_OK);
+	h.api.free(fake_ctx(&h), data);
+	assert_int_equal(desc()->start(nu), TH_OK);
+	assert_int_equal(desc()->stop(old), TH_OK);
+	desc()->destroy(old);
+	deliver_quote(&h, "sim", 10000, 10001); /* the new generation's market view */
+
+	fake_advance_to(&h, t0 + 99 * MS);
+	assert_int_equal(h.nevents, 0);
+	fake_advance_to(&h, t0 + 100 * MS);
+	assert_int_equal(h.nevents, 3); /* H1: ACCEPTED, FILL, FILLED, each once */
+	assert_int_equal(fake_last_order(&h, "H1")->u.order.state, TH_ORDER_FILLED);
+	assert_int_equal(fake_last_order(&h, "H1")->h.ts_ns, t0 + 100 * MS);
+	fake_advance_to(&h, t0 + 159 * MS);
+	assert_null(fake_last_order(&h, "H2"));
+	fake_advance_to(&h, t0 + 160 * MS);
+	assert_int_equal(fake_last_order(&h, "H2")->u.order.state, TH_ORDER_ACCEPTED);
+	assert_int_equal(h.nevents, 4);
+
+	/* The new generation knows H1 (the duplicate is answered, not re-run). */
+	assert_int_equal(xapi()->submit(nu, &a), TH_OK);
+	fake_advance_to(&h, t0 + 300 * MS);
+	assert_int_equal(fake_count(&h, TH_EV_FILL), 1);
+	assert_non_null(strstr(fake_last_order(&h, "H1")->u.order.reason, "duplicate"));
+	finish(&h, nu);
+	fake_host_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_persist_restart_restores_orders),
 		cmocka_unit_test(test_persist_refuses_corrupt_state),
 		cmocka_unit_test(test_export_import_round_trip),
+		cmocka_unit_test(test_hot_reload_keeps_in_flight_messages),
 	};
 	return cmocka_run_group_tests_name("sim_plugin", tests, NULL, NULL);
 }

@@ -1,0 +1,113 @@
+#include "common/strmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct slot {
+	char *key; /* NULL = empty */
+	uint64_t hash;
+	int64_t value;
+} slot;
+
+struct strmap {
+	slot *slots;
+	size_t cap, len; /* cap is a power of two */
+};
+
+/* FNV-1a: simple, and good enough for short ids. */
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+	return h;
+}
+
+strmap *strmap_create(void)
+{
+	strmap *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->cap = 64;
+	m->slots = calloc(m->cap, sizeof *m->slots);
+	if (!m->slots) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void strmap_destroy(strmap *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	free(m);
+}
+
+static slot *find(const strmap *m, const char *key, uint64_t h)
+{
+	size_t mask = m->cap - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		slot *s = &m->slots[i];
+		if (!s->key || (s->hash == h && strcmp(s->key, key) == 0))
+			return s;
+	}
+}
+
+static int grow(strmap *m)
+{
+	size_t ncap = m->cap * 2;
+	slot *ns = calloc(ncap, sizeof *ns);
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++) {
+		slot *s = &m->slots[i];
+		if (!s->key)
+			continue;
+		size_t j = s->hash & (ncap - 1);
+		while (ns[j].key)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = *s;
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+	return 0;
+}
+
+int strmap_put(strmap *m, const char *key, int64_t value)
+{
+	if ((m->len + 1) * 4 > m->cap * 3 && grow(m) != 0)
+		return -1;
+	uint64_t h = hash_str(key);
+	slot *s = find(m, key, h);
+	if (s->key) {
+		s->value = value;
+		return 1;
+	}
+	s->key = strdup(key);
+	if (!s->key)
+		return -1;
+	s->hash = h;
+	s->value = value;
+	m->len++;
+	return 0;
+}
+
+int strmap_get(const strmap *m, const char *key, int64_t *out)
+{
+	slot *s = find(m, key, hash_str(key));
+	if (!s->key)
+		return 0;
+	if (out)
+		*out = s->value;
+	return 1;
+}
+
+size_t strmap_size(const strmap *m)
+{
+	return m->len;
+}

@@ -1,0 +1,144 @@
+/* capital_check: re-derives the invariants from the ledger and the raw
+ * position / order records instead of trusting any cached total. */
+#include <stdlib.h>
+#include <string.h>
+#include <tradehost/th_status.h>
+
+#include "ledger/capital_internal.h"
+
+static int cap_check_agent(const capital_t *c, size_t ai, cap_i128 *pnl_side, char *err, size_t errlen)
+{
+	char b1[48], b2[48];
+	const cap_wallet *w = &c->w[ai];
+	cap_figures f;
+	cap_agent_figures(c, w, &f);
+	if (f.cash < 0 || f.reserved < 0 || f.collateral < 0) {
+		cap_err(err, errlen, "agent '%s' has a negative cash, reserved or collateral balance", w->name);
+		return TH_ERR;
+	}
+	cap_i128 res = 0;
+	for (size_t i = 0; i < c->nord; i++)
+		if (c->ord[i].agent == (int32_t)ai)
+			res += c->ord[i].res_rem;
+	if (res != f.reserved) {
+		cap_err(err, errlen, "agent '%s': reserved account holds %s but its open orders hold %s", w->name,
+			cap_fmt(f.reserved, b1, sizeof b1), cap_fmt(cap_sat(res), b2, sizeof b2));
+		return TH_ERR;
+	}
+	cap_i128 coll = 0;
+	for (size_t k = 0; k < w->npos; k++) {
+		const cap_position *p = &w->pos[k];
+		const cap_instr *in = &c->ins[p->instr];
+		if (p->cost < 0)
+			coll += 2 * (cap_i128)-p->cost;
+		if ((p->qty > 0 && p->cost < 0) || (p->qty < 0 && p->cost > 0) || (p->qty == 0 && p->cost != 0)) {
+			cap_err(err, errlen, "agent '%s' %s/%s: cost basis %s does not match qty %lld", w->name, in->venue,
+				in->symbol, cap_fmt(p->cost, b1, sizeof b1), (long long)p->qty);
+			return TH_ERR;
+		}
+		th_money qb = 0;
+		th_fixed_rescale(p->qty, in->qty_scale, TH_MONEY_SCALE, &qb);
+		if (ledger_balance(c->ledger, p->acct_base) != qb) {
+			cap_err(err, errlen, "agent '%s' %s/%s: ledger holds %lld base units, position qty is %lld", w->name,
+				in->venue, in->symbol, (long long)ledger_balance(c->ledger, p->acct_base), (long long)p->qty);
+			return TH_ERR;
+		}
+		cap_i128 pb = 0, ps = 0;
+		for (size_t i = 0; i < c->nord; i++) {
+			const cap_order *o = &c->ord[i];
+			if (o->agent != (int32_t)ai || o->pos != (int32_t)k)
+				continue;
+			if (o->reduce_rem < 0 || o->open_rem < 0 || o->res_rem < 0 ||
+				o->reduce_rem + o->open_rem != o->remaining) {
+				cap_err(err, errlen, "order '%s' has inconsistent remaining quantities", o->key);
+				return TH_ERR;
+			}
+			if (o->side == TH_SIDE_BUY)
+				pb += o->reduce_rem;
+			else
+				ps += o->reduce_rem;
+		}
+		if (pb != p->pend_reduce_buy || ps != p->pend_reduce_sell) {
+			cap_err(err, errlen, "agent '%s' %s/%s: planned reductions %lld/%lld differ from its orders' %lld/%lld",
+				w->name, in->venue, in->symbol, (long long)p->pend_reduce_buy, (long long)p->pend_reduce_sell,
+				(long long)pb, (long long)ps);
+			return TH_ERR;
+		}
+	}
+	if (coll != f.collateral) {
+		cap_err(err, errlen, "agent '%s': collateral account holds %s, its shorts need %s", w->name,
+			cap_fmt(f.collateral, b1, sizeof b1), cap_fmt(cap_sat(coll), b2, sizeof b2));
+		return TH_ERR;
+	}
+	/* 1x margin at cost: committed never beyond equity with positions at cost. */
+	cap_i128 committed = (cap_i128)f.abs_cost + f.reserved;
+	cap_i128 at_cost = (cap_i128)f.cash + f.reserved + f.collateral + f.cost;
+	if (committed > at_cost) {
+		cap_err(err, errlen, "agent '%s' is overcommitted: committed %s > equity at cost %s", w->name,
+			cap_fmt(cap_sat(committed), b1, sizeof b1), cap_fmt(cap_sat(at_cost), b2, sizeof b2));
+		return TH_ERR;
+	}
+	*pnl_side += (cap_i128)f.realized - f.fees + f.unrealized;
+	return TH_OK;
+}
+
+int capital_check(const capital_t *c, char *err, size_t errlen)
+{
+	char b1[48], b2[48];
+	int rc = ledger_check(c->ledger, err, errlen);
+	if (rc != TH_OK)
+		return rc;
+	cap_i128 wallets = 0, pnl = 0, quote_held = 0;
+	for (size_t i = 0; i < c->nw; i++) {
+		const cap_wallet *w = &c->w[i];
+		th_money cash = cap_cash(c, w);
+		if (cash < 0) {
+			cap_err(err, errlen, "wallet '%s' has negative cash", w->name);
+			return TH_ERR;
+		}
+		quote_held += cash;
+		if (w->kind == CAPITAL_KIND_AGENT) {
+			if (cap_check_agent(c, i, &pnl, err, errlen) != TH_OK)
+				return TH_ERR;
+			quote_held += (cap_i128)ledger_balance(c->ledger, w->acct_reserved) +
+				ledger_balance(c->ledger, w->acct_collateral);
+		}
+	}
+	/* Sum of the wallets, built top-down as the hierarchy defines it. */
+	wallets = cap_cash(c, &c->w[CAP_MASTER]);
+	for (size_t i = 0; i < c->nw; i++)
+		if (c->w[i].kind == CAPITAL_KIND_FARM)
+			wallets += cap_wallet_equity(c, (int32_t)i);
+	cap_i128 deposits = -(cap_i128)ledger_balance(c->ledger, c->acct_external);
+	if (deposits != c->total_flow) {
+		cap_err(err, errlen, "net deposits %s differ from the external account's %s",
+			cap_fmt(cap_sat(c->total_flow), b1, sizeof b1), cap_fmt(cap_sat(deposits), b2, sizeof b2));
+		return TH_ERR;
+	}
+	cap_i128 total = deposits + pnl;
+	if (wallets != total || cap_total_equity(c) != total) {
+		cap_err(err, errlen, "sum of wallets %s != total %s (net deposits + realized - fees + unrealized)",
+			cap_fmt(cap_sat(wallets), b1, sizeof b1), cap_fmt(cap_sat(total), b2, sizeof b2));
+		return TH_ERR;
+	}
+	/* The quote the wallets hold is exactly what the world accounts gave. */
+	cap_i128 world = (cap_i128)ledger_balance(c->ledger, c->acct_external) + ledger_balance(c->ledger, c->acct_market) +
+		ledger_balance(c->ledger, c->acct_fees);
+	if (quote_held != -world) {
+		cap_err(err, errlen, "wallets hold %s %s but the world accounts account for %s", cap_fmt(cap_sat(quote_held),
+			b1, sizeof b1), c->quote, cap_fmt(cap_sat(-world), b2, sizeof b2));
+		return TH_ERR;
+	}
+	for (size_t i = 0; i < c->nord; i++) {
+		int32_t j;
+		if (!ledger_map_get(c->ord_by_key, c->ord[i].key, &j) || j != (int32_t)i) {
+			cap_err(err, errlen, "order index for '%s' is stale", c->ord[i].key);
+			return TH_ERR;
+		}
+	}
+	if (ledger_map_size(c->ord_by_key) != c->nord) {
+		cap_err(err, errlen, "order index holds %zu keys for %zu orders", ledger_map_size(c->ord_by_key), c->nord);
+		return TH_ERR;
+	}
+	return TH_OK;
+}

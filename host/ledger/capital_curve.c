@@ -1,0 +1,163 @@
+/* Equity curves: snapshots, the flow-adjusted nav, drawdown and the returns
+ * the performance-weighted allocation rules use. */
+#include <stdlib.h>
+#include <string.h>
+#include <tradehost/th_status.h>
+
+#include "ledger/capital_internal.h"
+
+int64_t cap_curve_nav_live(const cap_curve *cv, th_money equity, th_money flow)
+{
+	if (cv->seq == 0)
+		return CAPITAL_NAV_ONE;
+	/* Nothing to measure a return against: the nav carries over. */
+	if (cv->last_equity <= 0)
+		return cv->nav;
+	cap_i128 adj = (cap_i128)equity - ((cap_i128)flow - cv->last_flow);
+	cap_i128 nav = (cap_i128)cv->nav * adj;
+	cap_i128 q = nav / cv->last_equity, r = nav % cv->last_equity;
+	if (r != 0 && (r < 0 ? -r : r) * 2 >= cv->last_equity)
+		q += nav < 0 ? -1 : 1;
+	if (q < 0)
+		return 0;
+	return q > INT64_MAX ? INT64_MAX : (int64_t)q;
+}
+
+void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flow)
+{
+	int64_t nav = cap_curve_nav_live(cv, equity, flow);
+	th_money perf = cap_sat((cap_i128)equity - flow);
+	if (cv->seq == 0) {
+		cv->peak_nav = nav;
+		cv->peak_perf = perf;
+	}
+	if (nav > cv->peak_nav)
+		cv->peak_nav = nav;
+	if (cv->peak_nav > 0) {
+		int64_t dd = (int64_t)(((cap_i128)cv->peak_nav - nav) * 10000 / cv->peak_nav);
+		if (dd > cv->max_dd_bps)
+			cv->max_dd_bps = dd;
+	}
+	if (perf > cv->peak_perf)
+		cv->peak_perf = perf;
+	th_money ddm = cap_sat((cap_i128)cv->peak_perf - perf);
+	if (ddm > cv->max_dd_money)
+		cv->max_dd_money = ddm;
+	cv->seq++;
+	size_t slot;
+	if (cv->n < cv->cap) {
+		slot = (cv->head + cv->n) % cv->cap;
+		cv->n++;
+	} else {
+		slot = cv->head;
+		cv->head = (cv->head + 1) % cv->cap;
+	}
+	cv->pts[slot] = (capital_point){ cv->seq, t_ns, equity, flow, nav };
+	cv->nav = nav;
+	cv->last_equity = equity;
+	cv->last_flow = flow;
+}
+
+static const capital_point *cap_curve_at(const cap_curve *cv, size_t k)
+{
+	return &cv->pts[(cv->head + k) % cv->cap];
+}
+
+size_t cap_curve_returns(const cap_curve *cv, double *out, size_t max)
+{
+	/* Walk back from the newest pair so the window is the most recent one. */
+	size_t got = 0;
+	for (size_t k = cv->n; k >= 2 && got < max; k--) {
+		const capital_point *prev = cap_curve_at(cv, k - 2), *cur = cap_curve_at(cv, k - 1);
+		if (prev->equity <= 0)
+			continue;
+		cap_i128 gain = (cap_i128)cur->equity - ((cap_i128)cur->flow - prev->flow) - prev->equity;
+		out[got++] = (double)gain / (double)prev->equity;
+	}
+	for (size_t i = 0; i < got / 2; i++) {
+		double t = out[i];
+		out[i] = out[got - 1 - i];
+		out[got - 1 - i] = t;
+	}
+	return got;
+}
+
+capital_point *cap_curve_copy(const cap_curve *cv, size_t cap)
+{
+	capital_point *p = calloc(cap, sizeof *p);
+	if (!p)
+		return NULL;
+	size_t keep = cv->n < cap ? cv->n : cap;
+	for (size_t k = 0; k < keep; k++)
+		p[k] = *cap_curve_at(cv, cv->n - keep + k);
+	return p;
+}
+
+void cap_curve_adopt(cap_curve *cv, capital_point *pts, size_t cap)
+{
+	free(cv->pts);
+	cv->pts = pts;
+	cv->n = cv->n < cap ? cv->n : cap;
+	cv->head = 0;
+	cv->cap = cap;
+}
+
+int capital_snapshot_equity(capital_t *c, int64_t now_ns)
+{
+	for (size_t i = 0; i < c->nw; i++)
+		cap_curve_append(&c->w[i].curve, now_ns, cap_wallet_equity(c, (int32_t)i), c->w[i].flow);
+	cap_curve_append(&c->total_curve, now_ns, cap_total_equity(c), c->total_flow);
+	return TH_OK;
+}
+
+static const cap_curve *cap_curve_of(const capital_t *c, const char *wallet, th_money *equity, th_money *flow)
+{
+	if (wallet && strcmp(wallet, CAPITAL_TOTAL_NAME) == 0) {
+		if (equity)
+			*equity = cap_total_equity(c);
+		if (flow)
+			*flow = c->total_flow;
+		return &c->total_curve;
+	}
+	int32_t i = cap_wallet_find(c, wallet);
+	if (i < 0)
+		return NULL;
+	if (equity)
+		*equity = cap_wallet_equity(c, i);
+	if (flow)
+		*flow = c->w[i].flow;
+	return &c->w[i].curve;
+}
+
+size_t capital_curve(const capital_t *c, const char *wallet, uint64_t after_seq, capital_point *out, size_t max)
+{
+	const cap_curve *cv = cap_curve_of(c, wallet, NULL, NULL);
+	if (!cv)
+		return 0;
+	size_t count = 0;
+	for (size_t k = 0; k < cv->n; k++) {
+		const capital_point *p = cap_curve_at(cv, k);
+		if (p->seq <= after_seq)
+			continue;
+		if (count < max)
+			out[count] = *p;
+		count++;
+	}
+	return count;
+}
+
+uint64_t capital_curve_seq(const capital_t *c, const char *wallet)
+{
+	const cap_curve *cv = cap_curve_of(c, wallet, NULL, NULL);
+	return cv ? cv->seq : 0;
+}
+
+int capital_nav_live(const capital_t *c, const char *wallet, int64_t *nav)
+{
+	th_money e, f;
+	const cap_curve *cv = cap_curve_of(c, wallet, &e, &f);
+	if (!cv)
+		return TH_ERR_NOT_FOUND;
+	*nav = cap_curve_nav_live(cv, e, f);
+	return TH_OK;
+}

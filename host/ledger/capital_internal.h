@@ -1,0 +1,134 @@
+/* Private state of the capital hierarchy, shared by the capital_*.c files. */
+#ifndef HOST_LEDGER_CAPITAL_INTERNAL_H
+#define HOST_LEDGER_CAPITAL_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "ledger/capital.h"
+#include "ledger/ledger_map.h"
+
+__extension__ typedef __int128 cap_i128;
+
+#define CAP_MASTER 0 /* wallet index of the master wallet */
+
+typedef struct cap_curve {
+	capital_point *pts;  /* ring of `cap` points */
+	size_t cap, head, n; /* head = index of the oldest point */
+	uint64_t seq;        /* points ever appended */
+	int64_t nav, peak_nav, max_dd_bps;
+	th_money last_equity, last_flow;
+	th_money peak_perf, max_dd_money; /* perf = equity - flow */
+} cap_curve;
+
+typedef struct cap_instr {
+	char venue[TH_VENUE_MAX];
+	char symbol[TH_SYMBOL_MAX];
+	char base[TH_ASSET_MAX];
+	int32_t price_scale, qty_scale;
+	th_price mark;       /* 0 = never marked */
+	int64_t mark_ns;
+	int32_t acct_market_base;
+	int32_t acct_fees_base;
+} cap_instr;
+
+typedef struct cap_position {
+	int32_t instr;
+	int32_t acct_base;   /* "agent/A/pos/<venue>/<symbol>" */
+	th_qty qty;          /* signed */
+	th_money cost;       /* signed cost basis of the open qty */
+	th_money entry_fees; /* fees paid opening the open qty (for trade PnL) */
+	th_money realized;   /* gross */
+	th_money fees;       /* quote-valued fees of all its fills */
+	th_qty pend_reduce_buy, pend_reduce_sell; /* open orders' planned reductions */
+	uint32_t trades, wins, losses;
+} cap_position;
+
+typedef struct cap_wallet {
+	char name[TH_NAME_MAX];
+	int kind;            /* CAPITAL_KIND_MASTER / FARM / AGENT */
+	int32_t parent;      /* wallet index, -1 for master */
+	int32_t acct_cash, acct_reserved, acct_collateral; /* -1 where not applicable */
+	th_money allocated;
+	th_money flow;
+	double weight;       /* CAPITAL_RULE_FIXED weight (0 = none), normalised at rebalance */
+	uint32_t trades, wins, losses;
+	cap_position *pos;
+	size_t npos, cappos;
+	cap_curve curve;
+	int64_t last_rebalance_ns;
+} cap_wallet;
+
+typedef struct cap_order {
+	char key[CAPITAL_KEY_MAX];
+	int32_t agent, pos;  /* wallet index, position index in that agent */
+	uint32_t side;
+	th_price price;
+	th_qty qty, remaining, reduce_rem, open_rem;
+	th_money res_rem;    /* still held in "agent/A/reserved" */
+	th_money fee_budget;
+	th_money trade_pnl;  /* accumulated over its reducing fills */
+	th_qty reduced;      /* qty of its fills that reduced a position */
+} cap_order;
+
+struct capital {
+	char quote[TH_ASSET_MAX];
+	ledger_t *ledger;
+	int32_t acct_external, acct_market, acct_fees; /* quote-asset world accounts */
+	cap_wallet *w;       /* w[0] is the master wallet */
+	size_t nw, capw;
+	ledger_map *wallet_by_name;
+	cap_instr *ins;
+	size_t nins, capins;
+	ledger_map *ins_by_key; /* "venue/symbol" */
+	cap_order *ord;
+	size_t nord, capord;
+	ledger_map *ord_by_key;
+	cap_curve total_curve;
+	th_money total_flow;  /* net deposits */
+	size_t curve_limit;
+	int lookback, min_history;
+};
+
+/* capital.c */
+void cap_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *cap_fmt(th_money v, char *buf, size_t cap); /* "12.50000000" */
+int32_t cap_wallet_find(const capital_t *c, const char *name);
+int32_t cap_world_account(capital_t *c, const char *kind, const char *asset, char *err, size_t errlen);
+int cap_curve_init(cap_curve *cv, size_t cap);
+
+/* capital_value.c: valuation (read side, saturating on absurd overflow). */
+typedef struct cap_figures {
+	th_money cash, reserved, collateral, value, cost, abs_cost, unrealized, realized, fees;
+	uint32_t trades, wins, losses;
+	size_t positions;
+} cap_figures;
+th_money cap_sat(cap_i128 v);
+th_money cap_position_value(const capital_t *c, const cap_position *p);
+void cap_agent_figures(const capital_t *c, const cap_wallet *w, cap_figures *f);
+th_money cap_agent_equity(const capital_t *c, const cap_wallet *w);
+th_money cap_agent_free(const capital_t *c, const cap_wallet *w);
+th_money cap_agent_equity_at_cost(const capital_t *c, const cap_wallet *w);
+th_money cap_wallet_equity(const capital_t *c, int32_t wi); /* any wallet index */
+th_money cap_total_equity(const capital_t *c);
+th_money cap_cash(const capital_t *c, const cap_wallet *w);
+
+/* capital_curve.c */
+void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flow);
+int64_t cap_curve_nav_live(const cap_curve *cv, th_money equity, th_money flow);
+/* Up to `max` most recent flow-adjusted returns, oldest first; returns count. */
+size_t cap_curve_returns(const cap_curve *cv, double *out, size_t max);
+/* Resizing in two steps so a whole set of curves changes or none does:
+ * copy the newest min(n, cap) points into a new ring, then adopt it. */
+capital_point *cap_curve_copy(const cap_curve *cv, size_t cap);
+void cap_curve_adopt(cap_curve *cv, capital_point *pts, size_t cap);
+
+/* capital_move.c: after the ledger moved `amount` of cash from wallet `from`
+ * to the adjacent wallet `to` (parent <-> child), update flows, and when
+ * `allocation` is set the child's allocated capital. */
+void cap_note_transfer(capital_t *c, int32_t from, int32_t to, th_money amount, int allocation);
+
+/* capital_orders.c */
+int cap_position_get(capital_t *c, int32_t agent, const th_instrument *ins, int32_t *pos_index, char *err, size_t errlen);
+void cap_order_remove(capital_t *c, size_t idx);
+
+#endif

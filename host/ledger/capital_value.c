@@ -1,0 +1,103 @@
+/* Valuation: position values, agent / farm / total equity, free capital.
+ * Read side only, so sums saturate instead of failing: values near int64's
+ * limits (9.2e10 quote units at scale 8) are far outside any real book. */
+#include <string.h>
+
+#include "ledger/capital_internal.h"
+
+th_money cap_sat(cap_i128 v)
+{
+	return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (th_money)v;
+}
+
+th_money cap_position_value(const capital_t *c, const cap_position *p)
+{
+	const cap_instr *in = &c->ins[p->instr];
+	th_money v;
+	if (p->qty == 0)
+		return 0;
+	if (th_notional(in->mark, in->price_scale, p->qty, in->qty_scale, &v) == 0)
+		return v;
+	return (p->qty > 0) == (in->mark > 0) ? INT64_MAX : INT64_MIN;
+}
+
+th_money cap_cash(const capital_t *c, const cap_wallet *w)
+{
+	return ledger_balance(c->ledger, w->acct_cash);
+}
+
+void cap_agent_figures(const capital_t *c, const cap_wallet *w, cap_figures *f)
+{
+	memset(f, 0, sizeof *f);
+	f->cash = ledger_balance(c->ledger, w->acct_cash);
+	f->reserved = ledger_balance(c->ledger, w->acct_reserved);
+	f->collateral = ledger_balance(c->ledger, w->acct_collateral);
+	cap_i128 value = 0, cost = 0, abs_cost = 0, realized = 0, fees = 0;
+	for (size_t i = 0; i < w->npos; i++) {
+		const cap_position *p = &w->pos[i];
+		value += cap_position_value(c, p);
+		cost += p->cost;
+		abs_cost += p->cost < 0 ? -(cap_i128)p->cost : p->cost;
+		realized += p->realized;
+		fees += p->fees;
+		if (p->qty != 0)
+			f->positions++;
+	}
+	f->value = cap_sat(value);
+	f->cost = cap_sat(cost);
+	f->abs_cost = cap_sat(abs_cost);
+	f->unrealized = cap_sat(value - cost);
+	f->realized = cap_sat(realized);
+	f->fees = cap_sat(fees);
+	f->trades = w->trades;
+	f->wins = w->wins;
+	f->losses = w->losses;
+}
+
+th_money cap_agent_equity(const capital_t *c, const cap_wallet *w)
+{
+	cap_figures f;
+	cap_agent_figures(c, w, &f);
+	return cap_sat((cap_i128)f.cash + f.reserved + f.collateral + f.value);
+}
+
+th_money cap_agent_free(const capital_t *c, const cap_wallet *w)
+{
+	cap_figures f;
+	cap_agent_figures(c, w, &f);
+	cap_i128 equity = (cap_i128)f.cash + f.reserved + f.collateral + f.value;
+	cap_i128 committed = (cap_i128)f.abs_cost + f.reserved;
+	cap_i128 room = equity - committed;
+	cap_i128 free = room < f.cash ? room : f.cash;
+	return free < 0 ? 0 : cap_sat(free);
+}
+
+th_money cap_agent_equity_at_cost(const capital_t *c, const cap_wallet *w)
+{
+	cap_figures f;
+	cap_agent_figures(c, w, &f);
+	return cap_sat((cap_i128)f.cash + f.reserved + f.collateral + f.cost);
+}
+
+th_money cap_wallet_equity(const capital_t *c, int32_t wi)
+{
+	const cap_wallet *w = &c->w[wi];
+	if (w->kind == CAPITAL_KIND_AGENT)
+		return cap_agent_equity(c, w);
+	cap_i128 e = cap_cash(c, w);
+	if (w->kind == CAPITAL_KIND_FARM)
+		for (size_t i = 0; i < c->nw; i++)
+			if (c->w[i].parent == wi && c->w[i].kind == CAPITAL_KIND_AGENT)
+				e += cap_agent_equity(c, &c->w[i]);
+	return cap_sat(e);
+}
+
+th_money cap_total_equity(const capital_t *c)
+{
+	cap_i128 e = 0;
+	for (size_t i = 0; i < c->nw; i++) {
+		const cap_wallet *w = &c->w[i];
+		e += w->kind == CAPITAL_KIND_AGENT ? cap_agent_equity(c, w) : cap_cash(c, w);
+	}
+	return cap_sat(e);
+}

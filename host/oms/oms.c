@@ -1,0 +1,230 @@
+#include "oms/oms_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+
+int oms_is_terminal(uint32_t s)
+{
+	return s == TH_ORDER_FILLED || s == TH_ORDER_CANCELED || s == TH_ORDER_REJECTED || s == TH_ORDER_EXPIRED;
+}
+
+oms_t *oms_create(const oms_env *env, const oms_options *opt, journal_t *journal, capital_t *capital, char *err,
+	size_t errlen)
+{
+	oms_t *o = calloc(1, sizeof *o);
+	if (!o) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	o->env = *env;
+	if (opt)
+		o->opt = *opt;
+	if (!o->opt.clid_prefix)
+		o->opt.clid_prefix = "th";
+	if (strlen(o->opt.clid_prefix) > 8) {
+		snprintf(err, errlen, "oms: client order id prefix \"%s\" is longer than 8 characters", o->opt.clid_prefix);
+		free(o);
+		return NULL;
+	}
+	if (o->opt.market_reserve_bps <= 0)
+		o->opt.market_reserve_bps = 100;
+	if (o->opt.fee_reserve_bps <= 0)
+		o->opt.fee_reserve_bps = 10;
+	if (o->opt.requery_ns <= 0)
+		o->opt.requery_ns = 1000000000LL;
+	o->journal = journal;
+	o->capital = capital;
+	o->by_clid = strmap_create();
+	o->fills_seen = strmap_create();
+	o->next_counter = 1;
+	if (!o->by_clid || !o->fills_seen) {
+		oms_destroy(o);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	return o;
+}
+
+void oms_destroy(oms_t *o)
+{
+	if (!o)
+		return;
+	strmap_destroy(o->by_clid);
+	strmap_destroy(o->fills_seen);
+	free(o->orders);
+	free(o->pending);
+	free(o);
+}
+
+oms_order *oms_find(oms_t *o, const char *clid)
+{
+	int64_t i;
+	return strmap_get(o->by_clid, clid, &i) ? &o->orders[i] : NULL;
+}
+
+static void halt_journal(oms_t *o)
+{
+	if (o->halt_text[0])
+		return;
+	snprintf(o->halt_text, sizeof o->halt_text, "journal failure, trading halted: %s",
+		o->journal ? journal_error(o->journal) : "unknown");
+	log_error("%s", o->halt_text);
+	th_event ev;
+	th_event_init(&ev, TH_EV_ALERT);
+	memset(&ev.u.alert, 0, sizeof ev.u.alert);
+	ev.u.alert.level = TH_ALERT_CRITICAL;
+	th_strlcpy(ev.u.alert.code, "journal_failed", sizeof ev.u.alert.code);
+	th_strlcpy(ev.u.alert.text, o->halt_text, sizeof ev.u.alert.text);
+	o->env.publish(o->env.ctx, &ev);
+}
+
+oms_halt_reason oms_halted(const oms_t *o)
+{
+	if (o->journal && journal_failed(o->journal))
+		return OMS_HALT_JOURNAL;
+	if (o->operator_halt)
+		return OMS_HALT_OPERATOR;
+	if (o->unresolved)
+		return OMS_HALT_RECONCILING;
+	return OMS_RUNNING;
+}
+
+const char *oms_halt_text(const oms_t *o)
+{
+	switch (oms_halted(o)) {
+	case OMS_HALT_JOURNAL: return "trading halted: the journal failed (no order can be made durable)";
+	case OMS_HALT_OPERATOR: return "trading halted by the operator";
+	case OMS_HALT_RECONCILING: return "trading halted: reconciling orders with the venues after a restart";
+	default: return "running";
+	}
+}
+
+void oms_set_operator_halt(oms_t *o, int halted)
+{
+	o->operator_halt = halted;
+}
+
+static void no_follow_up(void *arg, uint64_t lsn, int status)
+{
+	(void)lsn;
+	if (status != 0)
+		halt_journal(arg);
+}
+
+int oms_pending_push(oms_t *o, size_t idx)
+{
+	if (o->pending_len == o->pending_cap) {
+		size_t cap = o->pending_cap ? o->pending_cap * 2 : 64;
+		size_t *p = realloc(o->pending, cap * sizeof *p);
+		if (!p)
+			return -1;
+		o->pending = p;
+		o->pending_cap = cap;
+	}
+	o->pending[o->pending_len++] = idx;
+	return 0;
+}
+
+/* Every record goes through the worker (group commit): the loop never waits
+ * for a disk. Only ORDER_NEW has a follow-up (the send). */
+int oms_journal(oms_t *o, uint16_t type, size_t len, journal_done_fn done, void *arg)
+{
+	if (o->replaying || !o->journal)
+		return 0;
+	if (!done) {
+		done = no_follow_up;
+		arg = o;
+	}
+	int rc = journal_append_async(o->journal, type, o->env.now_ns(o->env.ctx), o->buf, len, done, arg, NULL);
+	if (rc != 0) {
+		halt_journal(o);
+		return -1;
+	}
+	return 0;
+}
+
+void oms_publish_order(oms_t *o, const oms_order *ord)
+{
+	if (o->replaying)
+		return;
+	th_event ev;
+	th_event_init(&ev, TH_EV_ORDER);
+	ev.h.flags = TH_EVENT_FLAG_OMS;
+	th_strlcpy(ev.h.venue, ord->venue, sizeof ev.h.venue);
+	th_strlcpy(ev.h.symbol, ord->order.symbol, sizeof ev.h.symbol);
+	th_strlcpy(ev.h.agent, ord->agent, sizeof ev.h.agent);
+	th_order_update *u = &ev.u.order;
+	memset(u, 0, sizeof *u);
+	th_strlcpy(u->client_order_id, ord->clid, sizeof u->client_order_id);
+	th_strlcpy(u->venue_order_id, ord->venue_order_id, sizeof u->venue_order_id);
+	u->state = ord->state;
+	u->side = ord->order.side;
+	u->qty = ord->order.qty;
+	u->filled_qty = ord->filled;
+	u->price = ord->order.price;
+	u->price_scale = ord->order.price_scale;
+	u->qty_scale = ord->order.qty_scale;
+	th_strlcpy(u->reason, ord->reason, sizeof u->reason);
+	o->env.publish(o->env.ctx, &ev);
+}
+
+void oms_finish(oms_t *o, oms_order *ord)
+{
+	if (ord->reserved) {
+		capital_release(o->capital, ord->clid);
+		ord->reserved = 0;
+	}
+}
+
+/* --- read side --- */
+
+size_t oms_order_count(const oms_t *o)
+{
+	return o->norders;
+}
+
+int oms_order_at(const oms_t *o, size_t i, oms_order_view *out)
+{
+	if (i >= o->norders)
+		return -1;
+	const oms_order *ord = &o->orders[i];
+	out->client_order_id = ord->clid;
+	out->agent = ord->agent;
+	out->farm = ord->farm;
+	out->venue = ord->venue;
+	out->order = &ord->order;
+	out->state = ord->state;
+	out->filled_qty = ord->filled;
+	out->created_ns = ord->created_ns;
+	out->updated_ns = ord->updated_ns;
+	out->reason = ord->reason;
+	return 0;
+}
+
+size_t oms_open_order_count(const oms_t *o)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < o->norders; i++)
+		n += !oms_is_terminal(o->orders[i].state);
+	return n;
+}
+
+uint64_t oms_fill_count(const oms_t *o)
+{
+	return o->fills;
+}
+
+uint64_t oms_sent_count(const oms_t *o)
+{
+	return o->sent;
+}
+
+void oms_poll(oms_t *o)
+{
+	if (o->journal)
+		journal_poll_completions(o->journal);
+}

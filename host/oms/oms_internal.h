@@ -1,0 +1,64 @@
+/* Private to host/oms. */
+#ifndef HOST_OMS_INTERNAL_H
+#define HOST_OMS_INTERNAL_H
+
+#include "common/strmap.h"
+#include "oms/oms.h"
+#include "oms/oms_records.h"
+
+typedef struct oms_order {
+	char clid[TH_CLORD_MAX];
+	char agent[TH_NAME_MAX], farm[TH_NAME_MAX], venue[TH_VENUE_MAX];
+	char venue_order_id[TH_VENUE_ID_MAX];
+	char reason[96];
+	th_order order;
+	uint64_t intent_id;
+	uint32_t state;          /* th_order_state; SUBMITTED until the venue answers */
+	th_qty filled;           /* Σ applied fills */
+	int64_t created_ns, updated_ns;
+	int sent;                /* submit() called (this process) */
+	int durable;             /* ORDER_NEW record durable */
+	int cancel_wanted;       /* cancel asked before the order was sent */
+	int reserved;            /* capital reservation outstanding */
+	int querying;            /* reconciliation query outstanding */
+	int64_t query_ns;
+} oms_order;
+
+struct oms {
+	oms_env env;
+	oms_options opt;
+	journal_t *journal;
+	capital_t *capital;
+	oms_order *orders;
+	size_t norders, cap;
+	strmap *by_clid;         /* clid -> index */
+	strmap *fills_seen;      /* "venue|venue_trade_id" */
+	uint64_t next_counter;
+	uint64_t fills, sent;
+	size_t unresolved;       /* reconciliation queries not yet answered */
+	int operator_halt;
+	int replaying;
+	char halt_text[256];
+	size_t *pending;         /* FIFO of order indices awaiting ORDER_NEW durability */
+	size_t pending_head, pending_len, pending_cap;
+	uint8_t buf[4096];       /* record encoding scratch */
+};
+
+int oms_is_terminal(uint32_t state);
+oms_order *oms_find(oms_t *o, const char *clid);
+/* Journal one record; returns 0, or -1 after halting on a journal failure.
+ * With `done`, the callback runs when the record is durable. */
+int oms_journal(oms_t *o, uint16_t type, size_t len, journal_done_fn done, void *arg);
+void oms_publish_order(oms_t *o, const oms_order *ord);
+void oms_finish(oms_t *o, oms_order *ord); /* terminal: release what is still reserved */
+
+int oms_pending_push(oms_t *o, size_t idx);
+void oms_on_order_durable(void *arg, uint64_t lsn, int status);
+void oms_send_order(oms_t *o, oms_order *ord);
+
+/* Apply records (shared by live operation and journal replay). */
+int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, char *err, size_t errlen);
+void oms_apply_update(oms_t *o, oms_order *ord, const oms_rec_order_update *r);
+int oms_apply_fill(oms_t *o, const oms_rec_fill *r);
+
+#endif

@@ -1,0 +1,172 @@
+#include "oms/oms_records.h"
+
+#include <string.h>
+
+#include "common/codec.h"
+
+#define W_BEGIN(buf, cap) codec_w w = { buf, 0, cap, 0 }; cw_u32(&w, OMS_REC_VERSION)
+#define W_END() return w.err ? 0 : w.len
+#define R_BEGIN(p, len, r) codec_r rd = { p, len, 0, 0 }; memset(r, 0, sizeof *r); if (cr_u32(&rd) != OMS_REC_VERSION) return -1
+#define R_END() return (rd.err || rd.pos != rd.len) ? -1 : 0
+
+static void w_order(codec_w *w, const th_order *o)
+{
+	cw_str(w, o->client_order_id);
+	cw_str(w, o->symbol);
+	cw_u32(w, o->side);
+	cw_u32(w, o->type);
+	cw_u32(w, o->tif);
+	cw_u32(w, o->flags);
+	cw_i64(w, o->price);
+	cw_i64(w, o->stop_price);
+	cw_i64(w, o->qty);
+	cw_i32(w, o->price_scale);
+	cw_i32(w, o->qty_scale);
+}
+
+static void r_order(codec_r *r, th_order *o)
+{
+	cr_str(r, o->client_order_id, sizeof o->client_order_id);
+	cr_str(r, o->symbol, sizeof o->symbol);
+	o->side = cr_u32(r);
+	o->type = cr_u32(r);
+	o->tif = cr_u32(r);
+	o->flags = cr_u32(r);
+	o->price = cr_i64(r);
+	o->stop_price = cr_i64(r);
+	o->qty = cr_i64(r);
+	o->price_scale = cr_i32(r);
+	o->qty_scale = cr_i32(r);
+}
+
+size_t oms_enc_deposit(uint8_t *buf, size_t cap, const oms_rec_deposit *r)
+{
+	W_BEGIN(buf, cap);
+	cw_i64(&w, r->amount);
+	W_END();
+}
+
+int oms_dec_deposit(const void *p, size_t len, oms_rec_deposit *r)
+{
+	R_BEGIN(p, len, r);
+	r->amount = cr_i64(&rd);
+	R_END();
+}
+
+size_t oms_enc_allocate(uint8_t *buf, size_t cap, const oms_rec_allocate *r)
+{
+	W_BEGIN(buf, cap);
+	cw_str(&w, r->from);
+	cw_str(&w, r->to);
+	cw_i64(&w, r->amount);
+	W_END();
+}
+
+int oms_dec_allocate(const void *p, size_t len, oms_rec_allocate *r)
+{
+	R_BEGIN(p, len, r);
+	cr_str(&rd, r->from, sizeof r->from);
+	cr_str(&rd, r->to, sizeof r->to);
+	r->amount = cr_i64(&rd);
+	R_END();
+}
+
+size_t oms_enc_order_new(uint8_t *buf, size_t cap, const oms_rec_order_new *r)
+{
+	W_BEGIN(buf, cap);
+	cw_u64(&w, r->counter);
+	cw_u64(&w, r->intent_id);
+	cw_str(&w, r->agent);
+	cw_str(&w, r->farm);
+	cw_str(&w, r->venue);
+	w_order(&w, &r->order);
+	cw_i64(&w, r->reserve_price);
+	cw_i64(&w, r->fee_budget);
+	W_END();
+}
+
+int oms_dec_order_new(const void *p, size_t len, oms_rec_order_new *r)
+{
+	R_BEGIN(p, len, r);
+	r->counter = cr_u64(&rd);
+	r->intent_id = cr_u64(&rd);
+	cr_str(&rd, r->agent, sizeof r->agent);
+	cr_str(&rd, r->farm, sizeof r->farm);
+	cr_str(&rd, r->venue, sizeof r->venue);
+	r_order(&rd, &r->order);
+	r->reserve_price = cr_i64(&rd);
+	r->fee_budget = cr_i64(&rd);
+	R_END();
+}
+
+size_t oms_enc_order_update(uint8_t *buf, size_t cap, const oms_rec_order_update *r)
+{
+	W_BEGIN(buf, cap);
+	cw_str(&w, r->client_order_id);
+	cw_str(&w, r->venue_order_id);
+	cw_u32(&w, r->state);
+	cw_i64(&w, r->filled_qty);
+	cw_str(&w, r->reason);
+	W_END();
+}
+
+int oms_dec_order_update(const void *p, size_t len, oms_rec_order_update *r)
+{
+	R_BEGIN(p, len, r);
+	cr_str(&rd, r->client_order_id, sizeof r->client_order_id);
+	cr_str(&rd, r->venue_order_id, sizeof r->venue_order_id);
+	r->state = cr_u32(&rd);
+	r->filled_qty = cr_i64(&rd);
+	cr_str(&rd, r->reason, sizeof r->reason);
+	R_END();
+}
+
+size_t oms_enc_fill(uint8_t *buf, size_t cap, const oms_rec_fill *r)
+{
+	const th_fill *f = &r->fill;
+	W_BEGIN(buf, cap);
+	cw_str(&w, r->venue);
+	cw_str(&w, f->client_order_id);
+	cw_str(&w, f->venue_trade_id);
+	cw_u32(&w, f->side);
+	cw_u32(&w, f->liquidity);
+	cw_i64(&w, f->price);
+	cw_i64(&w, f->qty);
+	cw_i64(&w, f->fee);
+	cw_str(&w, f->fee_asset);
+	cw_i32(&w, f->price_scale);
+	cw_i32(&w, f->qty_scale);
+	W_END();
+}
+
+int oms_dec_fill(const void *p, size_t len, oms_rec_fill *r)
+{
+	th_fill *f = &r->fill;
+	R_BEGIN(p, len, r);
+	cr_str(&rd, r->venue, sizeof r->venue);
+	cr_str(&rd, f->client_order_id, sizeof f->client_order_id);
+	cr_str(&rd, f->venue_trade_id, sizeof f->venue_trade_id);
+	f->side = cr_u32(&rd);
+	f->liquidity = cr_u32(&rd);
+	f->price = cr_i64(&rd);
+	f->qty = cr_i64(&rd);
+	f->fee = cr_i64(&rd);
+	cr_str(&rd, f->fee_asset, sizeof f->fee_asset);
+	f->price_scale = cr_i32(&rd);
+	f->qty_scale = cr_i32(&rd);
+	R_END();
+}
+
+size_t oms_enc_collect(uint8_t *buf, size_t cap, const oms_rec_collect *r)
+{
+	W_BEGIN(buf, cap);
+	cw_str(&w, r->wallet);
+	W_END();
+}
+
+int oms_dec_collect(const void *p, size_t len, oms_rec_collect *r)
+{
+	R_BEGIN(p, len, r);
+	cr_str(&rd, r->wallet, sizeof r->wallet);
+	R_END();
+}

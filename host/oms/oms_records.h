@@ -1,0 +1,75 @@
+/*
+ * Journal records written by the OMS. Every operation that changes orders
+ * or capital is one record, so replaying the journal in order rebuilds the
+ * exact state. Encoded field by field (common/codec.h).
+ */
+#ifndef HOST_OMS_RECORDS_H
+#define HOST_OMS_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <tradehost/th_event.h>
+
+enum {
+	OMS_REC_DEPOSIT = 1,
+	OMS_REC_ALLOCATE = 2,
+	OMS_REC_ORDER_NEW = 3,
+	OMS_REC_ORDER_UPDATE = 4,
+	OMS_REC_FILL = 5,
+	OMS_REC_COLLECT = 6
+};
+
+#define OMS_REC_VERSION 1
+
+typedef struct oms_rec_deposit {
+	th_money amount;
+} oms_rec_deposit;
+
+typedef struct oms_rec_allocate {
+	char from[TH_NAME_MAX + 8], to[TH_NAME_MAX + 8];
+	th_money amount;
+} oms_rec_allocate;
+
+typedef struct oms_rec_order_new {
+	uint64_t counter;        /* the client-order-id counter value used */
+	uint64_t intent_id;
+	char agent[TH_NAME_MAX], farm[TH_NAME_MAX], venue[TH_VENUE_MAX];
+	th_order order;          /* client_order_id assigned */
+	th_price reserve_price;  /* price used for the capital reservation */
+	th_money fee_budget;
+} oms_rec_order_new;
+
+typedef struct oms_rec_order_update {
+	char client_order_id[TH_CLORD_MAX];
+	char venue_order_id[TH_VENUE_ID_MAX];
+	uint32_t state;
+	th_qty filled_qty;
+	char reason[96];
+} oms_rec_order_update;
+
+typedef struct oms_rec_fill {
+	char venue[TH_VENUE_MAX];
+	th_fill fill;
+} oms_rec_fill;
+
+typedef struct oms_rec_collect {
+	char wallet[TH_NAME_MAX + 8];
+} oms_rec_collect;
+
+/* Encode into buf; returns the length, or 0 if it does not fit. */
+size_t oms_enc_deposit(uint8_t *buf, size_t cap, const oms_rec_deposit *r);
+size_t oms_enc_allocate(uint8_t *buf, size_t cap, const oms_rec_allocate *r);
+size_t oms_enc_order_new(uint8_t *buf, size_t cap, const oms_rec_order_new *r);
+size_t oms_enc_order_update(uint8_t *buf, size_t cap, const oms_rec_order_update *r);
+size_t oms_enc_fill(uint8_t *buf, size_t cap, const oms_rec_fill *r);
+size_t oms_enc_collect(uint8_t *buf, size_t cap, const oms_rec_collect *r);
+
+/* Decode; 0 ok, -1 malformed (short, over-long string, unknown version). */
+int oms_dec_deposit(const void *p, size_t len, oms_rec_deposit *r);
+int oms_dec_allocate(const void *p, size_t len, oms_rec_allocate *r);
+int oms_dec_order_new(const void *p, size_t len, oms_rec_order_new *r);
+int oms_dec_order_update(const void *p, size_t len, oms_rec_order_update *r);
+int oms_dec_fill(const void *p, size_t len, oms_rec_fill *r);
+int oms_dec_collect(const void *p, size_t len, oms_rec_collect *r);
+
+#endif

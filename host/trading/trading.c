@@ -1,0 +1,325 @@
+#include "trading/trading_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+
+static int64_t env_now(void *ctx)
+{
+	return host_now_ns(((trading_t *)ctx)->host);
+}
+
+static int env_publish(void *ctx, const th_event *ev)
+{
+	return bus_publish(((trading_t *)ctx)->bus, ev);
+}
+
+th_price trading_last_price(void *ctx, const char *venue, const char *symbol, int32_t *scale)
+{
+	trading_t *t = ctx;
+	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
+	int64_t i;
+	snprintf(key, sizeof key, "%s|%s", venue, symbol);
+	if (!strmap_get(t->price_index, key, &i))
+		return 0;
+	*scale = t->prices[i].scale;
+	return t->prices[i].price;
+}
+
+static void set_price(trading_t *t, const char *venue, const char *symbol, th_price px, int32_t scale)
+{
+	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
+	int64_t i;
+	snprintf(key, sizeof key, "%s|%s", venue, symbol);
+	if (!strmap_get(t->price_index, key, &i)) {
+		if (t->nprices == t->cap_prices) {
+			size_t cap = t->cap_prices ? t->cap_prices * 2 : 16;
+			last_price *p = realloc(t->prices, cap * sizeof *p);
+			if (!p)
+				return;
+			t->prices = p;
+			t->cap_prices = cap;
+		}
+		i = (int64_t)t->nprices++;
+		memset(&t->prices[i], 0, sizeof t->prices[i]);
+		th_strlcpy(t->prices[i].venue, venue, sizeof t->prices[i].venue);
+		th_strlcpy(t->prices[i].symbol, symbol, sizeof t->prices[i].symbol);
+		strmap_put(t->price_index, key, i);
+	}
+	t->prices[i].price = px;
+	t->prices[i].scale = scale;
+}
+
+/* Market data: the last price per instrument (for market-order reservations
+ * and marks); a bar close also marks every wallet and records equity. */
+void trading_on_market(void *arg, const th_event *ev)
+{
+	trading_t *t = arg;
+	int64_t now = host_now_ns(t->host);
+	t->events++;
+	switch (ev->h.type) {
+	case TH_EV_TRADE:
+		set_price(t, ev->h.venue, ev->h.symbol, ev->u.trade.price, ev->u.trade.price_scale);
+		break;
+	case TH_EV_BAR:
+		set_price(t, ev->h.venue, ev->h.symbol, ev->u.bar.close, ev->u.bar.price_scale);
+		capital_mark(t->capital, ev->h.venue, ev->h.symbol, ev->u.bar.close, ev->u.bar.price_scale, now);
+		t->bars++;
+		if (now != t->last_snapshot_ns) {
+			/* one equity point per bar time, after every symbol's bar of that time */
+			t->last_snapshot_ns = now;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_venue_event(void *arg, const th_event *ev)
+{
+	oms_on_venue_event(((trading_t *)arg)->oms, ev);
+}
+
+static void on_journal_ready(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	oms_poll(((trading_t *)arg)->oms);
+}
+
+static void on_oms_tick(void *arg, uint64_t id)
+{
+	(void)id;
+	trading_t *t = arg;
+	oms_tick(t->oms);
+	capital_snapshot_equity(t->capital, host_now_ns(t->host));
+}
+
+trading_t *trading_create(host_t *h, const trading_config *cfg, trading_mode mode, char *err, size_t errlen)
+{
+	trading_t *t = calloc(1, sizeof *t);
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->host = h;
+	t->bus = host_bus(h);
+	t->cfg = *cfg;
+	t->mode = mode;
+	t->price_index = strmap_create();
+	t->capital = capital_create(cfg->quote, err, errlen);
+	if (!t->price_index || !t->capital) {
+		trading_destroy(t);
+		return NULL;
+	}
+	/* Farms from [capital.farms], agents from the strategy instances' farm keys. */
+	for (size_t i = 0; i < cfg->nfarms; i++)
+		if (capital_add_farm(t->capital, cfg->farms[i].name, err, errlen) != 0)
+			goto fail;
+	const host_config *hc = host_get_config(h);
+	for (size_t i = 0; i < hc->ninstances; i++) {
+		const host_instance_cfg *ic = &hc->instances[i];
+		if (!ic->farm[0])
+			continue;
+		size_t f;
+		for (f = 0; f < cfg->nfarms && strcmp(cfg->farms[f].name, ic->farm) != 0; f++)
+			;
+		if (f == cfg->nfarms) {
+			snprintf(err, errlen, "instances.%s.farm is \"%s\" but there is no [capital.farms.%s]", ic->name,
+				ic->farm, ic->farm);
+			goto fail;
+		}
+		if (capital_add_agent(t->capital, ic->name, ic->farm, err, errlen) != 0)
+			goto fail;
+	}
+	if (mode == TRADING_PAPER) {
+		char dir[4200];
+		snprintf(dir, sizeof dir, "%s/journal", hc->state_dir);
+		journal_options jo = { 0 };
+		jo.mode = cfg->journal_each ? JOURNAL_SYNC_EACH : JOURNAL_SYNC_BATCH;
+		jo.batch_max_records = cfg->batch_records;
+		jo.batch_max_delay_us = cfg->batch_delay_us;
+		if (journal_open(dir, &jo, &t->journal, err, errlen) != 0)
+			goto fail;
+	}
+	oms_env env = { t, env_now, tv_instrument, tv_submit, tv_cancel, tv_query, env_publish, trading_last_price };
+	oms_options oo = { cfg->clid_prefix, cfg->market_reserve_bps, cfg->fee_reserve_bps, 0 };
+	t->oms = oms_create(&env, &oo, t->journal, t->capital, err, errlen);
+	if (!t->oms)
+		goto fail;
+	return t;
+fail:
+	trading_destroy(t);
+	return NULL;
+}
+
+/* First start on an empty journal: deposit, then split the master wallet
+ * over the farms by weight and each farm equally over its agents. Every
+ * transfer is journaled, so a restart replays the same split. */
+static int initial_allocation(trading_t *t, char *err, size_t errlen)
+{
+	const trading_config *c = &t->cfg;
+	if (c->deposit <= 0)
+		return 0;
+	if (oms_deposit(t->oms, c->deposit, err, errlen) != 0)
+		return -1;
+	double total_w = 0;
+	for (size_t i = 0; i < c->nfarms; i++)
+		total_w += c->master_rule == 0 ? c->farms[i].weight : 1.0;
+	const host_config *hc = host_get_config(t->host);
+	for (size_t i = 0; i < c->nfarms && total_w > 0; i++) {
+		/* The weight is a ratio from the configuration; it becomes an
+		 * integer share in parts per million before it touches money. */
+		double w = (c->master_rule == 0 ? c->farms[i].weight : 1.0) / total_w;
+		int64_t ppm = (int64_t)(w * 1000000.0 + 0.5);
+		th_money farm_amount;
+		if (th_fixed_muldiv(c->deposit, ppm, 1000000, &farm_amount) != 0 || farm_amount <= 0)
+			continue;
+		if (oms_allocate(t->oms, "master", c->farms[i].name, farm_amount, err, errlen) != 0)
+			return -1;
+		size_t nagents = 0;
+		for (size_t k = 0; k < hc->ninstances; k++)
+			nagents += strcmp(hc->instances[k].farm, c->farms[i].name) == 0;
+		for (size_t k = 0; k < hc->ninstances && nagents; k++) {
+			if (strcmp(hc->instances[k].farm, c->farms[i].name) != 0)
+				continue;
+			if (oms_allocate(t->oms, c->farms[i].name, hc->instances[k].name, farm_amount / (th_money)nagents, err,
+				    errlen) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Paper feed: events are generated ahead and published when the wall clock
+ * reaches their time. */
+static void feed_due(void *arg, uint64_t id)
+{
+	(void)id;
+	trading_t *t = arg;
+	char err[256];
+	int64_t now = host_now_ns(t->host);
+	for (;;) {
+		if (!t->have_pending) {
+			int rc = market_source_next(t->source, &t->pending, err, sizeof err);
+			if (rc <= 0) {
+				if (rc < 0)
+					log_error("market feed stopped: %s", err);
+				else
+					log_info("market feed ended");
+				host_cancel_timers(t->host, &t->feed_timer);
+				return;
+			}
+			t->have_pending = 1;
+		}
+		if (t->pending.h.ts_ns > now)
+			break;
+		t->have_pending = 0;
+		bus_publish(t->bus, &t->pending);
+	}
+}
+
+static int open_source(trading_t *t, char *err, size_t errlen)
+{
+	if (t->cfg.source_csv)
+		t->source = market_source_csv(t->cfg.csv, t->cfg.ncsv, &t->cfg.source_opt, err, errlen);
+	else
+		t->source = market_source_synth(&t->cfg.synth, &t->cfg.source_opt, err, errlen);
+	return t->source ? 0 : -1;
+}
+
+/* Every market instrument must exist at its venue with the same scales. */
+static int check_instruments(trading_t *t, char *err, size_t errlen)
+{
+	size_t n;
+	const th_instrument *ins = market_source_instruments(t->source, &n);
+	for (size_t i = 0; i < n; i++) {
+		const th_instrument *v = tv_instrument(t, ins[i].venue, ins[i].symbol);
+		if (!v) {
+			snprintf(err, errlen, "market symbol %s is not listed by venue instance \"%s\" (check market.venue "
+				"and the venue's symbols)", ins[i].symbol, ins[i].venue);
+			return -1;
+		}
+		if (v->price_scale != ins[i].price_scale || v->qty_scale != ins[i].qty_scale) {
+			snprintf(err, errlen, "market symbol %s: scales %d/%d differ from venue %s's %d/%d", ins[i].symbol,
+				ins[i].price_scale, ins[i].qty_scale, ins[i].venue, v->price_scale, v->qty_scale);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int trading_start(trading_t *t, char *err, size_t errlen)
+{
+	uint64_t id;
+	if (open_source(t, err, errlen) != 0 || check_instruments(t, err, errlen) != 0)
+		return -1;
+	if (oms_recover(t->oms, err, errlen) != 0)
+		return -1;
+	if ((!t->journal || journal_next_lsn(t->journal) == journal_first_lsn(t->journal)) &&
+		initial_allocation(t, err, errlen) != 0)
+		return -1;
+	th_subscription market = { .topics = TH_TOPIC(TH_EV_TRADE) | TH_TOPIC(TH_EV_BAR) };
+	th_subscription venue = { .topics = TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_FILL) };
+	th_subscription intents = { .topics = TH_TOPIC(TH_EV_INTENT) };
+	if (bus_subscribe(t->bus, t, &market, trading_on_market, t, &id) != TH_OK ||
+		bus_subscribe(t->bus, t, &venue, on_venue_event, t, &id) != TH_OK ||
+		bus_subscribe(t->bus, t, &intents, trading_on_intent, t, &id) != TH_OK) {
+		snprintf(err, errlen, "cannot subscribe to the bus");
+		return -1;
+	}
+	if (t->journal) {
+		t->journal_ev = event_new(host_event_base(t->host), journal_notify_fd(t->journal), EV_READ | EV_PERSIST,
+			on_journal_ready, t);
+		if (!t->journal_ev || event_add(t->journal_ev, NULL) != 0) {
+			snprintf(err, errlen, "cannot watch the journal");
+			return -1;
+		}
+	}
+	oms_reconcile(t->oms);
+	if (t->mode == TRADING_PAPER) {
+		host_add_timer(t->host, t, 1000000000LL, 1000000000LL, on_oms_tick, t, &id);
+		host_add_timer(t->host, &t->feed_timer, 0, 50000000LL, feed_due, t, &t->feed_timer);
+	}
+	return 0;
+}
+
+void trading_stop(trading_t *t)
+{
+	if (!t)
+		return;
+	host_cancel_timers(t->host, &t->feed_timer);
+	host_cancel_timers(t->host, t);
+	bus_unsubscribe_owner(t->bus, t);
+	if (t->journal_ev) {
+		event_free(t->journal_ev);
+		t->journal_ev = NULL;
+	}
+}
+
+void trading_destroy(trading_t *t)
+{
+	if (!t)
+		return;
+	trading_stop(t);
+	oms_destroy(t->oms);
+	if (t->journal && journal_close(t->journal) != 0)
+		log_error("journal closed with an error");
+	market_source_destroy(t->source);
+	capital_destroy(t->capital);
+	strmap_destroy(t->price_index);
+	free(t->prices);
+	free(t);
+}
+
+struct oms *trading_oms(trading_t *t)
+{
+	return t->oms;
+}
+
+struct capital *trading_capital(trading_t *t)
+{
+	return t->capital;
+}

@@ -1,0 +1,375 @@
+#include "trading/trading_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/schema.h"
+
+const char *const trading_sections[] = { "market", "capital", "oms", "backtest", NULL };
+
+static const th_config_field market_schema[] = {
+	{ "source", TH_CONFIG_STRING, 0, "\"synthetic\"", NULL, NULL, "synthetic (seeded generator) or csv" },
+	{ "venue", TH_CONFIG_STRING, 0, "\"sim\"", NULL, NULL, "venue instance whose market this is" },
+	{ "symbols", TH_CONFIG_STRING_LIST, 0, "[\"BTC-USDT\", \"ETH-USDT\", \"SOL-USDT\"]", NULL, NULL,
+		"instruments, BASE-QUOTE" },
+	{ "start_prices", TH_CONFIG_STRING_LIST, 0, "[\"65000\", \"3500\", \"150\"]", NULL, NULL,
+		"synthetic: first price of each symbol (decimal strings)" },
+	{ "price_scale", TH_CONFIG_INT, 0, "2", "0", "12", "fractional digits of prices" },
+	{ "qty_scale", TH_CONFIG_INT, 0, "4", "0", "12", "fractional digits of quantities" },
+	{ "tick", TH_CONFIG_DECIMAL, 0, "\"0.01\"", NULL, NULL, "price increment" },
+	{ "lot", TH_CONFIG_DECIMAL, 0, "\"0.0001\"", NULL, NULL, "quantity increment" },
+	{ "volatility", TH_CONFIG_FLOAT, 0, "0.8", "0", "10", "synthetic: annualised volatility" },
+	{ "correlation", TH_CONFIG_FLOAT, 0, "0.6", "-0.99", "0.99", "synthetic: pairwise return correlation" },
+	{ "seed", TH_CONFIG_INT, 0, "42", "0", NULL, "synthetic: random seed (same seed, same market)" },
+	{ "bar_seconds", TH_CONFIG_INT, 0, "60", "1", "86400", "bar interval (synthetic)" },
+	{ "trades_per_bar", TH_CONFIG_INT, 0, "8", "1", "1000", "synthetic: intrabar trades per symbol" },
+	{ "start", TH_CONFIG_STRING, 0, "\"2026-01-01T00:00:00Z\"", NULL, NULL,
+		"backtest: time of the first bar (paper starts now)" },
+	{ "bars", TH_CONFIG_INT, 0, "0", "0", NULL, "synthetic: bars to generate (0 = endless; backtests need a limit)" },
+	{ "csv_files", TH_CONFIG_STRING_LIST, 0, "[]", NULL, NULL, "csv: one \"SYMBOL=path\" per symbol" },
+	{ "resample_seconds", TH_CONFIG_INT, 0, "0", "0", NULL, "resample bars to this timeframe (0 = as is)" },
+	TH_CONFIG_END
+};
+
+static const th_config_field capital_schema[] = {
+	{ "deposit", TH_CONFIG_DECIMAL, 0, "\"100000\"", "0", NULL, "initial master wallet balance" },
+	{ "quote", TH_CONFIG_STRING, 0, "\"USDT\"", NULL, NULL, "currency of every wallet" },
+	{ "rule", TH_CONFIG_STRING, 0, "\"fixed\"", NULL, NULL,
+		"master -> farms: fixed (farm weights), equal, sharpe or invvol (performance-weighted)" },
+	{ "rebalance_seconds", TH_CONFIG_INT, 0, "0", "0", NULL, "scheduled rebalancing period (0 = never)" },
+	TH_CONFIG_END
+};
+
+static const th_config_field farm_schema[] = {
+	{ "weight", TH_CONFIG_FLOAT, 0, "1.0", "0", NULL, "share of the master wallet under the fixed rule" },
+	{ "rule", TH_CONFIG_STRING, 0, "\"equal\"", NULL, NULL, "farm -> agents: equal, sharpe or invvol" },
+	TH_CONFIG_END
+};
+
+static const th_config_field oms_schema[] = {
+	{ "journal_sync", TH_CONFIG_STRING, 0, "\"batch\"", NULL, NULL,
+		"batch (group commit: every order is still durable before it is sent) or each (fsync per record)" },
+	{ "batch_records", TH_CONFIG_INT, 0, "64", "1", "65536", "group commit: records per fsync at most" },
+	{ "batch_delay_us", TH_CONFIG_INT, 0, "1000", "0", "1000000", "group commit: longest wait before an fsync" },
+	{ "clid_prefix", TH_CONFIG_STRING, 0, "\"th\"", NULL, NULL, "client order id prefix (at most 8 characters)" },
+	{ "market_reserve_bps", TH_CONFIG_INT, 0, "100", "0", "10000",
+		"market orders reserve the last price plus this margin" },
+	{ "fee_reserve_bps", TH_CONFIG_INT, 0, "10", "0", "10000", "fee budget reserved with each order" },
+	TH_CONFIG_END
+};
+
+static const th_config_field backtest_schema[] = {
+	{ "out", TH_CONFIG_STRING, 0, "\"reports\"", NULL, NULL, "directory for report.json and report.html" },
+	{ "progress", TH_CONFIG_BOOL, 0, "true", NULL, NULL, "show progress on a terminal" },
+	TH_CONFIG_END
+};
+
+void trading_config_describe(FILE *out, int markdown)
+{
+	static const struct { const char *name; const th_config_field *schema; } sections[] = {
+		{ "market", market_schema }, { "capital", capital_schema }, { "capital.farms.<farm>", farm_schema },
+		{ "oms", oms_schema }, { "backtest", backtest_schema },
+	};
+	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+		fprintf(out, markdown ? "\n### `[%s]`\n\n" : "[%s]\n", sections[i].name);
+		config_schema_describe(sections[i].schema, out, markdown ? CONFIG_DESCRIBE_MARKDOWN : CONFIG_DESCRIBE_TEXT);
+	}
+}
+
+static int rule_parse(const char *s, int allow_fixed)
+{
+	if (allow_fixed && strcmp(s, "fixed") == 0) return 0;
+	if (strcmp(s, "equal") == 0) return 1;
+	if (strcmp(s, "sharpe") == 0) return 2;
+	if (strcmp(s, "invvol") == 0) return 3;
+	return -1;
+}
+
+/* Parses "2026-01-01T00:00:00Z" (UTC only) into Unix ns. */
+static int parse_utc(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec;
+	char z;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7 || z != 'Z' || mo < 1 ||
+		mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
+		return -1;
+	/* days from civil (proleptic Gregorian) */
+	int64_t yy = y - (mo <= 2);
+	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+	int64_t yoe = yy - era * 400;
+	int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = era * 146097 + doe - 719468;
+	*out = ((days * 24 + h) * 60 + mi) * 60 + sec;
+	*out *= 1000000000LL;
+	return 0;
+}
+
+static int validate_section(const toml_value *root, const char *name, const th_config_field *schema, toml_value **eff,
+	char *err, size_t errlen)
+{
+	char verr[768];
+	if (config_validate(toml_table_get(root, name), schema, name, eff, verr, sizeof verr) != TH_OK) {
+		snprintf(err, errlen, "%s", verr);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_market(const toml_value *m, const char *base_dir, int64_t now_ns, trading_config *c, char *err,
+	size_t errlen)
+{
+	const char *s, *symbols[SYNTH_MAX_SYMBOLS + 1], *prices[SYNTH_MAX_SYMBOLS + 1];
+	size_t nsym = 0, nprice = 0;
+	int64_t pscale, qscale, seed, bar_s, tpb, bars, resample;
+	double vol, corr;
+	config_get_string(m, "source", &s, NULL);
+	if (strcmp(s, "synthetic") != 0 && strcmp(s, "csv") != 0) {
+		snprintf(err, errlen, "market.source is \"%s\"; expected synthetic or csv", s);
+		return -1;
+	}
+	c->source_csv = strcmp(s, "csv") == 0;
+	synth_config_defaults(&c->synth);
+	config_get_string(m, "venue", &s, NULL);
+	th_strlcpy(c->synth.venue, s, sizeof c->synth.venue);
+	config_get_int(m, "price_scale", &pscale);
+	config_get_int(m, "qty_scale", &qscale);
+	th_price tick;
+	th_qty lot;
+	char derr[256];
+	if (config_get_decimal(m, "tick", (int)pscale, &tick, derr, sizeof derr) != TH_OK ||
+		config_get_decimal(m, "lot", (int)qscale, &lot, derr, sizeof derr) != TH_OK) {
+		snprintf(err, errlen, "market: %s", derr);
+		return -1;
+	}
+	config_get_string_list(m, "symbols", symbols, SYNTH_MAX_SYMBOLS + 1, &nsym);
+	config_get_string_list(m, "start_prices", prices, SYNTH_MAX_SYMBOLS + 1, &nprice);
+	if (nsym == 0 || nsym > SYNTH_MAX_SYMBOLS) {
+		snprintf(err, errlen, "market.symbols: between 1 and %d symbols", SYNTH_MAX_SYMBOLS);
+		return -1;
+	}
+	config_get_double(m, "volatility", &vol);
+	config_get_double(m, "correlation", &corr);
+	config_get_int(m, "seed", &seed);
+	config_get_int(m, "bar_seconds", &bar_s);
+	config_get_int(m, "trades_per_bar", &tpb);
+	config_get_int(m, "bars", &bars);
+	config_get_int(m, "resample_seconds", &resample);
+	c->synth.seed = (uint64_t)seed;
+	c->synth.bar_interval_ns = bar_s * 1000000000LL;
+	c->synth.trades_per_bar = (uint32_t)tpb;
+	c->synth.max_bars = (uint64_t)bars;
+	c->synth.common_correlation = corr;
+	if (now_ns > 0) {
+		c->synth.start_time_ns = now_ns - now_ns % c->synth.bar_interval_ns;
+	} else {
+		config_get_string(m, "start", &s, NULL);
+		if (parse_utc(s, &c->synth.start_time_ns) != 0) {
+			snprintf(err, errlen, "market.start \"%s\" is not a UTC time like 2026-01-01T00:00:00Z", s);
+			return -1;
+		}
+	}
+	c->source_opt.resample_ns = resample * 1000000000LL;
+	if (!c->source_csv && nprice != nsym) {
+		snprintf(err, errlen, "market.start_prices has %zu entries for %zu symbols", nprice, nsym);
+		return -1;
+	}
+	for (size_t i = 0; i < nsym; i++) {
+		th_price start = 0;
+		char base[TH_ASSET_MAX] = "", quote[TH_ASSET_MAX] = "";
+		const char *dash = strchr(symbols[i], '-');
+		if (!dash || dash == symbols[i] || !dash[1] || (size_t)(dash - symbols[i]) >= sizeof base ||
+			strlen(dash + 1) >= sizeof quote) {
+			snprintf(err, errlen, "market.symbols: \"%s\" is not BASE-QUOTE", symbols[i]);
+			return -1;
+		}
+		memcpy(base, symbols[i], (size_t)(dash - symbols[i]));
+		th_strlcpy(quote, dash + 1, sizeof quote);
+		if (!c->source_csv && th_fixed_parse(prices[i], strlen(prices[i]), (int)pscale, &start) != 0) {
+			snprintf(err, errlen, "market.start_prices[%zu] \"%s\" is not a decimal with at most %lld digits",
+				i, prices[i], (long long)pscale);
+			return -1;
+		}
+		synth_symbol_config *sc = synth_config_add_symbol(&c->synth, symbols[i], (int32_t)pscale, (int32_t)qscale,
+			start, tick, lot);
+		if (!sc) {
+			snprintf(err, errlen, "market.symbols: cannot add \"%s\"", symbols[i]);
+			return -1;
+		}
+		th_strlcpy(sc->base, base, sizeof sc->base);
+		th_strlcpy(sc->quote, quote, sizeof sc->quote);
+		sc->volatility = vol;
+	}
+	if (c->source_csv) {
+		const char *files[SYNTH_MAX_SYMBOLS + 1];
+		size_t nfiles = 0;
+		config_get_string_list(m, "csv_files", files, SYNTH_MAX_SYMBOLS + 1, &nfiles);
+		if (nfiles != nsym) {
+			snprintf(err, errlen, "market.csv_files needs one \"SYMBOL=path\" per symbol (%zu symbols, %zu files)",
+				nsym, nfiles);
+			return -1;
+		}
+		for (size_t i = 0; i < nfiles; i++) {
+			const char *eq = strchr(files[i], '=');
+			size_t k;
+			for (k = 0; k < nsym; k++)
+				if (eq && strlen(c->synth.symbols[k].symbol) == (size_t)(eq - files[i]) &&
+					strncmp(c->synth.symbols[k].symbol, files[i], (size_t)(eq - files[i])) == 0)
+					break;
+			if (!eq || k == nsym) {
+				snprintf(err, errlen, "market.csv_files[%zu] \"%s\" is not SYMBOL=path for a listed symbol", i,
+					files[i]);
+				return -1;
+			}
+			if (eq[1] == '/')
+				snprintf(c->csv_paths[i], sizeof c->csv_paths[i], "%s", eq + 1);
+			else
+				snprintf(c->csv_paths[i], sizeof c->csv_paths[i], "%s/%s", base_dir, eq + 1);
+			market_csv_input *in = &c->csv[i];
+			memset(in, 0, sizeof *in);
+			in->path = c->csv_paths[i];
+			th_strlcpy(in->instrument.venue, c->synth.venue, sizeof in->instrument.venue);
+			th_strlcpy(in->instrument.symbol, c->synth.symbols[k].symbol, sizeof in->instrument.symbol);
+			in->instrument.price_scale = (int32_t)pscale;
+			in->instrument.qty_scale = (int32_t)qscale;
+			in->instrument.tick = tick;
+			in->instrument.lot = lot;
+		}
+		c->ncsv = nfiles;
+	} else if (synth_config_validate(&c->synth, err, errlen) != 0) {
+		return -1;
+	}
+	return 0;
+}
+
+static int load_capital(const toml_value *cap_raw, const toml_value *cap, trading_config *c, char *err, size_t errlen)
+{
+	const char *s;
+	int64_t reb;
+	char derr[256];
+	if (config_get_decimal(cap, "deposit", TH_MONEY_SCALE, &c->deposit, derr, sizeof derr) != TH_OK) {
+		snprintf(err, errlen, "capital: %s", derr);
+		return -1;
+	}
+	config_get_string(cap, "quote", &s, NULL);
+	th_strlcpy(c->quote, s, sizeof c->quote);
+	config_get_string(cap, "rule", &s, NULL);
+	if ((c->master_rule = rule_parse(s, 1)) < 0) {
+		snprintf(err, errlen, "capital.rule is \"%s\"; expected fixed, equal, sharpe or invvol", s);
+		return -1;
+	}
+	config_get_int(cap, "rebalance_seconds", &reb);
+	c->rebalance_ns = reb * 1000000000LL;
+	const toml_value *farms = cap_raw ? toml_table_get(cap_raw, "farms") : NULL;
+	for (size_t i = 0; farms && i < toml_table_size(farms); i++) {
+		size_t klen;
+		const char *name = toml_table_key_at(farms, i, &klen);
+		if (c->nfarms == TRADING_MAX_FARMS || klen >= TH_NAME_MAX) {
+			snprintf(err, errlen, "capital.farms: at most %d farms with names under %d characters",
+				TRADING_MAX_FARMS, TH_NAME_MAX);
+			return -1;
+		}
+		char where[96];
+		snprintf(where, sizeof where, "capital.farms.%.*s", (int)klen, name);
+		toml_value *eff = NULL;
+		char verr[768];
+		if (config_validate(toml_table_value_at(farms, i), farm_schema, where, &eff, verr, sizeof verr) != TH_OK) {
+			snprintf(err, errlen, "%s", verr);
+			return -1;
+		}
+		trading_farm_cfg *f = &c->farms[c->nfarms++];
+		memcpy(f->name, name, klen);
+		f->name[klen] = '\0';
+		config_get_double(eff, "weight", &f->weight);
+		config_get_string(eff, "rule", &s, NULL);
+		f->rule = rule_parse(s, 0);
+		toml_free(eff);
+		if (f->rule < 0) {
+			snprintf(err, errlen, "%s.rule is \"%s\"; expected equal, sharpe or invvol", where, s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int trading_config_load(const toml_value *root, const char *base_dir, int64_t now_ns, trading_config *out, char *err,
+	size_t errlen)
+{
+	toml_value *m = NULL, *cap = NULL, *oms = NULL, *bt = NULL;
+	int rc = -1;
+	memset(out, 0, sizeof *out);
+	/* [capital] holds a nested farms table the flat schema does not know. */
+	const toml_value *cap_raw = toml_table_get(root, "capital");
+	toml_value *cap_flat = cap_raw ? toml_clone(cap_raw) : NULL;
+	if (cap_flat)
+		toml_table_remove(cap_flat, "farms", 5);
+	char verr[768];
+	if (validate_section(root, "market", market_schema, &m, err, errlen) != 0 ||
+		config_validate(cap_flat, capital_schema, "capital", &cap, verr, sizeof verr) != TH_OK ||
+		validate_section(root, "oms", oms_schema, &oms, err, errlen) != 0 ||
+		validate_section(root, "backtest", backtest_schema, &bt, err, errlen) != 0) {
+		if (!cap)
+			snprintf(err, errlen, "%s", verr);
+		goto out;
+	}
+	if (load_market(m, base_dir, now_ns, out, err, errlen) != 0 || load_capital(cap_raw, cap, out, err, errlen) != 0)
+		goto out;
+	const char *s;
+	int64_t v;
+	config_get_string(oms, "journal_sync", &s, NULL);
+	if (strcmp(s, "batch") != 0 && strcmp(s, "each") != 0) {
+		snprintf(err, errlen, "oms.journal_sync is \"%s\"; expected batch or each", s);
+		goto out;
+	}
+	out->journal_each = strcmp(s, "each") == 0;
+	config_get_int(oms, "batch_records", &v);
+	out->batch_records = (uint32_t)v;
+	config_get_int(oms, "batch_delay_us", &out->batch_delay_us);
+	config_get_string(oms, "clid_prefix", &s, NULL);
+	if (strlen(s) == 0 || strlen(s) > 8) {
+		snprintf(err, errlen, "oms.clid_prefix \"%s\" must be 1 to 8 characters", s);
+		goto out;
+	}
+	th_strlcpy(out->clid_prefix, s, sizeof out->clid_prefix);
+	config_get_int(oms, "market_reserve_bps", &out->market_reserve_bps);
+	config_get_int(oms, "fee_reserve_bps", &out->fee_reserve_bps);
+	config_get_string(bt, "out", &s, NULL);
+	if (s[0] == '/')
+		snprintf(out->out_dir, sizeof out->out_dir, "%s", s);
+	else
+		snprintf(out->out_dir, sizeof out->out_dir, "%s/%s", base_dir, s);
+	bool b;
+	config_get_bool(bt, "progress", &b);
+	out->progress = b;
+	rc = 0;
+out:
+	toml_free(m);
+	toml_free(cap);
+	toml_free(cap_flat);
+	toml_free(oms);
+	toml_free(bt);
+	return rc;
+}
+
+int trading_config_window(trading_config *c, const char *from, const char *to, char *err, size_t errlen)
+{
+	int64_t f = 0, t = 0;
+	if (from && parse_utc(from, &f) != 0) {
+		snprintf(err, errlen, "--from \"%s\" is not a UTC time like 2026-01-01T00:00:00Z", from);
+		return -1;
+	}
+	if (to && parse_utc(to, &t) != 0) {
+		snprintf(err, errlen, "--to \"%s\" is not a UTC time like 2026-01-01T00:00:00Z", to);
+		return -1;
+	}
+	if (from && to && t <= f) {
+		snprintf(err, errlen, "--to must be later than --from");
+		return -1;
+	}
+	c->source_opt.from_ns = f;
+	c->source_opt.to_ns = t;
+	if (from && !c->source_csv)
+		c->synth.start_time_ns = f - f % c->synth.bar_interval_ns;
+	return 0;
+}

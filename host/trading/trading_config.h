@@ -1,0 +1,73 @@
+/*
+ * The trading sections of the configuration file:
+ *
+ *   [market]      the feed: the seeded synthetic market (default) or CSV bar files
+ *   [capital]     the master wallet's deposit and how it flows to farms and agents
+ *   [capital.farms.<farm>]  weight and the farm's rule for its agents
+ *   [oms]         journal durability and order-manager settings
+ *   [backtest]    report output
+ *
+ * Strategy instances join a farm with `farm = "<name>"` in their
+ * [instances.<name>] table. Every section is validated against a schema
+ * (unknown keys are refused with the accepted ones listed).
+ */
+#ifndef HOST_TRADING_CONFIG_H
+#define HOST_TRADING_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <tradehost/th_types.h>
+
+#include "config/toml.h"
+#include "market/source.h"
+#include "market/synth.h"
+
+#define TRADING_MAX_FARMS 32
+
+typedef struct trading_farm_cfg {
+	char name[TH_NAME_MAX];
+	double weight;             /* share of the master wallet (fixed rule) */
+	int rule;                  /* CAPITAL_RULE_* for its agents */
+} trading_farm_cfg;
+
+typedef struct trading_config {
+	/* [market] */
+	int source_csv;            /* 0 synthetic, 1 csv */
+	synth_config synth;
+	market_csv_input csv[SYNTH_MAX_SYMBOLS];
+	char csv_paths[SYNTH_MAX_SYMBOLS][4096];
+	size_t ncsv;
+	market_source_options source_opt;
+	/* [capital] */
+	th_money deposit;
+	char quote[TH_ASSET_MAX];
+	int master_rule;
+	int64_t rebalance_ns;      /* 0 = never */
+	trading_farm_cfg farms[TRADING_MAX_FARMS];
+	size_t nfarms;
+	/* [oms] */
+	int journal_each;          /* fsync every record (vs group commit) */
+	uint32_t batch_records;
+	int64_t batch_delay_us;
+	char clid_prefix[9];
+	int64_t market_reserve_bps, fee_reserve_bps;
+	/* [backtest] */
+	char out_dir[4096];
+	int progress;
+} trading_config;
+
+/* Reads the trading sections of a layered configuration tree. `base_dir`
+ * resolves relative paths; `paper` selects real-time defaults (start time = now). */
+int trading_config_load(const toml_value *root, const char *base_dir, int64_t now_ns, trading_config *out, char *err,
+	size_t errlen);
+
+/* Applies --from/--to (UTC text, either may be NULL) to the source window;
+ * the synthetic market then starts at `from`. */
+int trading_config_window(trading_config *c, const char *from, const char *to, char *err, size_t errlen);
+
+/* The top-level sections this module owns (NULL-terminated). */
+extern const char *const trading_sections[];
+
+void trading_config_describe(FILE *out, int markdown);
+
+#endif

@@ -1,0 +1,95 @@
+/* The path of an intent: the agent's farm is stamped on it, then every
+ * configured risk instance checks it in order (the first denial stops it;
+ * an error counts as a denial: fail closed), the decision is published, and
+ * only an approved intent reaches the OMS. Cancels are never blocked. */
+#include <stdio.h>
+#include <string.h>
+#include <tradehost/tradehost.h>
+
+#include "common/log.h"
+#include "trading/trading_internal.h"
+
+static void publish_decision(trading_t *t, const th_event *intent, const th_risk_verdict *v, const char *who)
+{
+	th_event ev;
+	th_event_init(&ev, TH_EV_RISK);
+	memset(&ev.u.risk, 0, sizeof ev.u.risk);
+	th_strlcpy(ev.h.venue, intent->h.venue, sizeof ev.h.venue);
+	th_strlcpy(ev.h.symbol, intent->h.symbol, sizeof ev.h.symbol);
+	th_strlcpy(ev.h.agent, intent->h.agent, sizeof ev.h.agent);
+	ev.u.risk.intent_id = intent->u.intent.intent_id;
+	ev.u.risk.approved = v->approved;
+	ev.u.risk.reason_code = v->reason_code;
+	th_strlcpy(ev.u.risk.plugin, who, sizeof ev.u.risk.plugin);
+	th_strlcpy(ev.u.risk.message, v->message, sizeof ev.u.risk.message);
+	bus_publish(t->bus, &ev);
+}
+
+/* Runs the risk instances in configuration order. Returns 1 approved (with
+ * *max_qty the smallest scale-down asked for, 0 = none), 0 denied. */
+static int run_risk(trading_t *t, const th_event *intent, th_qty *max_qty, th_risk_verdict *v, char *who, size_t cap)
+{
+	*max_qty = 0;
+	for (size_t i = 0; i < host_instance_count(t->host); i++) {
+		host_instance_info info;
+		host_instance_info_at(t->host, i, &info);
+		if (strcmp(info.kind, "risk") != 0)
+			continue;
+		const void *api;
+		void *inst = host_instance_handle(t->host, info.name, &api);
+		th_strlcpy(who, info.name, cap);
+		memset(v, 0, sizeof *v);
+		if (!inst) {
+			v->reason_code = TH_RISK_ERROR;
+			snprintf(v->message, sizeof v->message, "risk instance %s is not running: denied", info.name);
+			return 0;
+		}
+		const th_risk_api *r = api;
+		int rc = r->check(inst, intent, v);
+		if (rc != TH_OK) {
+			memset(v, 0, sizeof *v);
+			v->reason_code = TH_RISK_ERROR;
+			snprintf(v->message, sizeof v->message, "risk instance %s failed (%d): denied", info.name, rc);
+			return 0;
+		}
+		if (!v->approved) {
+			if (v->reason_code == TH_RISK_APPROVED)
+				v->reason_code = TH_RISK_ERROR; /* a denial must say why */
+			return 0;
+		}
+		if (v->max_qty > 0 && (*max_qty == 0 || v->max_qty < *max_qty))
+			*max_qty = v->max_qty;
+	}
+	memset(v, 0, sizeof *v);
+	v->approved = 1;
+	th_strlcpy(who, "pipeline", cap);
+	return 1;
+}
+
+void trading_on_intent(void *arg, const th_event *ev)
+{
+	trading_t *t = arg;
+	th_event intent;
+	char err[256], who[TH_NAME_MAX];
+	memcpy(&intent, ev, th_event_size(ev));
+	t->intents++;
+	const char *farm = host_instance_farm(t->host, ev->h.agent);
+	th_strlcpy(intent.u.intent.farm, farm ? farm : "", sizeof intent.u.intent.farm);
+	if (intent.u.intent.action != TH_INTENT_PLACE) {
+		if (oms_submit(t->oms, &intent, 0, err, sizeof err) != TH_OK)
+			log_debug("cancel from %s not applied: %s", ev->h.agent, err);
+		return;
+	}
+	th_qty max_qty;
+	th_risk_verdict v;
+	if (!run_risk(t, &intent, &max_qty, &v, who, sizeof who)) {
+		t->denied++;
+		publish_decision(t, &intent, &v, who);
+		return;
+	}
+	t->approved++;
+	publish_decision(t, &intent, &v, who);
+	if (oms_submit(t->oms, &intent, max_qty, err, sizeof err) != TH_OK)
+		log_debug("intent %llu of %s not placed: %s", (unsigned long long)intent.u.intent.intent_id, ev->h.agent,
+			err);
+}

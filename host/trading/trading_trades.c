@@ -1,0 +1,262 @@
+#include "trading/trading_trades.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/strmap.h"
+
+typedef struct pos_state {
+	char agent[TH_NAME_MAX], venue[TH_VENUE_MAX], symbol[TH_SYMBOL_MAX];
+	th_qty qty;
+	th_price avg;
+	th_money realized, fees;
+	th_money open_fees;           /* fees paid opening the current position, not yet attributed */
+	int64_t opened_ns;
+	char last_clid[TH_CLORD_MAX]; /* the trade being built by this order, if any */
+	size_t last_trade;
+} pos_state;
+
+/* A wallet's exposure clock: time while any of its positions is open. */
+typedef struct clock_state {
+	char name[TH_NAME_MAX];
+	size_t open_positions;
+	int64_t since_ns, total_ns;
+} clock_state;
+
+struct trade_book {
+	capital_t *capital;
+	pos_state *pos;
+	size_t npos, cap_pos;
+	strmap *pos_index;
+	report_trade *trades;
+	size_t ntrades, cap_trades;
+	char (*names)[3][TH_NAME_MAX + TH_SYMBOL_MAX]; /* owned strings of each trade: agent, farm, symbol */
+	clock_state *clocks;
+	size_t nclocks, cap_clocks;
+};
+
+trade_book *trade_book_create(capital_t *c)
+{
+	trade_book *b = calloc(1, sizeof *b);
+	if (!b)
+		return NULL;
+	b->capital = c;
+	b->pos_index = strmap_create();
+	if (!b->pos_index) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void trade_book_destroy(trade_book *b)
+{
+	if (!b)
+		return;
+	strmap_destroy(b->pos_index);
+	free(b->pos);
+	free(b->trades);
+	free(b->names);
+	free(b->clocks);
+	free(b);
+}
+
+static pos_state *position(trade_book *b, const char *agent, const char *venue, const char *symbol)
+{
+	char key[TH_NAME_MAX + TH_VENUE_MAX + TH_SYMBOL_MAX + 3];
+	int64_t i;
+	snprintf(key, sizeof key, "%s|%s|%s", agent, venue, symbol);
+	if (strmap_get(b->pos_index, key, &i))
+		return &b->pos[i];
+	if (b->npos == b->cap_pos) {
+		size_t cap = b->cap_pos ? b->cap_pos * 2 : 16;
+		pos_state *p = realloc(b->pos, cap * sizeof *p);
+		if (!p)
+			return NULL;
+		b->pos = p;
+		b->cap_pos = cap;
+	}
+	pos_state *p = &b->pos[b->npos];
+	memset(p, 0, sizeof *p);
+	th_strlcpy(p->agent, agent, sizeof p->agent);
+	th_strlcpy(p->venue, venue, sizeof p->venue);
+	th_strlcpy(p->symbol, symbol, sizeof p->symbol);
+	strmap_put(b->pos_index, key, (int64_t)b->npos);
+	return &b->pos[b->npos++];
+}
+
+static clock_state *clock_of(trade_book *b, const char *name)
+{
+	for (size_t i = 0; i < b->nclocks; i++)
+		if (strcmp(b->clocks[i].name, name) == 0)
+			return &b->clocks[i];
+	if (b->nclocks == b->cap_clocks) {
+		size_t cap = b->cap_clocks ? b->cap_clocks * 2 : 16;
+		clock_state *c = realloc(b->clocks, cap * sizeof *c);
+		if (!c)
+			return NULL;
+		b->clocks = c;
+		b->cap_clocks = cap;
+	}
+	clock_state *c = &b->clocks[b->nclocks++];
+	memset(c, 0, sizeof *c);
+	th_strlcpy(c->name, name, sizeof c->name);
+	return c;
+}
+
+/* A position opened (+1) or closed (-1): move the clocks of the agent, its
+ * farm and the total. */
+static void exposure_step(trade_book *b, const char *agent, int delta, int64_t now)
+{
+	char farm[TH_NAME_MAX] = "";
+	capital_kind_of(b->capital, agent, farm, sizeof farm);
+	const char *names[3] = { agent, farm, "total" };
+	for (int k = 0; k < 3; k++) {
+		if (!names[k][0])
+			continue;
+		clock_state *c = clock_of(b, names[k]);
+		if (!c)
+			continue;
+		if (delta > 0 && c->open_positions++ == 0)
+			c->since_ns = now;
+		if (delta < 0 && c->open_positions > 0 && --c->open_positions == 0)
+			c->total_ns += now - c->since_ns;
+	}
+}
+
+static const capital_position *lookup(trade_book *b, const char *agent, const char *venue, const char *symbol,
+	capital_position *buf, size_t cap)
+{
+	size_t n = capital_positions(b->capital, agent, 1, buf, cap);
+	for (size_t i = 0; i < n && i < cap; i++)
+		if (strcmp(buf[i].p.venue, venue) == 0 && strcmp(buf[i].p.symbol, symbol) == 0)
+			return &buf[i];
+	return NULL;
+}
+
+static report_trade *new_trade(trade_book *b)
+{
+	if (b->ntrades == b->cap_trades) {
+		size_t cap = b->cap_trades ? b->cap_trades * 2 : 256;
+		report_trade *t = realloc(b->trades, cap * sizeof *t);
+		if (!t)
+			return NULL;
+		b->trades = t;
+		void *n = realloc(b->names, cap * sizeof *b->names);
+		if (!n)
+			return NULL;
+		b->names = n;
+		b->cap_trades = cap;
+		/* names moved: re-point every trade's strings */
+		for (size_t i = 0; i < b->ntrades; i++) {
+			b->trades[i].agent = b->names[i][0];
+			b->trades[i].farm = b->names[i][1];
+			b->trades[i].symbol = b->names[i][2];
+		}
+	}
+	report_trade *t = &b->trades[b->ntrades];
+	memset(t, 0, sizeof *t);
+	t->agent = b->names[b->ntrades][0];
+	t->farm = b->names[b->ntrades][1];
+	t->symbol = b->names[b->ntrades][2];
+	b->ntrades++;
+	return t;
+}
+
+void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
+{
+	const th_fill *f = &ev->u.fill;
+	pos_state *p = position(b, ev->h.agent, ev->h.venue, ev->h.symbol);
+	capital_position buf[64];
+	const capital_position *cp = lookup(b, ev->h.agent, ev->h.venue, ev->h.symbol, buf, 64);
+	if (!p || !cp)
+		return;
+	th_qty signed_fill = f->side == TH_SIDE_BUY ? f->qty : -f->qty;
+	int reduces = p->qty != 0 && ((p->qty > 0) != (signed_fill > 0));
+	if (reduces) {
+		th_qty closed = f->qty < (p->qty > 0 ? p->qty : -p->qty) ? f->qty : (p->qty > 0 ? p->qty : -p->qty);
+		/* The trade carries its share of the entry fees too, so the trades'
+		 * PnL plus open positions reconciles with the equity change. */
+		th_qty held = p->qty > 0 ? p->qty : -p->qty;
+		th_money entry_fee = 0;
+		th_fixed_muldiv(p->open_fees, closed, held, &entry_fee);
+		p->open_fees -= entry_fee;
+		th_money pnl = (cp->p.realized_pnl - p->realized) - (cp->p.fees - p->fees) - entry_fee;
+		report_trade *t = NULL;
+		if (strcmp(p->last_clid, f->client_order_id) == 0 && p->last_trade < b->ntrades)
+			t = &b->trades[p->last_trade]; /* another fill of the same closing order */
+		if (!t && (t = new_trade(b)) != NULL) {
+			size_t i = (size_t)(t - b->trades);
+			char farm[TH_NAME_MAX] = "";
+			capital_kind_of(b->capital, ev->h.agent, farm, sizeof farm);
+			th_strlcpy(b->names[i][0], ev->h.agent, sizeof b->names[i][0]);
+			th_strlcpy(b->names[i][1], farm, sizeof b->names[i][1]);
+			th_strlcpy(b->names[i][2], ev->h.symbol, sizeof b->names[i][2]);
+			t->venue = p->venue;
+			t->side = p->qty > 0 ? TH_SIDE_BUY : TH_SIDE_SELL;
+			t->entry_ns = p->opened_ns;
+			t->entry_price = p->avg;
+			t->price_scale = f->price_scale;
+			t->qty_scale = f->qty_scale;
+			th_strlcpy(p->last_clid, f->client_order_id, sizeof p->last_clid);
+			p->last_trade = i;
+		}
+		if (t) {
+			/* exit price: quantity-weighted over the order's closing fills */
+			__extension__ __int128 sum = (__int128)t->exit_price * t->qty + (__int128)f->price * closed;
+			t->exit_price = (th_price)(sum / (t->qty + closed));
+			t->qty += closed;
+			t->exit_ns = now;
+			t->net_pnl += pnl;
+			t->fees += cp->p.fees - p->fees + entry_fee;
+		}
+	} else {
+		p->last_clid[0] = '\0';
+		p->open_fees += cp->p.fees - p->fees;
+	}
+	th_qty before = p->qty;
+	p->qty = cp->p.qty;
+	p->avg = cp->p.avg_price;
+	p->realized = cp->p.realized_pnl;
+	p->fees = cp->p.fees;
+	if (before == 0 && p->qty != 0) {
+		p->opened_ns = now;
+		exposure_step(b, ev->h.agent, +1, now);
+	} else if (before != 0 && p->qty == 0) {
+		exposure_step(b, ev->h.agent, -1, now);
+	} else if (before != 0 && p->qty != 0 && (before > 0) != (p->qty > 0)) {
+		p->opened_ns = now; /* flipped: the new position starts now */
+	}
+	if (p->qty == 0)
+		p->open_fees = 0;
+}
+
+void trade_book_finish(trade_book *b, int64_t now)
+{
+	for (size_t i = 0; i < b->nclocks; i++) {
+		clock_state *c = &b->clocks[i];
+		if (c->open_positions > 0) {
+			c->total_ns += now - c->since_ns;
+			c->since_ns = now;
+		}
+	}
+}
+
+size_t trade_book_count(const trade_book *b)
+{
+	return b->ntrades;
+}
+
+const report_trade *trade_book_trades(const trade_book *b)
+{
+	return b->trades;
+}
+
+int64_t trade_book_exposure(const trade_book *b, const char *wallet)
+{
+	for (size_t i = 0; i < b->nclocks; i++)
+		if (strcmp(b->clocks[i].name, wallet) == 0)
+			return b->clocks[i].total_ns;
+	return 0;
+}

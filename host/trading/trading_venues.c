@@ -1,0 +1,58 @@
+/* The OMS's view of the venues: calls go to whatever generation of the
+ * exchange instance is live at the moment of the call (hot reload keeps
+ * orders with their venue by instance name). */
+#include <string.h>
+#include <tradehost/tradehost.h>
+
+#include "trading/trading_internal.h"
+
+static const th_exchange_api *venue(trading_t *t, const char *name, void **inst)
+{
+	const void *api = NULL;
+	*inst = host_instance_handle(t->host, name, &api);
+	if (!*inst || !api)
+		return NULL;
+	/* Only exchange instances may be venues. */
+	for (size_t i = 0; i < host_instance_count(t->host); i++) {
+		host_instance_info info;
+		host_instance_info_at(t->host, i, &info);
+		if (strcmp(info.name, name) == 0)
+			return strcmp(info.kind, "exchange") == 0 ? api : NULL;
+	}
+	return NULL;
+}
+
+const th_instrument *tv_instrument(void *ctx, const char *name, const char *symbol)
+{
+	void *inst;
+	const th_exchange_api *x = venue(ctx, name, &inst);
+	const th_instrument *list;
+	size_t n;
+	if (!x || x->instruments(inst, &list, &n) != TH_OK)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].symbol, symbol) == 0)
+			return &list[i];
+	return NULL;
+}
+
+int tv_submit(void *ctx, const char *name, const th_order *order)
+{
+	void *inst;
+	const th_exchange_api *x = venue(ctx, name, &inst);
+	return x ? x->submit(inst, order) : TH_ERR_NOT_FOUND;
+}
+
+int tv_cancel(void *ctx, const char *name, const char *clid)
+{
+	void *inst;
+	const th_exchange_api *x = venue(ctx, name, &inst);
+	return x ? x->cancel(inst, clid) : TH_ERR_NOT_FOUND;
+}
+
+int tv_query(void *ctx, const char *name, const char *clid)
+{
+	void *inst;
+	const th_exchange_api *x = venue(ctx, name, &inst);
+	return x ? x->query(inst, clid) : TH_ERR_NOT_FOUND;
+}

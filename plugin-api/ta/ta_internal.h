@@ -1,0 +1,134 @@
+/*
+ * ta_internal.h — private helpers of the indicator library: input and parameter checks,
+ * error text, compensated sums, the ring buffer and the rolling-max deque.
+ *
+ * Everything on the per-update path is static inline so that an indicator's _update and its
+ * _batch loop run the same instructions (bit-identical results) while the batch loop can keep
+ * the state in registers. Out-of-line helpers are named th_ta__* (double underscore: private)
+ * because the library is linked into plugins, where a short name could clash with theirs.
+ */
+#ifndef TH_TA_INTERNAL_H
+#define TH_TA_INTERNAL_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tradehost/th_ta.h>
+
+/* NaN, +-Inf and |x| > TH_TA_INPUT_MAX are unusable inputs. Written as !(a <= b) so that a
+ * NaN, which fails every comparison, is caught by the same test. */
+static inline int ta_bad(double x)
+{
+	return !(fabs(x) <= TH_TA_INPUT_MAX);
+}
+
+/* Write a message into err (if not NULL). */
+void th_ta__error(th_ta_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* 0 if min <= v <= TH_TA_PERIOD_MAX, else TH_TA_EPARAM with "who: name must be ..." in err. */
+int th_ta__check_period(th_ta_error *err, const char *who, const char *name, uint32_t v,
+                        uint32_t min);
+
+/* ---- compensated sum (Knuth two-sum: exact error term whatever the magnitudes) ---- */
+
+static inline void ta_ksum_add(th_ta_ksum *k, double x)
+{
+	double t = k->sum + x;
+	double bp = t - k->sum;
+	double err = (k->sum - (t - bp)) + (x - bp);
+	k->sum = t;
+	k->comp += err;
+}
+
+static inline double ta_ksum_value(const th_ta_ksum *k)
+{
+	return k->sum + k->comp;
+}
+
+static inline void ta_ksum_clear(th_ta_ksum *k)
+{
+	k->sum = 0.0;
+	k->comp = 0.0;
+}
+
+/* ---- ring of the last cap values ---- */
+
+int th_ta__ring_init(th_ta_ring *r, uint32_t cap);
+void th_ta__ring_free(th_ta_ring *r);
+
+static inline void ta_ring_clear(th_ta_ring *r)
+{
+	r->head = 0;
+	r->count = 0;
+}
+
+static inline int ta_ring_full(const th_ta_ring *r)
+{
+	return r->count == r->cap;
+}
+
+/* The value the next push overwrites; meaningful only when the ring is full. */
+static inline double ta_ring_oldest(const th_ta_ring *r)
+{
+	return r->buf[r->head];
+}
+
+static inline void ta_ring_push(th_ta_ring *r, double x)
+{
+	r->buf[r->head] = x;
+	if (++r->head == r->cap)
+		r->head = 0;
+	if (r->count < r->cap)
+		r->count++;
+}
+
+/* ---- rolling maximum of the last cap values (monotonic deque) ---- */
+
+int th_ta__mono_init(th_ta_mono *m, uint32_t cap);
+void th_ta__mono_free(th_ta_mono *m);
+
+static inline void ta_mono_clear(th_ta_mono *m)
+{
+	m->first = 0;
+	m->len = 0;
+	m->next_seq = 0;
+}
+
+/* Values pushed since init/clear. */
+static inline uint64_t ta_mono_seen(const th_ta_mono *m)
+{
+	return m->next_seq;
+}
+
+/* Push x and return the maximum of the last cap values pushed (x included). The deque holds
+ * values in decreasing order; a value that can never be the maximum again (an equal or larger
+ * one came later) is dropped from the back, so each value is pushed and popped at most once. */
+static inline double ta_mono_push(th_ta_mono *m, double x)
+{
+	uint64_t seq = m->next_seq++;
+
+	/* The window slides by one per push, so at most the front value leaves it. */
+	if (m->len != 0 && m->seq[m->first] + m->cap <= seq) {
+		if (++m->first == m->cap)
+			m->first = 0;
+		m->len--;
+	}
+	while (m->len != 0) {
+		uint32_t back = m->first + m->len - 1;
+		if (back >= m->cap)
+			back -= m->cap;
+		if (m->val[back] > x)
+			break;
+		m->len--;
+	}
+	uint32_t pos = m->first + m->len;
+	if (pos >= m->cap)
+		pos -= m->cap;
+	m->val[pos] = x;
+	m->seq[pos] = seq;
+	m->len++;
+	return m->val[m->first];
+}
+
+#endif

@@ -1,0 +1,218 @@
+/*
+ * ma_cross — trend following on a moving-average crossover, the simplest
+ * useful agent: it goes long (buys `qty`) when the fast SMA of closes crosses
+ * above the slow SMA and goes flat (sells what it holds) when it crosses
+ * below. Position comes from the OMS's fill events for this agent, so the
+ * agent never sells what it does not hold. Every decision is explained.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tradehost/tradehost.h>
+
+#define MA_MAX_PERIOD 512
+
+typedef struct agent {
+	const th_host_api *api;
+	th_ctx *ctx;
+	const char *symbol;
+	int64_t fast, slow;
+	th_qty qty8;                 /* configured quantity at scale 8 */
+	th_price closes[MA_MAX_PERIOD];
+	int64_t count;
+	int last_sign;
+	th_qty position;             /* from our fills, at the instrument's qty scale */
+	int order_open;              /* an order is working: wait for its outcome */
+	uint64_t next_intent;
+} agent;
+
+static const th_config_field schema[] = {
+	{ "symbol", TH_CONFIG_STRING, 1, NULL, NULL, NULL, "instrument to trade, e.g. \"BTC-USDT\"" },
+	{ "venue", TH_CONFIG_STRING, 0, "\"sim\"", NULL, NULL, "venue instance to trade on" },
+	{ "fast", TH_CONFIG_INT, 0, "10", "1", "511", "fast moving-average period, bars" },
+	{ "slow", TH_CONFIG_INT, 0, "30", "2", "512", "slow moving-average period, bars (greater than fast)" },
+	{ "qty", TH_CONFIG_DECIMAL, 0, "\"0.01\"", "0", NULL, "quantity bought on a bullish cross" },
+	TH_CONFIG_END,
+};
+
+static th_price sum_last(const agent *a, int64_t n)
+{
+	th_price s = 0;
+	for (int64_t i = 0; i < n; i++)
+		s += a->closes[(a->count - 1 - i) % MA_MAX_PERIOD];
+	return s;
+}
+
+static void explain(agent *a, const th_bar *b, int sign, const char *action)
+{
+	th_event msg;
+	th_event_init(&msg, TH_EV_AGENT_MSG);
+	th_strlcpy(msg.h.symbol, a->symbol, sizeof msg.h.symbol);
+	th_strlcpy(msg.u.agent_msg.kind, "decision", sizeof msg.u.agent_msg.kind);
+	char close[32];
+	th_fixed_format(b->close, b->price_scale, close, sizeof close);
+	snprintf(msg.u.agent_msg.text, sizeof msg.u.agent_msg.text,
+		"%s: SMA(%lld) crossed %s SMA(%lld) at close %s -> %s", a->symbol, (long long)a->fast,
+		sign > 0 ? "above" : "below", (long long)a->slow, close, action);
+	a->api->publish(a->ctx, &msg);
+}
+
+static void trade(agent *a, const th_event *bar_ev, int side, th_qty qty)
+{
+	const th_bar *b = &bar_ev->u.bar;
+	th_event ev;
+	th_event_init(&ev, TH_EV_INTENT);
+	memset(&ev.u.intent, 0, sizeof ev.u.intent);
+	th_strlcpy(ev.h.venue, bar_ev->h.venue, sizeof ev.h.venue);
+	th_strlcpy(ev.h.symbol, a->symbol, sizeof ev.h.symbol);
+	ev.u.intent.intent_id = ++a->next_intent;
+	ev.u.intent.action = TH_INTENT_PLACE;
+	th_order *o = &ev.u.intent.order;
+	th_strlcpy(o->symbol, a->symbol, sizeof o->symbol);
+	o->side = (uint32_t)side;
+	o->type = TH_ORDER_MARKET;
+	o->tif = TH_TIF_IOC;
+	o->qty = qty;
+	o->price_scale = b->price_scale;
+	o->qty_scale = b->qty_scale;
+	if (a->api->publish(a->ctx, &ev) == TH_OK)
+		a->order_open = 1;
+}
+
+static void on_bar(void *arg, const th_event *ev)
+{
+	agent *a = arg;
+	const th_bar *b = &ev->u.bar;
+	a->closes[a->count % MA_MAX_PERIOD] = b->close;
+	a->count++;
+	if (a->count < a->slow)
+		return; /* not enough history: no signal */
+	/* fast/slow averages compared without division: fast_sum*slow vs slow_sum*fast */
+	__extension__ __int128 lhs = (__int128)sum_last(a, a->fast) * a->slow;
+	__extension__ __int128 rhs = (__int128)sum_last(a, a->slow) * a->fast;
+	int sign = lhs > rhs ? 1 : lhs < rhs ? -1 : 0;
+	int crossed = sign != 0 && a->last_sign != 0 && sign != a->last_sign;
+	if (sign != 0)
+		a->last_sign = sign;
+	if (!crossed || a->order_open)
+		return;
+	th_qty qty;
+	if (sign > 0 && a->position == 0) {
+		if (th_fixed_rescale(a->qty8, 8, b->qty_scale, &qty) != 0 || qty <= 0)
+			return;
+		explain(a, b, sign, "buy");
+		trade(a, ev, TH_SIDE_BUY, qty);
+	} else if (sign < 0 && a->position > 0) {
+		explain(a, b, sign, "sell to flat");
+		trade(a, ev, TH_SIDE_SELL, a->position);
+	}
+}
+
+/* The OMS re-publishes fills and order outcomes to the owning agent. */
+static void on_own_order(void *arg, const th_event *ev)
+{
+	agent *a = arg;
+	if (!(ev->h.flags & TH_EVENT_FLAG_OMS))
+		return;
+	if (ev->h.type == TH_EV_FILL) {
+		a->position += ev->u.fill.side == TH_SIDE_BUY ? ev->u.fill.qty : -ev->u.fill.qty;
+	} else if (ev->h.type == TH_EV_ORDER) {
+		uint32_t s = ev->u.order.state;
+		if (s == TH_ORDER_FILLED || s == TH_ORDER_CANCELED || s == TH_ORDER_REJECTED || s == TH_ORDER_EXPIRED)
+			a->order_open = 0;
+	}
+}
+
+static int s_create(const th_host_api *api, th_ctx *ctx, void **out)
+{
+	agent *a = calloc(1, sizeof *a);
+	if (!a)
+		return TH_ERR_NOMEM;
+	a->api = api;
+	a->ctx = ctx;
+	api->config_string(ctx, "symbol", &a->symbol);
+	api->config_int(ctx, "fast", &a->fast);
+	api->config_int(ctx, "slow", &a->slow);
+	if (a->slow <= a->fast) {
+		api->set_error(ctx, "slow (%lld) must be greater than fast (%lld)", (long long)a->slow, (long long)a->fast);
+		free(a);
+		return TH_ERR_INVALID;
+	}
+	if (api->config_decimal(ctx, "qty", 8, &a->qty8) != TH_OK || a->qty8 <= 0) {
+		api->set_error(ctx, "qty must be a positive decimal with at most 8 digits");
+		free(a);
+		return TH_ERR_INVALID;
+	}
+	*out = a;
+	return TH_OK;
+}
+
+static int s_start(void *arg)
+{
+	agent *a = arg;
+	const char *venue;
+	uint64_t id;
+	a->api->config_string(a->ctx, "venue", &venue);
+	th_subscription bars = { .topics = TH_TOPIC(TH_EV_BAR), .venue = venue, .symbol = a->symbol };
+	th_subscription own = { .topics = TH_TOPIC(TH_EV_FILL) | TH_TOPIC(TH_EV_ORDER),
+		.agent = a->api->instance_name(a->ctx) };
+	int rc = a->api->subscribe(a->ctx, &bars, on_bar, a, &id);
+	return rc != TH_OK ? rc : a->api->subscribe(a->ctx, &own, on_own_order, a, &id);
+}
+
+static int s_stop(void *arg)
+{
+	(void)arg;
+	return TH_OK;
+}
+
+static void s_destroy(void *arg)
+{
+	free(arg);
+}
+
+/* Hot reload keeps the history, position and signal state. */
+static int s_export(void *arg, void **data, size_t *len)
+{
+	agent *a = arg;
+	agent *copy = a->api->alloc(a->ctx, sizeof *a);
+	if (!copy)
+		return TH_ERR_NOMEM;
+	memcpy(copy, a, sizeof *a);
+	*data = copy;
+	*len = sizeof *a;
+	return TH_OK;
+}
+
+static int s_import(void *arg, const void *data, size_t len)
+{
+	agent *a = arg;
+	const agent *old = data;
+	if (len != sizeof *a)
+		return TH_ERR_INVALID;
+	memcpy(a->closes, old->closes, sizeof a->closes);
+	a->count = old->count;
+	a->last_sign = old->last_sign;
+	a->position = old->position;
+	a->order_open = old->order_open;
+	a->next_intent = old->next_intent;
+	return TH_OK;
+}
+
+static const th_strategy_api strategy_api = { .struct_size = sizeof(th_strategy_api) };
+
+static const th_plugin_desc desc = {
+	TH_PLUGIN_HEADER(TH_KIND_STRATEGY, "ma_cross"),
+	.version = "1.0.0",
+	.description = "trend following: long on a fast/slow SMA cross up, flat on a cross down",
+	.config_schema = schema,
+	.create = s_create,
+	.start = s_start,
+	.stop = s_stop,
+	.destroy = s_destroy,
+	.export_state = s_export,
+	.import_state = s_import,
+	.kind_api = &strategy_api,
+};
+
+TH_PLUGIN_DEFINE(desc)

@@ -1,0 +1,402 @@
+/* OMS against a scripted venue, a real journal in a temp dir and the real
+ * capital hierarchy: durability before send, deterministic ids, validation,
+ * fill de-duplication, restart replay, reconciliation, journal failure. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "oms/oms.h"
+
+/* --- a scripted venue and bus --- */
+typedef struct fake {
+	int64_t now;
+	th_instrument ins;
+	th_order submitted[64];
+	int nsubmit;
+	char queried[64][TH_CLORD_MAX];
+	int nquery;
+	char canceled[64][TH_CLORD_MAX];
+	int ncancel;
+	th_event published[256];
+	int npublished;
+	th_price last;
+	int submit_rc;
+} fake;
+
+static int64_t f_now(void *c) { return ((fake *)c)->now; }
+static const th_instrument *f_instrument(void *c, const char *venue, const char *symbol)
+{
+	fake *f = c;
+	return strcmp(venue, "sim") == 0 && strcmp(symbol, f->ins.symbol) == 0 ? &f->ins : NULL;
+}
+static int f_submit(void *c, const char *venue, const th_order *o)
+{
+	fake *f = c;
+	(void)venue;
+	f->submitted[f->nsubmit++] = *o;
+	return f->submit_rc;
+}
+static int f_cancel(void *c, const char *venue, const char *clid)
+{
+	fake *f = c;
+	(void)venue;
+	th_strlcpy(f->canceled[f->ncancel++], clid, TH_CLORD_MAX);
+	return TH_OK;
+}
+static int f_query(void *c, const char *venue, const char *clid)
+{
+	fake *f = c;
+	(void)venue;
+	th_strlcpy(f->queried[f->nquery++], clid, TH_CLORD_MAX);
+	return TH_OK;
+}
+static int f_publish(void *c, const th_event *ev)
+{
+	fake *f = c;
+	if (f->npublished < 256)
+		f->published[f->npublished++] = *ev;
+	return TH_OK;
+}
+static th_price f_last(void *c, const char *venue, const char *symbol, int32_t *scale)
+{
+	fake *f = c;
+	(void)venue;
+	(void)symbol;
+	*scale = 2;
+	return f->last;
+}
+
+typedef struct world {
+	fake f;
+	char dir[64];
+	journal_t *j;
+	capital_t *c;
+	oms_t *o;
+} world;
+
+static void world_open(world *w, int fresh)
+{
+	char err[512];
+	oms_env env = { &w->f, f_now, f_instrument, f_submit, f_cancel, f_query, f_publish, f_last };
+	journal_options jo = { 0 };
+	jo.mode = JOURNAL_SYNC_EACH;
+	assert_int_equal(journal_open(w->dir, &jo, &w->j, err, sizeof err), 0);
+	w->c = capital_create("USDT", err, sizeof err);
+	assert_non_null(w->c);
+	assert_int_equal(capital_add_farm(w->c, "farm", err, sizeof err), 0);
+	assert_int_equal(capital_add_agent(w->c, "alice", "farm", err, sizeof err), 0);
+	w->o = oms_create(&env, NULL, w->j, w->c, err, sizeof err);
+	assert_non_null(w->o);
+	assert_int_equal(oms_recover(w->o, err, sizeof err), 0);
+	if (fresh) {
+		assert_int_equal(oms_deposit(w->o, 10000 * 100000000LL, err, sizeof err), 0);
+		assert_int_equal(oms_allocate(w->o, "master", "farm", 10000 * 100000000LL, err, sizeof err), 0);
+		assert_int_equal(oms_allocate(w->o, "farm", "alice", 10000 * 100000000LL, err, sizeof err), 0);
+	}
+}
+
+static void world_close(world *w)
+{
+	oms_destroy(w->o);
+	journal_close(w->j);
+	capital_destroy(w->c);
+}
+
+static int setup(void **state)
+{
+	world *w = calloc(1, sizeof *w);
+	snprintf(w->dir, sizeof w->dir, "/tmp/th-oms-XXXXXX");
+	assert_non_null(mkdtemp(w->dir));
+	w->f.now = 1000;
+	th_strlcpy(w->f.ins.venue, "sim", sizeof w->f.ins.venue);
+	th_strlcpy(w->f.ins.symbol, "BTC-USDT", sizeof w->f.ins.symbol);
+	th_strlcpy(w->f.ins.base, "BTC", sizeof w->f.ins.base);
+	th_strlcpy(w->f.ins.quote, "USDT", sizeof w->f.ins.quote);
+	w->f.ins.price_scale = 2;
+	w->f.ins.qty_scale = 4;
+	w->f.ins.tick = 1;       /* 0.01 */
+	w->f.ins.lot = 10;       /* 0.0010 */
+	w->f.ins.min_notional = 5 * 100000000LL;
+	w->f.last = 6500000;     /* 65000.00 */
+	world_open(w, 1);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	world *w = *state;
+	char cmd[128];
+	world_close(w);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", w->dir);
+	assert_int_equal(system(cmd), 0);
+	free(w);
+	return 0;
+}
+
+static th_event intent(const char *agent, int side, int type, th_price px, th_qty qty)
+{
+	th_event ev;
+	memset(&ev, 0, sizeof ev);
+	th_event_init(&ev, TH_EV_INTENT);
+	th_strlcpy(ev.h.venue, "sim", sizeof ev.h.venue);
+	th_strlcpy(ev.h.agent, agent, sizeof ev.h.agent);
+	th_strlcpy(ev.u.intent.order.symbol, "BTC-USDT", sizeof ev.u.intent.order.symbol);
+	ev.u.intent.order.side = (uint32_t)side;
+	ev.u.intent.order.type = (uint32_t)type;
+	ev.u.intent.order.tif = TH_TIF_GTC;
+	ev.u.intent.order.price = px;
+	ev.u.intent.order.qty = qty;
+	ev.u.intent.order.price_scale = 2;
+	ev.u.intent.order.qty_scale = 4;
+	return ev;
+}
+
+static th_event venue_order(const char *clid, uint32_t state)
+{
+	th_event ev;
+	memset(&ev, 0, sizeof ev);
+	th_event_init(&ev, TH_EV_ORDER);
+	th_strlcpy(ev.h.venue, "sim", sizeof ev.h.venue);
+	th_strlcpy(ev.u.order.client_order_id, clid, sizeof ev.u.order.client_order_id);
+	ev.u.order.state = state;
+	return ev;
+}
+
+static th_event venue_fill(const char *clid, const char *trade_id, int side, th_price px, th_qty qty)
+{
+	th_event ev;
+	memset(&ev, 0, sizeof ev);
+	th_event_init(&ev, TH_EV_FILL);
+	th_strlcpy(ev.h.venue, "sim", sizeof ev.h.venue);
+	th_strlcpy(ev.h.symbol, "BTC-USDT", sizeof ev.h.symbol);
+	th_strlcpy(ev.u.fill.client_order_id, clid, sizeof ev.u.fill.client_order_id);
+	th_strlcpy(ev.u.fill.venue_trade_id, trade_id, sizeof ev.u.fill.venue_trade_id);
+	th_strlcpy(ev.u.fill.fee_asset, "USDT", sizeof ev.u.fill.fee_asset);
+	ev.u.fill.side = (uint32_t)side;
+	ev.u.fill.price = px;
+	ev.u.fill.qty = qty;
+	ev.u.fill.fee = 1000000; /* 0.01 USDT */
+	ev.u.fill.price_scale = 2;
+	ev.u.fill.qty_scale = 4;
+	ev.u.fill.liquidity = TH_LIQ_MAKER;
+	return ev;
+}
+
+/* Wait until the journal worker made everything durable and completions ran. */
+static void settle(world *w)
+{
+	for (int i = 0; i < 200; i++) {
+		oms_poll(w->o);
+		if (journal_durable_lsn(w->j) + 1 == journal_next_lsn(w->j)) {
+			oms_poll(w->o);
+			return;
+		}
+		usleep(1000);
+	}
+	fail_msg("journal did not settle");
+}
+
+static void test_sent_only_when_durable(void **state)
+{
+	world *w = *state;
+	char err[256];
+	th_event in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400000, 100);
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_OK);
+	/* Nothing reaches the venue before the completion of the ORDER_NEW record. */
+	assert_int_equal(w->f.nsubmit, 0);
+	settle(w);
+	assert_int_equal(w->f.nsubmit, 1);
+	assert_string_equal(w->f.submitted[0].client_order_id, "th000000000001");
+	assert_int_equal(w->f.submitted[0].qty, 100);
+	assert_int_equal(oms_sent_count(w->o), 1);
+	/* deterministic, increasing ids */
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_OK);
+	settle(w);
+	assert_string_equal(w->f.submitted[1].client_order_id, "th000000000002");
+}
+
+static void test_validation_rejects(void **state)
+{
+	world *w = *state;
+	char err[256];
+	th_event in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400000, 105); /* not a multiple of lot 10 */
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_ERR_INVALID);
+	assert_non_null(strstr(err, "lot size"));
+	in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400001, 100);
+	in.u.intent.order.price = 6400000;
+	w->f.ins.tick = 100; /* 1.00 */
+	in.u.intent.order.price = 6400050;
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_ERR_INVALID);
+	assert_non_null(strstr(err, "tick"));
+	w->f.ins.tick = 1;
+	in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 100, 10); /* 1.00 x 0.001 = 0.001 < 5 */
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_ERR_INVALID);
+	assert_non_null(strstr(err, "notional"));
+	th_strlcpy(in.u.intent.order.symbol, "DOGE-USDT", sizeof in.u.intent.order.symbol);
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_ERR_NOT_FOUND);
+	assert_non_null(strstr(err, "unknown instrument DOGE-USDT"));
+	/* more than the sub-wallet: 1 BTC at 64000 > 10000 USDT */
+	in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400000, 10000);
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_ERR_LIMIT);
+	settle(w);
+	assert_int_equal(w->f.nsubmit, 0);
+	/* each rejection told the agent */
+	int rejected = 0;
+	for (int i = 0; i < w->f.npublished; i++)
+		rejected += w->f.published[i].h.type == TH_EV_ORDER && w->f.published[i].u.order.state == TH_ORDER_REJECTED &&
+			strcmp(w->f.published[i].h.agent, "alice") == 0;
+	assert_int_equal(rejected, 5);
+}
+
+static void test_fills_once_and_capital(void **state)
+{
+	world *w = *state;
+	char err[256];
+	th_event in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400000, 100);
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_OK);
+	settle(w);
+	th_event acc = venue_order("th000000000001", TH_ORDER_ACCEPTED);
+	oms_on_venue_event(w->o, &acc);
+	th_event f1 = venue_fill("th000000000001", "T1", TH_SIDE_BUY, 6400000, 40);
+	oms_on_venue_event(w->o, &f1);
+	oms_on_venue_event(w->o, &f1); /* replayed by the venue: ignored */
+	th_event f2 = venue_fill("th000000000001", "T2", TH_SIDE_BUY, 6400000, 60);
+	oms_on_venue_event(w->o, &f2);
+	th_event done = venue_order("th000000000001", TH_ORDER_FILLED);
+	oms_on_venue_event(w->o, &done);
+	assert_int_equal(oms_fill_count(w->o), 2);
+	oms_order_view v;
+	assert_int_equal(oms_order_at(w->o, 0, &v), 0);
+	assert_int_equal(v.state, TH_ORDER_FILLED);
+	assert_int_equal(v.filled_qty, 100);
+	capital_position pos[4];
+	assert_int_equal(capital_positions(w->c, "alice", 0, pos, 4), 1);
+	assert_int_equal(pos[0].p.qty, 100);
+	assert_int_equal(capital_check(w->c, err, sizeof err), TH_OK);
+	/* the agent got its fills, tagged */
+	int agent_fills = 0;
+	for (int i = 0; i < w->f.npublished; i++)
+		agent_fills += w->f.published[i].h.type == TH_EV_FILL && (w->f.published[i].h.flags & TH_EVENT_FLAG_OMS) &&
+			strcmp(w->f.published[i].h.agent, "alice") == 0;
+	assert_int_equal(agent_fills, 2);
+}
+
+static void test_restart_replays_and_reconciles(void **state)
+{
+	world *w = *state;
+	char err[256];
+	th_event in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400000, 100);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_OK);
+	settle(w);
+	th_event f = venue_fill("th000000000001", "T1", TH_SIDE_BUY, 6400000, 100);
+	oms_on_venue_event(w->o, &f);
+	th_event done = venue_order("th000000000001", TH_ORDER_FILLED);
+	oms_on_venue_event(w->o, &done);
+	settle(w);
+	char before[4096];
+	size_t blen;
+	char *dump = capital_dump(w->c, &blen);
+	assert_true(blen < sizeof before);
+	memcpy(before, dump, blen);
+	free(dump);
+	world_close(w);
+
+	/* restart */
+	memset(&w->f.submitted, 0, sizeof w->f.submitted);
+	w->f.nsubmit = w->f.nquery = 0;
+	world_open(w, 0);
+	dump = capital_dump(w->c, &blen);
+	assert_memory_equal(dump, before, blen); /* the ledger is rebuilt exactly */
+	free(dump);
+	assert_int_equal(oms_order_count(w->o), 3);
+	assert_int_equal(oms_fill_count(w->o), 1);
+	/* unknown outcomes are queried, never resent; trading halts meanwhile */
+	assert_int_equal(oms_reconcile(w->o), 2);
+	assert_int_equal(w->f.nquery, 2);
+	assert_string_equal(w->f.queried[0], "th000000000002");
+	assert_string_equal(w->f.queried[1], "th000000000003");
+	assert_int_equal(w->f.nsubmit, 0);
+	assert_int_equal(oms_halted(w->o), OMS_HALT_RECONCILING);
+	th_event next = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400000, 100);
+	assert_int_equal(oms_submit(w->o, &next, 0, err, sizeof err), TH_ERR_STATE);
+	/* the venue has #2 resting and never saw #3 */
+	th_event a2 = venue_order("th000000000002", TH_ORDER_ACCEPTED);
+	oms_on_venue_event(w->o, &a2);
+	assert_int_equal(oms_halted(w->o), OMS_HALT_RECONCILING);
+	th_event a3 = venue_order("th000000000003", TH_ORDER_ABSENT);
+	oms_on_venue_event(w->o, &a3);
+	assert_int_equal(oms_halted(w->o), OMS_RUNNING);
+	oms_order_view v;
+	assert_int_equal(oms_order_at(w->o, 2, &v), 0);
+	assert_int_equal(v.state, TH_ORDER_REJECTED);
+	assert_non_null(strstr(v.reason, "never received"));
+	/* a duplicate of the old fill after restart is still ignored */
+	oms_on_venue_event(w->o, &f);
+	assert_int_equal(oms_fill_count(w->o), 1);
+	/* the id counter continues */
+	assert_int_equal(oms_submit(w->o, &next, 0, err, sizeof err), TH_OK);
+	settle(w);
+	assert_int_equal(w->f.nsubmit, 1);
+	assert_string_equal(w->f.submitted[0].client_order_id, "th000000000004");
+	assert_int_equal(capital_check(w->c, err, sizeof err), TH_OK);
+}
+
+static void test_cancel_never_blocked(void **state)
+{
+	world *w = *state;
+	char err[256];
+	th_event in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400000, 100);
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_OK);
+	settle(w);
+	oms_set_operator_halt(w->o, 1);
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_ERR_STATE);
+	th_event c = in;
+	c.u.intent.action = TH_INTENT_CANCEL;
+	th_strlcpy(c.u.intent.order.client_order_id, "th000000000001", TH_CLORD_MAX);
+	assert_int_equal(oms_submit(w->o, &c, 0, err, sizeof err), TH_OK);
+	assert_int_equal(w->f.ncancel, 1);
+	/* another agent cannot cancel alice's order */
+	th_strlcpy(c.h.agent, "mallory", sizeof c.h.agent);
+	assert_int_equal(oms_submit(w->o, &c, 0, err, sizeof err), TH_ERR_NOT_FOUND);
+	assert_int_equal(w->f.ncancel, 1);
+}
+
+static void test_unknown_submit_outcome_is_queried(void **state)
+{
+	world *w = *state;
+	char err[256];
+	w->f.submit_rc = TH_ERR_IO; /* e.g. a timeout: it may have arrived */
+	th_event in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400000, 100);
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_OK);
+	settle(w);
+	assert_int_equal(w->f.nsubmit, 1);
+	assert_int_equal(w->f.nquery, 1);
+	assert_int_equal(oms_halted(w->o), OMS_HALT_RECONCILING);
+	w->f.now += 2000000000LL;
+	oms_tick(w->o); /* unanswered: asked again, never resent */
+	assert_int_equal(w->f.nquery, 2);
+	assert_int_equal(w->f.nsubmit, 1);
+	th_event a = venue_order("th000000000001", TH_ORDER_ACCEPTED);
+	oms_on_venue_event(w->o, &a);
+	assert_int_equal(oms_halted(w->o), OMS_RUNNING);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sent_only_when_durable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_validation_rejects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fills_once_and_capital, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restart_replays_and_reconciles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_never_blocked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_submit_outcome_is_queried, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
