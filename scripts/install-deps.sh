@@ -5,7 +5,7 @@
 set -euo pipefail
 what=${1:-test}
 run_pkgs=(build-essential cmake pkg-config libevent-dev libjansson-dev libsodium-dev zlib1g-dev)
-test_pkgs=(libcmocka-dev golang-github-burntsushi-toml-dev clang binutils procps)
+test_pkgs=(libcmocka-dev golang-github-burntsushi-toml-dev clang binutils procps jq)
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 missing=()

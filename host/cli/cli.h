@@ -16,6 +16,7 @@ int cli_cmd_check(int argc, char **argv);
 int cli_cmd_plugins(int argc, char **argv);
 int cli_cmd_reload(int argc, char **argv);
 int cli_cmd_backtest(int argc, char **argv);
+int cli_cmd_config_doc(int argc, char **argv);
 
 /* Shared option parsing for commands that read a configuration:
  * -c/--config FILE, --set key=value (repeatable), --log-level LEVEL. */

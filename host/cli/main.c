@@ -22,6 +22,7 @@ static const command commands[] = {
 	{ "check", cli_cmd_check, "validate a configuration and the plugins it names, then exit" },
 	{ "backtest", cli_cmd_backtest, "replay a market at full speed and write a performance report" },
 	{ "plugins", cli_cmd_plugins, "list the plugins found: kind, name, version, ABI, config schema" },
+	{ "config-doc", cli_cmd_config_doc, "print the configuration reference (Markdown) from all schemas" },
 	{ "reload", cli_cmd_reload, "ask a running host to rescan plugins and configuration" },
 	{ "keygen", cli_cmd_keygen, "create an Ed25519 key pair for signing plugins" },
 	{ "sign", cli_cmd_sign, "write a detached signature next to each plugin file" },

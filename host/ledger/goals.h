@@ -136,6 +136,8 @@ typedef struct goals_event {
 	char action_error[200];
 } goals_event;
 
+/* Runs inside goals_evaluate: it may read goals and capital, but must not
+ * create, update or delete goals. */
 typedef void (*goals_cb)(void *arg, const goals_event *ev);
 
 goals_t *goals_new(void);

@@ -17,6 +17,16 @@ static double goals_ratio(double have, double want)
 	return r < 0 ? 0 : r > 1 ? 1 : r;
 }
 
+/* Progress of one target: exactly 1 when met (decided on integers), else
+ * the ratio, kept below 1 so a display never shows "done" too early. */
+static double goals_prog(int met, double have, double want)
+{
+	if (met)
+		return 1;
+	double r = goals_ratio(have, want);
+	return r < 0.999999 ? r : 0.999999;
+}
+
 /* Folds the curve points since the last evaluation and the live nav into the
  * goal's peak and max drawdown. */
 static int goals_track_drawdown(goal *x, const capital_t *c, const char *w, int64_t *dd_max)
@@ -67,23 +77,21 @@ static void goals_measure(goal *x, const capital_stats *st, int64_t dd, int64_t 
 	memset(&p, 0, sizeof p);
 	p.overall = 1;
 	if (s->criteria & GOALS_PROFIT) {
-		p.profit = goals_ratio((double)m.profit, (double)s->profit);
-		p.profit = m.profit >= s->profit ? 1 : p.profit < 1 ? p.profit : 0.999999;
+		p.profit = goals_prog(m.profit >= s->profit, (double)m.profit, (double)s->profit);
 		p.overall = p.profit < p.overall ? p.profit : p.overall;
 	}
 	if (s->criteria & GOALS_RETURN) {
-		p.ret = m.return_bps >= s->return_bps ? 1 : goals_ratio((double)m.return_bps, (double)s->return_bps);
+		p.ret = goals_prog(f->start_equity > 0 && m.return_bps >= s->return_bps, (double)m.return_bps,
+			(double)s->return_bps);
 		p.overall = p.ret < p.overall ? p.ret : p.overall;
 	}
 	if (s->criteria & GOALS_TRADES) {
-		p.trades = goals_ratio((double)m.trades, (double)s->trades);
+		p.trades = goals_prog(m.trades >= s->trades, (double)m.trades, (double)s->trades);
 		p.overall = p.trades < p.overall ? p.trades : p.overall;
 	}
 	if (s->criteria & GOALS_WIN_RATE) {
-		p.win_rate = m.trades && m.win_rate_bps >= s->win_rate_bps ? 1 :
-			m.trades ? goals_ratio((double)m.win_rate_bps, (double)s->win_rate_bps) : 0;
-		if (p.win_rate >= 1 && m.win_rate_bps < s->win_rate_bps)
-			p.win_rate = 0.999999;
+		p.win_rate = goals_prog(m.trades > 0 && m.win_rate_bps >= s->win_rate_bps, (double)m.win_rate_bps,
+			(double)s->win_rate_bps);
 		p.overall = p.win_rate < p.overall ? p.win_rate : p.overall;
 	}
 	if (s->criteria & GOALS_DRAWDOWN)
@@ -203,7 +211,6 @@ int goals_evaluate(goals_t *g, capital_t *c, int64_t now_ns, goals_cb cb, void *
 			f->end_ns = now_ns;
 			transitions++;
 			goals_act(g, c, s, kind == GOALS_EV_HIT ? &s->on_hit : &s->on_miss, &ev);
-			x = &g->v[i]; /* goals_act does not move goals; re-derive anyway for clarity */
 		} else if (x->emitted && goals_metrics_equal(&x->last_emitted, &f->m)) {
 			continue;
 		} else {

@@ -188,6 +188,11 @@ int host_check(host_t *h, char *err, size_t errlen)
 
 int host_start(host_t *h, char *err, size_t errlen)
 {
+	/* Paper/live keep instance state, the journal and the control socket here. */
+	if (h->clock_mode == HOST_CLOCK_REAL && fs_mkdir_p(h->cfg.state_dir, 0700) != 0) {
+		snprintf(err, errlen, "cannot create state directory %s: %s", h->cfg.state_dir, strerror(errno));
+		return -1;
+	}
 	/* Load every module first: a bad plugin file fails before anything runs. */
 	loader_module **mods = calloc(h->nslots ? h->nslots : 1, sizeof *mods);
 	if (!mods) {
@@ -356,10 +361,6 @@ int host_run(host_t *h)
 	evsignal_add(h->sig_int, NULL);
 	evsignal_add(h->sig_term, NULL);
 	evsignal_add(h->sig_hup, NULL);
-	if (fs_mkdir_p(h->cfg.state_dir, 0700) != 0) {
-		log_error("cannot create state directory %s: %s", h->cfg.state_dir, strerror(errno));
-		return -1;
-	}
 	if (h->cfg.control_socket && h->cfg.control_socket[0]) {
 		h->control = control_open(h, h->base, h->cfg.control_socket, err, sizeof err);
 		if (!h->control) {

@@ -103,7 +103,7 @@ int module_acquire(host_t *h, const char *plugin, loader_module **out, char *err
 	h->modules = grown;
 	h->modules[h->nmodules++] = m;
 	m->instances = 1;
-	log_info("loaded plugin %s %s (%s, ABI %u.%u) from %s", m->name, m->version, loader_kind_name(m->kind),
+	log_debug("loaded plugin %s %s (%s, ABI %u.%u) from %s", m->name, m->version, loader_kind_name(m->kind),
 		m->abi_major, m->abi_minor, path);
 	*out = m;
 	return 0;

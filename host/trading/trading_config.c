@@ -23,6 +23,7 @@ static const th_config_field market_schema[] = {
 	{ "correlation", TH_CONFIG_FLOAT, 0, "0.6", "-0.99", "0.99", "synthetic: pairwise return correlation" },
 	{ "seed", TH_CONFIG_INT, 0, "42", "0", NULL, "synthetic: random seed (same seed, same market)" },
 	{ "bar_seconds", TH_CONFIG_INT, 0, "60", "1", "86400", "bar interval (synthetic)" },
+	{ "bar_ms", TH_CONFIG_INT, 0, "0", "0", "86400000", "bar interval in milliseconds; overrides bar_seconds when > 0" },
 	{ "trades_per_bar", TH_CONFIG_INT, 0, "8", "1", "1000", "synthetic: intrabar trades per symbol" },
 	{ "start", TH_CONFIG_STRING, 0, "\"2026-01-01T00:00:00Z\"", NULL, NULL,
 		"backtest: time of the first bar (paper starts now)" },
@@ -122,7 +123,7 @@ static int load_market(const toml_value *m, const char *base_dir, int64_t now_ns
 {
 	const char *s, *symbols[SYNTH_MAX_SYMBOLS + 1], *prices[SYNTH_MAX_SYMBOLS + 1];
 	size_t nsym = 0, nprice = 0;
-	int64_t pscale, qscale, seed, bar_s, tpb, bars, resample;
+	int64_t pscale, qscale, seed, bar_s, bar_ms, tpb, bars, resample;
 	double vol, corr;
 	config_get_string(m, "source", &s, NULL);
 	if (strcmp(s, "synthetic") != 0 && strcmp(s, "csv") != 0) {
@@ -153,11 +154,12 @@ static int load_market(const toml_value *m, const char *base_dir, int64_t now_ns
 	config_get_double(m, "correlation", &corr);
 	config_get_int(m, "seed", &seed);
 	config_get_int(m, "bar_seconds", &bar_s);
+	config_get_int(m, "bar_ms", &bar_ms);
 	config_get_int(m, "trades_per_bar", &tpb);
 	config_get_int(m, "bars", &bars);
 	config_get_int(m, "resample_seconds", &resample);
 	c->synth.seed = (uint64_t)seed;
-	c->synth.bar_interval_ns = bar_s * 1000000000LL;
+	c->synth.bar_interval_ns = bar_ms > 0 ? bar_ms * 1000000LL : bar_s * 1000000000LL;
 	c->synth.trades_per_bar = (uint32_t)tpb;
 	c->synth.max_bars = (uint64_t)bars;
 	c->synth.common_correlation = corr;

@@ -37,8 +37,11 @@ static inline void ta_ksum_add(th_ta_ksum *k, double x)
 	double t = k->sum + x;
 	double bp = t - k->sum;
 	double err = (k->sum - (t - bp)) + (x - bp);
+	double mag = fabs(t);
 	k->sum = t;
 	k->comp += err;
+	if (mag > k->peak)
+		k->peak = mag;
 }
 
 static inline double ta_ksum_value(const th_ta_ksum *k)
@@ -50,6 +53,16 @@ static inline void ta_ksum_clear(th_ta_ksum *k)
 {
 	k->sum = 0.0;
 	k->comp = 0.0;
+	k->peak = 0.0;
+}
+
+/* comp collects the rounding errors of sums up to `peak`, so its own rounding leaves a residue
+ * of roughly 1e-32 * peak. Harmless while the value is of the same order; when a huge value
+ * has passed through a window and left (a bad tick), the value can be far smaller than the
+ * residue. Past this ratio the owner rebuilds the sum from its window. */
+static inline int ta_ksum_stale(const th_ta_ksum *k)
+{
+	return k->peak > 0x1p32 * fabs(ta_ksum_value(k));
 }
 
 /* ---- ring of the last cap values ---- */

@@ -42,6 +42,9 @@
  *
  * Rolling sums are compensated (Kahan-Babuska/Neumaier two-sum) and removals subtract exactly
  * what was added, so 10 M-bar runs do not drift (tests check this against a fresh recompute).
+ * An outlier (up to TH_TA_INPUT_MAX) that has left a window does not leave lasting damage
+ * either: once per turn of the window, if a sum's magnitude has shrunk by more than 2^32
+ * from its peak, it is rebuilt from the window buffer (O(n), amortised O(1)).
  *
  * Prices are fixed-point in tradehost (th_price at the instrument's price_scale); indicator
  * values are analytics and use double. Convert with th_ta_price().
@@ -94,9 +97,11 @@ static inline double th_ta_price(int64_t mantissa, int scale)
  * Building blocks embedded in the states below. Private: use only through the indicators.
  * ---------------------------------------------------------------------------------------- */
 
-/* Compensated sum: the value is sum + comp. */
+/* Compensated sum: the value is sum + comp; peak is the largest |sum| since it was cleared
+ * (an outlier that has left a window still leaves rounding residue of about 1e-32 * peak,
+ * so windows rebuild their sums from the buffer when peak dwarfs the current value). */
 typedef struct th_ta_ksum {
-	double sum, comp;
+	double sum, comp, peak;
 } th_ta_ksum;
 
 /* The last `cap` inputs; buf[head] is the next slot to write (the oldest value once full). */

@@ -1,0 +1,121 @@
+/*
+ * Library-wide behaviour: th_ta_price conversion, error strings, and that every indicator's
+ * update refuses a zeroed (never initialised) state and _free is safe on one.
+ */
+#include "ta_test_util.h"
+
+static void test_price_conversion(void **state)
+{
+	(void)state;
+	assert_true(th_ta_price(12345, 2) == 123.45);
+	assert_true(th_ta_price(-12345, 2) == -123.45);
+	assert_true(th_ta_price(7, 0) == 7.0);
+	assert_true(th_ta_price(1, 8) == 1e-8);
+	assert_true(th_ta_price(6543210987654321LL, 8) == 65432109.87654321);
+	assert_true(th_ta_price(INT64_MAX, 18) > 9.22 && th_ta_price(INT64_MAX, 18) < 9.23);
+	/* A bad scale gives NaN, which every update then rejects instead of using. */
+	assert_true(isnan(th_ta_price(1, -1)));
+	assert_true(isnan(th_ta_price(1, 19)));
+	th_ta_sma s;
+	double v;
+	assert_int_equal(th_ta_sma_init(&s, 1, NULL), 0);
+	assert_int_equal(th_ta_sma_update(&s, th_ta_price(100, 42), &v), TH_TA_EINPUT);
+	assert_int_equal(th_ta_sma_update(&s, th_ta_price(100, 1), &v), 1);
+	assert_true(v == 10.0);
+	th_ta_sma_free(&s);
+}
+
+static void test_strerror(void **state)
+{
+	(void)state;
+	assert_string_equal(th_ta_strerror(TH_TA_OK), "ok");
+	assert_non_null(strstr(th_ta_strerror(TH_TA_EPARAM), "parameter"));
+	assert_non_null(strstr(th_ta_strerror(TH_TA_ENOMEM), "memory"));
+	assert_non_null(strstr(th_ta_strerror(TH_TA_EINPUT), "input"));
+	assert_non_null(th_ta_strerror(12345));
+	/* The codes shared with th_status.h keep their values. */
+	assert_int_equal(TH_TA_EPARAM, -2);
+	assert_int_equal(TH_TA_ENOMEM, -3);
+}
+
+static void test_zeroed_states_refuse(void **state)
+{
+	(void)state;
+	th_ta_sma sma;
+	th_ta_ema ema;
+	th_ta_smma smma;
+	th_ta_wma wma;
+	th_ta_rsi rsi;
+	th_ta_atr atr;
+	th_ta_bbands bb;
+	th_ta_stddev sd;
+	th_ta_zscore zs;
+	th_ta_macd macd;
+	th_ta_stoch st;
+	th_ta_adx adx;
+	th_ta_donchian dc;
+	th_ta_vwap vw;
+	th_ta_linreg lr;
+	th_ta_zigzag zz;
+	double v;
+	th_ta_bands b;
+	th_ta_macd_out mo;
+	th_ta_stoch_out so;
+	th_ta_adx_out ao;
+	th_ta_zigzag_pivot zp;
+
+#define ZERO(x) memset(&(x), 0, sizeof(x))
+	ZERO(sma), ZERO(ema), ZERO(smma), ZERO(wma), ZERO(rsi), ZERO(atr), ZERO(bb), ZERO(sd);
+	ZERO(zs), ZERO(macd), ZERO(st), ZERO(adx), ZERO(dc), ZERO(vw), ZERO(lr), ZERO(zz);
+#undef ZERO
+	assert_int_equal(th_ta_sma_update(&sma, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_ema_update(&ema, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_smma_update(&smma, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_wma_update(&wma, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_rsi_update(&rsi, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_atr_update(&atr, 1, 1, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_bbands_update(&bb, 1, &b), TH_TA_EPARAM);
+	assert_int_equal(th_ta_stddev_update(&sd, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_zscore_update(&zs, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_macd_update(&macd, 1, &mo), TH_TA_EPARAM);
+	assert_int_equal(th_ta_stoch_update(&st, 1, 1, 1, &so), TH_TA_EPARAM);
+	assert_int_equal(th_ta_adx_update(&adx, 1, 1, 1, &ao), TH_TA_EPARAM);
+	assert_int_equal(th_ta_donchian_update(&dc, 1, 1, &b), TH_TA_EPARAM);
+	assert_int_equal(th_ta_vwap_update(&vw, 1, 1, 1, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_linreg_update(&lr, 1, &v), TH_TA_EPARAM);
+	assert_int_equal(th_ta_zigzag_update(&zz, 2, 1, &zp), TH_TA_EPARAM);
+
+	/* _free on a zeroed state, and twice in a row, is safe (ASan would object otherwise). */
+	for (int k = 0; k < 2; k++) {
+		th_ta_sma_free(&sma);
+		th_ta_ema_free(&ema);
+		th_ta_smma_free(&smma);
+		th_ta_wma_free(&wma);
+		th_ta_rsi_free(&rsi);
+		th_ta_atr_free(&atr);
+		th_ta_bbands_free(&bb);
+		th_ta_stddev_free(&sd);
+		th_ta_zscore_free(&zs);
+		th_ta_macd_free(&macd);
+		th_ta_stoch_free(&st);
+		th_ta_adx_free(&adx);
+		th_ta_donchian_free(&dc);
+		th_ta_vwap_free(&vw);
+		th_ta_linreg_free(&lr);
+		th_ta_zigzag_free(&zz);
+	}
+	/* After _free an initialised state refuses updates too. */
+	assert_int_equal(th_ta_bbands_init(&bb, 5, 2, NULL), 0);
+	th_ta_bbands_free(&bb);
+	assert_int_equal(th_ta_bbands_update(&bb, 1, &b), TH_TA_EPARAM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_price_conversion),
+		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_zeroed_states_refuse),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
