@@ -13,7 +13,7 @@
 
 extern char **environ;
 
-enum { OPT_FROM = 2000, OPT_TO, OPT_OUT, OPT_BARS, OPT_SEED, OPT_SET, OPT_QUIET };
+enum { OPT_FROM = 2000, OPT_TO, OPT_OUT, OPT_BARS, OPT_SEED, OPT_SET, OPT_QUIET, OPT_DECODE_ONLY };
 
 static const char usage_text[] =
 	"Usage: tradehost backtest -c FILE [--from TIME] [--to TIME] [--out DIR] [--bars N] [--seed N]\n"
@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"      --seed N       synthetic market: seed (overrides market.seed)\n"
 	"      --set KEY=VALUE override a setting (repeatable)\n"
 	"      --quiet        no progress line\n"
+	"      --decode-only  benchmark baseline: only read/generate the market data, trade nothing\n"
 	"  -h, --help         show this help\n"
 	"\nExit status: 0 report written, 2 bad usage or configuration, 1 the backtest failed.\n";
 
@@ -40,13 +41,14 @@ int cli_cmd_backtest(int argc, char **argv)
 		{ "to", required_argument, NULL, OPT_TO }, { "out", required_argument, NULL, OPT_OUT },
 		{ "bars", required_argument, NULL, OPT_BARS }, { "seed", required_argument, NULL, OPT_SEED },
 		{ "set", required_argument, NULL, OPT_SET }, { "quiet", no_argument, NULL, OPT_QUIET },
+		{ "decode-only", no_argument, NULL, OPT_DECODE_ONLY },
 		{ "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
 	};
 	const char *config = CLI_DEFAULT_CONFIG, *from = NULL, *to = NULL, *out = NULL;
 	char *sets[64];
 	char extra[4][160];
 	size_t nsets = 0, nextra = 0;
-	int quiet = 0, c;
+	int quiet = 0, decode_only = 0, c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+c:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -55,6 +57,7 @@ int cli_cmd_backtest(int argc, char **argv)
 		case OPT_TO: to = optarg; break;
 		case OPT_OUT: out = optarg; break;
 		case OPT_QUIET: quiet = 1; break;
+		case OPT_DECODE_ONLY: decode_only = 1; break;
 		case OPT_BARS:
 		case OPT_SEED: {
 			char *end;
@@ -126,6 +129,23 @@ int cli_cmd_backtest(int argc, char **argv)
 		goto out;
 	}
 	trading_t *t = trading_create(h, &tc, TRADING_BACKTEST, err, sizeof err);
+	if (decode_only) {
+		uint64_t bars = 0;
+		double secs = 0;
+		if (!t || trading_start(t, err, sizeof err) != 0 || trading_decode_only(t, &bars, &secs, err, sizeof err) != 0) {
+			fprintf(stderr, "tradehost: decode failed: %s\n", err);
+			trading_destroy(t);
+			host_stop(h);
+			goto out;
+		}
+		printf("decode-only: %llu bars, %.3f s, %.0f bars/s\n", (unsigned long long)bars, secs,
+			secs > 0 ? (double)bars / secs : 0.0);
+		trading_stop(t);
+		host_stop(h);
+		trading_destroy(t);
+		rc = CLI_OK;
+		goto out;
+	}
 	if (!t || trading_start(t, err, sizeof err) != 0 || trading_backtest(t, config, err, sizeof err) != 0) {
 		fprintf(stderr, "tradehost: backtest failed: %s\n", err);
 		trading_destroy(t);

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #define NS_PER_YEAR (365.0 * 86400.0 * 1e9)
@@ -104,9 +105,11 @@ void synth_destroy(synth_t *s)
 	free(s);
 }
 
-static void fill_header(const synth_t *s, size_t sym, th_event *out, th_event_type type, int64_t ts)
+static void fill_header(const synth_t *s, size_t sym, th_event *out, th_event_type type, int64_t ts, size_t payload)
 {
-	memset(out, 0, sizeof *out); /* byte-identical streams: no stale padding or union bytes */
+	/* byte-identical streams: no stale padding in the header or the payload
+	 * that travels (the rest of the union is never read) */
+	memset(out, 0, offsetof(th_event, u) + payload);
 	th_event_init(out, type);
 	th_strlcpy(out->h.venue, s->cfg.venue, sizeof out->h.venue);
 	th_strlcpy(out->h.symbol, s->cfg.symbols[sym].symbol, sizeof out->h.symbol);
@@ -119,7 +122,7 @@ static void emit_trade_or_quote(synth_t *s, size_t sym, th_event *out)
 	size_t k = s->cursor[sym] / 2;
 	const synth_trade_rec *t = &s->trades[sym * s->cfg.trades_per_bar + k];
 	if (s->cursor[sym] % 2 == 0) {
-		fill_header(s, sym, out, TH_EV_QUOTE, t->ts_ns);
+		fill_header(s, sym, out, TH_EV_QUOTE, t->ts_ns, sizeof(th_quote));
 		out->u.quote.bid = t->bid;
 		out->u.quote.ask = t->ask;
 		out->u.quote.bid_qty = t->bid_qty;
@@ -127,7 +130,7 @@ static void emit_trade_or_quote(synth_t *s, size_t sym, th_event *out)
 		out->u.quote.price_scale = sc->price_scale;
 		out->u.quote.qty_scale = sc->qty_scale;
 	} else {
-		fill_header(s, sym, out, TH_EV_TRADE, t->ts_ns);
+		fill_header(s, sym, out, TH_EV_TRADE, t->ts_ns, sizeof(th_trade));
 		out->u.trade.price = t->price;
 		out->u.trade.qty = t->qty;
 		out->u.trade.trade_id = t->trade_id;
@@ -162,6 +165,9 @@ int synth_next(synth_t *s, th_event *out)
 			s->bar_open_ns = open - c->bar_interval_ns;
 			synth_generate_bar(s);
 			memset(s->cursor, 0, sizeof s->cursor);
+			if (c->bars_only) /* the intrabar path built the bar; do not emit it */
+				for (size_t i = 0; i < c->nsymbols; i++)
+					s->cursor[i] = 2 * ntr;
 			s->bars_emitted = 0;
 			s->have_bar = 1;
 		}
@@ -184,7 +190,7 @@ int synth_next(synth_t *s, th_event *out)
 		}
 		if (s->bars_emitted < c->nsymbols) {
 			size_t i = s->bars_emitted++;
-			fill_header(s, i, out, TH_EV_BAR, s->bars[i].open_time_ns + s->bars[i].interval_ns);
+			fill_header(s, i, out, TH_EV_BAR, s->bars[i].open_time_ns + s->bars[i].interval_ns, sizeof(th_bar));
 			memcpy(&out->u.bar, &s->bars[i], sizeof out->u.bar); /* padding too */
 			out->h.size = th_event_size(out);
 			return 1;

@@ -87,6 +87,7 @@ typedef struct synth_config {
 	uint32_t trades_per_bar;     /* 1..SYNTH_MAX_TRADES_PER_BAR, per symbol */
 	uint32_t spread_ticks;       /* quoted spread is 1..spread_ticks ticks; >= 1 */
 	uint64_t max_bars;           /* stop after this many bars; 0 = never end */
+	int bars_only;               /* 1: emit only the bars (intrabar trades still shape them) */
 
 	size_t nsymbols;             /* 1..SYNTH_MAX_SYMBOLS */
 	synth_symbol_config symbols[SYNTH_MAX_SYMBOLS];

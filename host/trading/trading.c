@@ -16,40 +16,50 @@ static int env_publish(void *ctx, const th_event *ev)
 	return bus_publish(((trading_t *)ctx)->bus, ev);
 }
 
+/* Instruments are few (a handful per venue): a linear scan with the last hit
+ * checked first beats hashing a formatted key on every market event. */
+static last_price *find_price(trading_t *t, const char *venue, const char *symbol)
+{
+	if (t->nprices && strcmp(t->prices[t->last_hit].symbol, symbol) == 0 &&
+		strcmp(t->prices[t->last_hit].venue, venue) == 0)
+		return &t->prices[t->last_hit];
+	for (size_t i = 0; i < t->nprices; i++) {
+		if (strcmp(t->prices[i].symbol, symbol) == 0 && strcmp(t->prices[i].venue, venue) == 0) {
+			t->last_hit = i;
+			return &t->prices[i];
+		}
+	}
+	return NULL;
+}
+
 th_price trading_last_price(void *ctx, const char *venue, const char *symbol, int32_t *scale)
 {
-	trading_t *t = ctx;
-	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
-	int64_t i;
-	snprintf(key, sizeof key, "%s|%s", venue, symbol);
-	if (!strmap_get(t->price_index, key, &i))
+	last_price *p = find_price(ctx, venue, symbol);
+	if (!p)
 		return 0;
-	*scale = t->prices[i].scale;
-	return t->prices[i].price;
+	*scale = p->scale;
+	return p->price;
 }
 
 static void set_price(trading_t *t, const char *venue, const char *symbol, th_price px, int32_t scale)
 {
-	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
-	int64_t i;
-	snprintf(key, sizeof key, "%s|%s", venue, symbol);
-	if (!strmap_get(t->price_index, key, &i)) {
+	last_price *p = find_price(t, venue, symbol);
+	if (!p) {
 		if (t->nprices == t->cap_prices) {
 			size_t cap = t->cap_prices ? t->cap_prices * 2 : 16;
-			last_price *p = realloc(t->prices, cap * sizeof *p);
-			if (!p)
+			last_price *grown = realloc(t->prices, cap * sizeof *grown);
+			if (!grown)
 				return;
-			t->prices = p;
+			t->prices = grown;
 			t->cap_prices = cap;
 		}
-		i = (int64_t)t->nprices++;
-		memset(&t->prices[i], 0, sizeof t->prices[i]);
-		th_strlcpy(t->prices[i].venue, venue, sizeof t->prices[i].venue);
-		th_strlcpy(t->prices[i].symbol, symbol, sizeof t->prices[i].symbol);
-		strmap_put(t->price_index, key, i);
+		p = &t->prices[t->nprices++];
+		memset(p, 0, sizeof *p);
+		th_strlcpy(p->venue, venue, sizeof p->venue);
+		th_strlcpy(p->symbol, symbol, sizeof p->symbol);
 	}
-	t->prices[i].price = px;
-	t->prices[i].scale = scale;
+	p->price = px;
+	p->scale = scale;
 }
 
 /* Market data: the last price per instrument (for market-order reservations
@@ -108,9 +118,8 @@ trading_t *trading_create(host_t *h, const trading_config *cfg, trading_mode mod
 	t->bus = host_bus(h);
 	t->cfg = *cfg;
 	t->mode = mode;
-	t->price_index = strmap_create();
 	t->capital = capital_create(cfg->quote, err, errlen);
-	if (!t->price_index || !t->capital) {
+	if (!t->capital) {
 		trading_destroy(t);
 		return NULL;
 	}
@@ -309,7 +318,6 @@ void trading_destroy(trading_t *t)
 		log_error("journal closed with an error");
 	market_source_destroy(t->source);
 	capital_destroy(t->capital);
-	strmap_destroy(t->price_index);
 	free(t->prices);
 	free(t);
 }

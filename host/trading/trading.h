@@ -30,6 +30,10 @@ void trading_destroy(trading_t *t);  /* closes (syncs) the journal */
  * (report.json, report.html) into cfg->out_dir. Returns 0 or -1 with err. */
 int trading_backtest(trading_t *t, const char *config_path, char *err, size_t errlen);
 
+/* Benchmark baseline: only pull the same events from the source (no bus,
+ * no venue, no agents); reports how many bars and the wall time. */
+int trading_decode_only(trading_t *t, uint64_t *bars, double *seconds, char *err, size_t errlen);
+
 /* Read side for other host parts. */
 struct oms;
 struct capital;

@@ -25,6 +25,8 @@ static const th_config_field market_schema[] = {
 	{ "bar_seconds", TH_CONFIG_INT, 0, "60", "1", "86400", "bar interval (synthetic)" },
 	{ "bar_ms", TH_CONFIG_INT, 0, "0", "0", "86400000", "bar interval in milliseconds; overrides bar_seconds when > 0" },
 	{ "trades_per_bar", TH_CONFIG_INT, 0, "8", "1", "1000", "synthetic: intrabar trades per symbol" },
+	{ "intrabar", TH_CONFIG_BOOL, 0, "true", NULL, NULL,
+		"synthetic: publish the intrabar trades and quotes (false: bars only, faster backtests)" },
 	{ "start", TH_CONFIG_STRING, 0, "\"2026-01-01T00:00:00Z\"", NULL, NULL,
 		"backtest: time of the first bar (paper starts now)" },
 	{ "bars", TH_CONFIG_INT, 0, "0", "0", NULL, "synthetic: bars to generate (0 = endless; backtests need a limit)" },
@@ -162,6 +164,9 @@ static int load_market(const toml_value *m, const char *base_dir, int64_t now_ns
 	c->synth.bar_interval_ns = bar_ms > 0 ? bar_ms * 1000000LL : bar_s * 1000000000LL;
 	c->synth.trades_per_bar = (uint32_t)tpb;
 	c->synth.max_bars = (uint64_t)bars;
+	bool intrabar = true;
+	config_get_bool(m, "intrabar", &intrabar);
+	c->synth.bars_only = !intrabar;
 	c->synth.common_correlation = corr;
 	if (now_ns > 0) {
 		c->synth.start_time_ns = now_ns - now_ns % c->synth.bar_interval_ns;

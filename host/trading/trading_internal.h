@@ -32,11 +32,12 @@ struct trading {
 	int have_pending;
 	uint64_t feed_timer;
 	last_price *prices;
-	size_t nprices, cap_prices;
-	strmap *price_index;       /* "venue|symbol" -> index in prices */
+	size_t nprices, cap_prices, last_hit;
 	int64_t last_snapshot_ns;
 	uint64_t bars, events;
 	uint64_t intents, approved, denied;
+	uint64_t events_seen;      /* backtest: events pulled from the source */
+	double replay_seconds;     /* backtest: wall time of the replay loop */
 };
 
 /* Venue adapter for the OMS (trading_venues.c). */

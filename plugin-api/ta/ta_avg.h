@@ -11,6 +11,9 @@
 
 #include "ta_internal.h"
 
+/* Recompute the SMA's sum from its window (after an outlier left it; see ta_ksum_stale). */
+void th_ta__sma_rebuild(th_ta_sma *s);
+
 static inline int ta_sma_step(th_ta_sma *s, double x, double *out)
 {
 	/* Remove exactly the value that was added n updates ago, so the compensated sum does
@@ -21,6 +24,8 @@ static inline int ta_sma_step(th_ta_sma *s, double x, double *out)
 	ta_ksum_add(&s->sum, x);
 	if (s->ring.count < s->period)
 		return 0;
+	if (s->ring.head == 0 && ta_ksum_stale(&s->sum)) /* once per turn of the window */
+		th_ta__sma_rebuild(s);
 	*out = ta_ksum_value(&s->sum) / (double)s->period;
 	return 1;
 }

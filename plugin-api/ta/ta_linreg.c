@@ -3,6 +3,24 @@
 
 #include "ta_internal.h"
 
+/* Once per turn of the window: recompute both sums from the buffer, centred on the current
+ * window mean, so the W recurrence never accumulates more than n rounding errors. */
+static void ta_linreg_rebuild(th_ta_linreg *s)
+{
+	double centre = s->shift + ta_ksum_value(&s->sum) / (double)s->period;
+	ta_ksum_clear(&s->sum);
+	ta_ksum_clear(&s->wsum);
+	for (uint32_t j = 0; j < s->ring.count; j++) {
+		uint32_t pos = s->ring.head + j; /* oldest first: the ring is full here */
+		if (pos >= s->ring.cap)
+			pos -= s->ring.cap;
+		double y = s->ring.buf[pos] - centre;
+		ta_ksum_add(&s->sum, y);
+		ta_ksum_add(&s->wsum, (double)j * y);
+	}
+	s->shift = centre;
+}
+
 static inline int ta_linreg_step(th_ta_linreg *s, double x, double *out)
 {
 	if (s->ring.count == 0)
@@ -25,6 +43,8 @@ static inline int ta_linreg_step(th_ta_linreg *s, double x, double *out)
 	ta_ring_push(&s->ring, x);
 	if (s->ring.count < s->period)
 		return 0;
+	if (s->ring.head == 0)
+		ta_linreg_rebuild(s);
 	*out = (n * ta_ksum_value(&s->wsum) - s->sum_x * ta_ksum_value(&s->sum)) / s->denom;
 	return 1;
 }

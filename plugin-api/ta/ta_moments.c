@@ -30,7 +30,7 @@ void th_ta__moments_clear(th_ta_moments *m)
 void th_ta__moments_recentre(th_ta_moments *m)
 {
 	double c = m->shift + ta_ksum_value(&m->s1) / (double)m->period;
-	th_ta_ksum s1 = { 0.0, 0.0 }, s2 = { 0.0, 0.0 };
+	th_ta_ksum s1 = { 0.0, 0.0, 0.0 }, s2 = { 0.0, 0.0, 0.0 };
 
 	/* Recompute with the same expression ta_moments_push uses when a value leaves
 	 * (x - shift), so later removals subtract exactly what is in the sums. */

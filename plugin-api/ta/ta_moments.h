@@ -6,7 +6,9 @@
  * log10(1 + m1^2/var) digits to cancellation, m1 being the window mean measured from the
  * shift; so once per turn of the ring, if the mean has drifted more than 4 standard
  * deviations from the shift, the shift moves to the mean and the sums are recomputed from the
- * window (O(n) at most every n updates: amortised O(1)).
+ * window (O(n) at most every n updates: amortised O(1)). The same rebuild runs when an outlier
+ * has passed through (ta_ksum_stale on the squares, whose residue would otherwise swamp the
+ * variance of a low-priced instrument for good).
  */
 #ifndef TH_TA_MOMENTS_H
 #define TH_TA_MOMENTS_H
@@ -46,7 +48,7 @@ static inline int ta_moments_push(th_ta_moments *m, double x, ta_moments_out *o)
 	double m1 = ta_ksum_value(&m->s1) / n;
 	double m2 = ta_ksum_value(&m->s2) / n;
 	double var = m2 - m1 * m1;
-	if (m->ring.head == 0 && m1 * m1 > 16.0 * var) {
+	if (m->ring.head == 0 && (m1 * m1 > 16.0 * var || ta_ksum_stale(&m->s2))) {
 		th_ta__moments_recentre(m);
 		d = x - m->shift;
 		m1 = ta_ksum_value(&m->s1) / n;

@@ -18,6 +18,13 @@ int th_ta_sma_init(th_ta_sma *s, uint32_t period, th_ta_error *err)
 	return TH_TA_OK;
 }
 
+void th_ta__sma_rebuild(th_ta_sma *s)
+{
+	ta_ksum_clear(&s->sum);
+	for (uint32_t i = 0; i < s->ring.count; i++)
+		ta_ksum_add(&s->sum, s->ring.buf[i]);
+}
+
 int th_ta_sma_update(th_ta_sma *s, double x, double *out)
 {
 	if (s->period == 0)

@@ -3,6 +3,17 @@
 
 #include "ta_internal.h"
 
+/* Recompute the rolling sums from the window (after an outlier left it; ta_ksum_stale). */
+static void ta_vwap_rebuild(th_ta_vwap *s)
+{
+	ta_ksum_clear(&s->pv);
+	ta_ksum_clear(&s->vol);
+	for (uint32_t i = 0; i < s->vol_ring.count; i++) {
+		ta_ksum_add(&s->pv, s->pv_ring.buf[i]);
+		ta_ksum_add(&s->vol, s->vol_ring.buf[i]);
+	}
+}
+
 static inline int ta_vwap_step(th_ta_vwap *s, double high, double low, double close,
                                double volume, double *out)
 {
@@ -23,8 +34,12 @@ static inline int ta_vwap_step(th_ta_vwap *s, double high, double low, double cl
 	ta_ksum_add(&s->vol, volume);
 	if (volume > 0.0)
 		s->traded++;
-	if (s->period != 0 && s->vol_ring.count < s->period)
-		return 0;
+	if (s->period != 0) {
+		if (s->vol_ring.count < s->period)
+			return 0;
+		if (s->vol_ring.head == 0 && (ta_ksum_stale(&s->pv) || ta_ksum_stale(&s->vol)))
+			ta_vwap_rebuild(s);
+	}
 	/* The exact count, not the float sum, decides whether there is volume: a window whose
 	 * volume left again can hold a rounding residue instead of 0. */
 	double vol = ta_ksum_value(&s->vol);

@@ -3,6 +3,21 @@
 
 #include "ta_internal.h"
 
+/* Recompute both sums from the window (after an outlier left it; see ta_ksum_stale). */
+static void ta_wma_rebuild(th_ta_wma *s)
+{
+	ta_ksum_clear(&s->sum);
+	ta_ksum_clear(&s->wsum);
+	for (uint32_t j = 0; j < s->ring.count; j++) {
+		uint32_t pos = s->ring.head + j; /* oldest first: the ring is full here */
+		if (pos >= s->ring.cap)
+			pos -= s->ring.cap;
+		double x = s->ring.buf[pos];
+		ta_ksum_add(&s->sum, x);
+		ta_ksum_add(&s->wsum, (double)(j + 1) * x);
+	}
+}
+
 static inline int ta_wma_step(th_ta_wma *s, double x, double *out)
 {
 	double n = (double)s->period;
@@ -20,6 +35,8 @@ static inline int ta_wma_step(th_ta_wma *s, double x, double *out)
 	ta_ring_push(&s->ring, x);
 	if (s->ring.count < s->period)
 		return 0;
+	if (s->ring.head == 0 && (ta_ksum_stale(&s->sum) || ta_ksum_stale(&s->wsum)))
+		ta_wma_rebuild(s);
 	*out = ta_ksum_value(&s->wsum) / s->denom;
 	return 1;
 }

@@ -435,8 +435,12 @@ int th_ta_vwap_batch(const double *high, const double *low, const double *close,
  * LINREG_SLOPE — slope of the least-squares line through the last n inputs against
  *   x = 0..n-1 (TA-Lib LINEARREG_SLOPE), in price units per bar:
  *   slope = (n * sum(i*y_i) - sum(i) * sum(y_i)) / (n * sum(i^2) - sum(i)^2).
- *   O(1) update of sum(i*y_i) like WMA; sums kept of (y - first input), which leaves the
- *   slope unchanged and avoids cancellation on large prices.
+ *   O(1) update of sum(i*y_i) like WMA; sums kept of (y - shift), which leaves the slope
+ *   unchanged and avoids cancellation on large prices. The recurrence for sum(i*y_i) adds a
+ *   rounding error per update, so once per turn of the window (every n updates) the sums are
+ *   recomputed from the buffer around the window mean: amortised O(1) (about twice the work
+ *   of the bare recurrence), no accumulated error, and an outlier is forgotten one turn after
+ *   it left.
  *   Params: period n in 2..TH_TA_PERIOD_MAX.  First valid index: n-1.  Window buffer: n doubles.
  * ---------------------------------------------------------------------------------------- */
 typedef struct th_ta_linreg {

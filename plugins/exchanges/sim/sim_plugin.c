@@ -28,6 +28,7 @@
 #include "sim_handover.h"
 
 #define SIM_STATE_KEY "sim.state"
+#define SIM_DUPLICATES_KEY "sim.duplicates" /* ASCII decimal: resubmitted client order ids */
 #define SIM_STATE_MAX ((size_t)1 << 20) /* th_host_api.state_put limit */
 #define SIM_RETRY_NS 1000000            /* bus full: try publishing again after 1 ms */
 
@@ -47,6 +48,7 @@ typedef struct sim_venue {
 	int subscribed;
 	uint64_t sub_id;
 	uint64_t saved_changes; /* engine change count last written to the state store */
+	uint64_t duplicates;    /* submits of a client order id the venue already had */
 	int persist_failing;    /* log a failing state_put once, not at every change */
 	int metrics_ok;
 	uint32_t m_accepted, m_rejected, m_fills, m_open;
@@ -128,12 +130,58 @@ static void sim_persist(sim_venue *v)
 	v->saved_changes = changes;
 }
 
+/* A duplicate submit means the host sent an order twice (the OMS must never
+ * resend). The venue stays idempotent, but it keeps count, durably, so a
+ * crash test can prove the count stayed 0 across restarts. */
+static void sim_count_duplicate(sim_venue *v, const char *clid)
+{
+	const th_host_api *api = v->api;
+	char text[24];
+	v->duplicates++;
+	api->logf(v->ctx, TH_LOG_WARN, "sim: order '%s' submitted again (%llu duplicate submit(s) so far)", clid,
+	          (unsigned long long)v->duplicates);
+	if (!v->set.persist)
+		return;
+	int n = snprintf(text, sizeof text, "%llu", (unsigned long long)v->duplicates);
+	int rc = api->state_put(v->ctx, SIM_DUPLICATES_KEY, text, (size_t)n);
+	if (rc != TH_OK)
+		api->logf(v->ctx, TH_LOG_ERROR, "sim: saving state '%s' failed (status %d)", SIM_DUPLICATES_KEY, rc);
+}
+
+/* The duplicate count of earlier runs; absent means 0. */
+static int sim_restore_duplicates(sim_venue *v)
+{
+	char text[24];
+	size_t len = 0;
+	int rc = v->api->state_get(v->ctx, SIM_DUPLICATES_KEY, text, sizeof text - 1, &len);
+	if (rc == TH_ERR_NOT_FOUND)
+		return TH_OK;
+	if (rc != TH_OK || len == 0 || len >= sizeof text) {
+		v->api->set_error(v->ctx, "sim: persisted state '%s' cannot be read (status %d, %zu bytes)",
+		                  SIM_DUPLICATES_KEY, rc, len);
+		return rc != TH_OK ? rc : TH_ERR_INVALID;
+	}
+	uint64_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9' || n > (UINT64_MAX - 9) / 10) {
+			v->api->set_error(v->ctx, "sim: persisted state '%s' is not a decimal count", SIM_DUPLICATES_KEY);
+			return TH_ERR_INVALID;
+		}
+		n = n * 10 + (uint64_t)(text[i] - '0');
+	}
+	v->duplicates = n;
+	return TH_OK;
+}
+
 static int sim_restore(sim_venue *v)
 {
 	const th_host_api *api = v->api;
 	char probe[16], err[192];
 	size_t len = 0;
-	int rc = api->state_get(v->ctx, SIM_STATE_KEY, probe, sizeof probe, &len);
+	int rc = sim_restore_duplicates(v);
+	if (rc != TH_OK)
+		return rc;
+	rc = api->state_get(v->ctx, SIM_STATE_KEY, probe, sizeof probe, &len);
 	if (rc == TH_ERR_NOT_FOUND)
 		return TH_OK; /* first run */
 	if (rc != TH_OK && rc != TH_ERR_LIMIT) {
@@ -251,6 +299,8 @@ static void sim_handle(sim_venue *v, const sim_request *q)
 			v->api->metric_add(v->ctx, v->m_accepted, 1);
 		if (v->metrics_ok && rc == TH_ERR_INVALID)
 			v->api->metric_add(v->ctx, v->m_rejected, 1);
+		if (rc == TH_ERR_EXISTS)
+			sim_count_duplicate(v, q->order.client_order_id);
 		break;
 	case SIM_REQ_CANCEL:
 		sim_engine_cancel(v->engine, q->order.client_order_id);

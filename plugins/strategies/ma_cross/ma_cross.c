@@ -20,6 +20,7 @@ typedef struct agent {
 	th_qty qty8;                 /* configured quantity at scale 8 */
 	th_price closes[MA_MAX_PERIOD];
 	int64_t count;
+	th_price fast_sum, slow_sum;   /* running sums of the last fast / slow closes: O(1) per bar */
 	int last_sign;
 	th_qty position;             /* from our fills, at the instrument's qty scale */
 	int order_open;              /* an order is working: wait for its outcome */
@@ -30,18 +31,10 @@ static const th_config_field schema[] = {
 	{ "symbol", TH_CONFIG_STRING, 1, NULL, NULL, NULL, "instrument to trade, e.g. \"BTC-USDT\"" },
 	{ "venue", TH_CONFIG_STRING, 0, "\"sim\"", NULL, NULL, "venue instance to trade on" },
 	{ "fast", TH_CONFIG_INT, 0, "10", "1", "511", "fast moving-average period, bars" },
-	{ "slow", TH_CONFIG_INT, 0, "30", "2", "512", "slow moving-average period, bars (greater than fast)" },
+	{ "slow", TH_CONFIG_INT, 0, "30", "2", "511", "slow moving-average period, bars (greater than fast)" },
 	{ "qty", TH_CONFIG_DECIMAL, 0, "\"0.01\"", "0", NULL, "quantity bought on a bullish cross" },
 	TH_CONFIG_END,
 };
-
-static th_price sum_last(const agent *a, int64_t n)
-{
-	th_price s = 0;
-	for (int64_t i = 0; i < n; i++)
-		s += a->closes[(a->count - 1 - i) % MA_MAX_PERIOD];
-	return s;
-}
 
 static void explain(agent *a, const th_bar *b, int sign, const char *action)
 {
@@ -85,11 +78,18 @@ static void on_bar(void *arg, const th_event *ev)
 	const th_bar *b = &ev->u.bar;
 	a->closes[a->count % MA_MAX_PERIOD] = b->close;
 	a->count++;
+	a->fast_sum += b->close;
+	a->slow_sum += b->close;
+	/* the ring holds more than `slow` closes, so the ones leaving are still there */
+	if (a->count > a->fast)
+		a->fast_sum -= a->closes[(a->count - 1 - a->fast) % MA_MAX_PERIOD];
+	if (a->count > a->slow)
+		a->slow_sum -= a->closes[(a->count - 1 - a->slow) % MA_MAX_PERIOD];
 	if (a->count < a->slow)
 		return; /* not enough history: no signal */
 	/* fast/slow averages compared without division: fast_sum*slow vs slow_sum*fast */
-	__extension__ __int128 lhs = (__int128)sum_last(a, a->fast) * a->slow;
-	__extension__ __int128 rhs = (__int128)sum_last(a, a->slow) * a->fast;
+	__extension__ __int128 lhs = (__int128)a->fast_sum * a->slow;
+	__extension__ __int128 rhs = (__int128)a->slow_sum * a->fast;
 	int sign = lhs > rhs ? 1 : lhs < rhs ? -1 : 0;
 	int crossed = sign != 0 && a->last_sign != 0 && sign != a->last_sign;
 	if (sign != 0)
@@ -192,6 +192,8 @@ static int s_import(void *arg, const void *data, size_t len)
 		return TH_ERR_INVALID;
 	memcpy(a->closes, old->closes, sizeof a->closes);
 	a->count = old->count;
+	a->fast_sum = old->fast_sum;
+	a->slow_sum = old->slow_sum;
 	a->last_sign = old->last_sign;
 	a->position = old->position;
 	a->order_open = old->order_open;

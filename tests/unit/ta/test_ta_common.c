@@ -110,12 +110,81 @@ static void test_zeroed_states_refuse(void **state)
 	assert_int_equal(th_ta_bbands_update(&bb, 1, &b), TH_TA_EPARAM);
 }
 
+/* A penny instrument (price ~1e-4, moves ~1e-7) gets one absurd bar (a timestamp read as a
+ * price, or a value near TH_TA_INPUT_MAX). Once it has left the window, every windowed
+ * indicator must again agree with a direct recomputation over the window: the rounding
+ * residue such a value leaves in a compensated sum would otherwise dominate for good. */
+static void test_outliers_leave_no_trace(void **state)
+{
+	(void)state;
+	const double spikes[] = { 1.7e12, 1e45 };
+	enum { W = 10, N = 200, SPIKE_AT = 50 };
+
+	for (size_t k = 0; k < 2; k++) {
+		double x[N], vol[N];
+		ta_rng r = { 5 + k };
+		th_ta_sma sma;
+		th_ta_wma wma;
+		th_ta_stddev sd;
+		th_ta_linreg lr;
+		th_ta_vwap vw;
+		double o_sma = 0, o_wma = 0, o_sd = 0, o_lr = 0, o_vw = 0;
+
+		assert_int_equal(th_ta_sma_init(&sma, W, NULL), 0);
+		assert_int_equal(th_ta_wma_init(&wma, W, NULL), 0);
+		assert_int_equal(th_ta_stddev_init(&sd, W, NULL), 0);
+		assert_int_equal(th_ta_linreg_init(&lr, W, NULL), 0);
+		assert_int_equal(th_ta_vwap_init(&vw, W, NULL), 0);
+		for (size_t i = 0; i < N; i++) {
+			x[i] = 1e-4 + floor(ta_rng_unit(&r) * 10) * 1e-8;
+			vol[i] = 1.0 + floor(ta_rng_unit(&r) * 10);
+			if (i == SPIKE_AT) {
+				x[i] = spikes[k];
+				vol[i] = spikes[k];
+			}
+			th_ta_sma_update(&sma, x[i], &o_sma);
+			th_ta_wma_update(&wma, x[i], &o_wma);
+			th_ta_stddev_update(&sd, x[i], &o_sd);
+			th_ta_linreg_update(&lr, x[i], &o_lr);
+			th_ta_vwap_update(&vw, x[i], x[i], x[i], vol[i], &o_vw);
+			if (i < SPIKE_AT + 2 * W)
+				continue; /* the spike left at SPIKE_AT + W; the rebuild runs within W more */
+			long double m = 0, ws = 0, sxy = 0, pv = 0, v = 0, var = 0;
+			for (size_t j = 0; j < W; j++) {
+				long double y = x[i + 1 - W + j];
+				m += y;
+				ws += (j + 1) * y;
+				sxy += j * y;
+				pv += y * vol[i + 1 - W + j];
+				v += vol[i + 1 - W + j];
+			}
+			long double sum = m;
+			m /= W;
+			for (size_t j = 0; j < W; j++)
+				var += (x[i + 1 - W + j] - m) * (x[i + 1 - W + j] - m);
+			long double sdv = sqrtl(var / W);
+			long double slope = (W * sxy - 45.0L * sum) / (W * 285.0L - 45.0L * 45.0L);
+			assert_near(o_sma, (double)m, 1e-9 * 1e-4);
+			assert_near(o_wma, (double)(ws / 55), 1e-9 * 1e-4);
+			assert_near(o_sd, (double)sdv, 1e-9 * (double)sdv);
+			assert_near(o_lr, (double)slope, 1e-6 * (double)sdv);
+			assert_near(o_vw, (double)(pv / v), 1e-9 * 1e-4);
+		}
+		th_ta_sma_free(&sma);
+		th_ta_wma_free(&wma);
+		th_ta_stddev_free(&sd);
+		th_ta_linreg_free(&lr);
+		th_ta_vwap_free(&vw);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_price_conversion),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_zeroed_states_refuse),
+		cmocka_unit_test(test_outliers_leave_no_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

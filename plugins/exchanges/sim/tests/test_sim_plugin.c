@@ -425,11 +425,17 @@ static void test_persist_restart_restores_orders(void **state)
 	assert_string_equal(fake_event(&h, TH_EV_FILL, 0)->u.fill.venue_trade_id, trade1);
 	assert_int_equal(fake_last_order(&h, "P")->u.order.filled_qty, BTC);
 
-	/* A resend of a restored order is answered, not doubled. */
+	/* A resend of a restored order is answered, not doubled, and counted durably. */
+	char dups[32];
+	size_t dlen = 0;
+	assert_int_equal(h.api.state_get(fake_ctx(&h), "sim.duplicates", dups, sizeof dups, &dlen), TH_ERR_NOT_FOUND);
 	fake_clear_events(&h);
 	assert_int_equal(xapi()->submit(inst, &r), TH_OK);
 	assert_int_equal(fake_count(&h, TH_EV_ORDER), 1);
 	assert_non_null(strstr(fake_last_order(&h, "R")->u.order.reason, "duplicate"));
+	assert_int_equal(h.api.state_get(fake_ctx(&h), "sim.duplicates", dups, sizeof dups, &dlen), TH_OK);
+	assert_int_equal(dlen, 1);
+	assert_memory_equal(dups, "1", 1);
 
 	/* The restored book keeps matching, with fresh trade ids. */
 	fake_clear_events(&h);
@@ -447,6 +453,11 @@ static void test_persist_restart_restores_orders(void **state)
 	ro.flags = TH_ORDER_REDUCE_ONLY;
 	assert_int_equal(xapi()->submit(inst, &ro), TH_OK);
 	assert_int_equal(fake_last_order(&h, "RO")->u.order.state, TH_ORDER_FILLED);
+	/* The duplicate count continues from the earlier run's. */
+	assert_int_equal(xapi()->submit(inst, &p), TH_OK);
+	assert_int_equal(h.api.state_get(fake_ctx(&h), "sim.duplicates", dups, sizeof dups, &dlen), TH_OK);
+	assert_int_equal(dlen, 1);
+	assert_memory_equal(dups, "2", 1);
 	finish(&h, inst);
 	fake_host_free(&h);
 }
@@ -469,6 +480,17 @@ static void test_persist_refuses_corrupt_state(void **state)
 	fake_config(&h, "persist", "false");
 	inst = create_ok(&h);
 	desc()->destroy(inst);
+	fake_host_free(&h);
+
+	/* A duplicate count that is not a decimal number fails closed too. */
+	host_setup(&h, "sim");
+	fake_config(&h, "persist", "true");
+	assert_int_equal(h.api.state_put(fake_ctx(&h), "sim.duplicates", "1x", 2), TH_OK);
+	inst = NULL;
+	assert_true(desc()->create(&h.api, fake_ctx(&h), &inst) < 0);
+	assert_null(inst);
+	assert_non_null(strstr(h.error, "sim.duplicates"));
+	assert_int_equal(h.live_allocs, 0);
 	fake_host_free(&h);
 }
 
