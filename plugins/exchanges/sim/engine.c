@@ -611,6 +611,25 @@ size_t sim_engine_open_orders(const sim_engine *e)
 	return n;
 }
 
+size_t sim_engine_each_order(const sim_engine *e, void (*fn)(void *arg, const char *symbol, const th_order_update *u),
+                             void *arg)
+{
+	th_order_update u;
+	size_t n = 0;
+	for (size_t i = 0; i < e->nbooks; i++) {
+		for (size_t k = 0; k < e->books[i].nopen; k++, n++) {
+			sim_order_snapshot(e, e->books[i].open[k], &u);
+			fn(arg, e->books[i].inst.symbol, &u);
+		}
+	}
+	for (size_t k = 0; k < e->closed_count; k++, n++) {
+		const sim_order *o = e->closed[(e->closed_head + k) % e->cfg.retain_closed];
+		sim_order_snapshot(e, o, &u);
+		fn(arg, e->books[o->book].inst.symbol, &u);
+	}
+	return n;
+}
+
 size_t sim_engine_closed_orders(const sim_engine *e)
 {
 	return e->closed_count;

@@ -99,6 +99,13 @@ int sim_engine_position(const sim_engine *e, const char *symbol, th_qty *qty, th
 /* The order's current state as a report would carry it. */
 int sim_engine_order(const sim_engine *e, const char *client_order_id, th_order_update *out);
 size_t sim_engine_open_orders(const sim_engine *e);
+/* Read-only walk over every order the venue remembers, each as a report
+ * would carry it with its symbol: open orders book by book in time priority,
+ * then finished ones oldest first. `fn` must not call into the engine.
+ * Returns how many orders were visited. (For tools that audit the venue,
+ * e.g. the crash-recovery checker; the venue itself never needs it.) */
+size_t sim_engine_each_order(const sim_engine *e, void (*fn)(void *arg, const char *symbol, const th_order_update *u),
+                             void *arg);
 size_t sim_engine_closed_orders(const sim_engine *e);
 /* Grows by one at every change worth persisting (orders, fills, positions);
  * market events that change nothing leave it alone. */

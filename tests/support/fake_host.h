@@ -5,8 +5,8 @@
  * schema (defaults included), an in-memory state store that outlives plugin
  * instances (for "restart" tests), and counted allocations (leak checks).
  */
-#ifndef SIM_TEST_FAKE_HOST_H
-#define SIM_TEST_FAKE_HOST_H
+#ifndef TESTS_SUPPORT_FAKE_HOST_H
+#define TESTS_SUPPORT_FAKE_HOST_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +14,7 @@
 #include <tradehost/tradehost.h>
 
 #define FAKE_MAX_TIMERS 64
-#define FAKE_MAX_SUBS 8
+#define FAKE_MAX_SUBS 16
 #define FAKE_MAX_CONFIG 24
 #define FAKE_MAX_KV 8
 #define FAKE_MAX_METRICS 16
@@ -33,6 +33,7 @@ typedef struct fake_sub {
 	uint32_t topics;
 	char venue[TH_VENUE_MAX];
 	char symbol[TH_SYMBOL_MAX];
+	char agent[TH_NAME_MAX];
 	th_event_fn fn;
 	void *arg;
 	int live;

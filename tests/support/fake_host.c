@@ -324,6 +324,8 @@ static int api_subscribe(th_ctx *ctx, const th_subscription *sub, th_event_fn fn
 			snprintf(s->venue, sizeof s->venue, "%s", sub->venue);
 		if (sub->symbol)
 			snprintf(s->symbol, sizeof s->symbol, "%s", sub->symbol);
+		if (sub->agent)
+			snprintf(s->agent, sizeof s->agent, "%s", sub->agent);
 		s->fn = fn;
 		s->arg = arg;
 		s->live = 1;
@@ -375,6 +377,8 @@ void fake_deliver(fake_host *h, const th_event *ev)
 		if (!s->live || !(s->topics & TH_TOPIC(ev->h.type)))
 			continue;
 		if (s->venue[0] && strcmp(s->venue, ev->h.venue) != 0)
+			continue;
+		if (s->agent[0] && strcmp(s->agent, ev->h.agent) != 0)
 			continue;
 		if (s->symbol[0] && strcmp(s->symbol, ev->h.symbol) != 0)
 			continue;
