@@ -78,6 +78,7 @@ typedef struct ind_spec {
 	/* 1: out[0..nout-1] valid; 0: not ready; < 0: th_ta error code */
 	int (*update)(ind_state *st, const ind_bar *b, double *out);
 	void (*release)(ind_state *st);
+	const char *note; /* extra --help line, or NULL */
 } ind_spec;
 
 /* ---- adapters from the generic table to each indicator's API ---- */
@@ -306,11 +307,10 @@ static const ind_spec ind_table[] = {
 	  "high,low,close,volume", "vwap", 1, 1, { P_INT("period", 0) }, IND_FNS(vwap) },
 	{ "linreg_slope", "slope", "least-squares slope per bar", "close", "slope", 1, 1,
 	  { P_INT("period", 14) }, IND_FNS(linreg) },
-	{ "zigzag", NULL,
-	  "pivots confirmed by a pct % reversal; pivot_row is the 0-based data row of the pivot, "
-	  "pivot_kind 1 = high, -1 = low",
-	  "high,low", "pivot_row,pivot_kind,pivot_price", 1, 3, { P_REAL("pct", 5) },
-	  IND_FNS(zigzag) },
+	{ "zigzag", NULL, "zig-zag pivots, each confirmed by a reversal of pct percent", "high,low",
+	  "pivot_row,pivot_kind,pivot_price", 1, 3, { P_REAL("pct", 5) }, IND_FNS(zigzag),
+	  "a row has values when it confirms a pivot: pivot_row = the pivot's 0-based data\n"
+	  "                     row, pivot_kind = 1 (high) or -1 (low)" },
 };
 
 #define IND_COUNT (sizeof ind_table / sizeof ind_table[0])
@@ -352,6 +352,8 @@ static void ind_usage(FILE *out)
 		        s->alias ? s->alias : "");
 		fprintf(out, "  %-18s params: %s; reads %s; columns %s\n", "", names, s->inputs,
 		        s->columns);
+		if (s->note != NULL)
+			fprintf(out, "  %-18s %s\n", "", s->note);
 	}
 	fputs("\n"
 	      "Exit status: 0 success; 2 unknown indicator, bad parameter or bad CSV (the message\n"

@@ -252,7 +252,12 @@ int capital_snapshot_equity(capital_t *c, int64_t now_ns);
  *    equals net deposits + sum(realized - fees + unrealized), and the quote
  *    held by wallets equals minus the world accounts in the ledger;
  *  - no agent committed beyond its equity at cost:
- *    sum |cost| + reserved <= cash + reserved + collateral + sum cost.
+ *    sum |cost| + reserved <= cash + reserved + collateral + sum cost;
+ *  - conservation along the hierarchy: each agent's equity at cost ==
+ *    allocated + realized - fees - profits collected; each farm's cash plus
+ *    its agents' equity at cost == its allocated + its agents' net realized
+ *    PnL - profits it sent up; master cash == net deposits - the farms'
+ *    allocations + profits received; every flow == allocated - collected.
  * TH_OK, or TH_ERR with the first violation named in err. */
 int capital_check(const capital_t *c, char *err, size_t errlen);
 

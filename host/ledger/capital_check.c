@@ -8,7 +8,7 @@
 
 static int cap_check_agent(const capital_t *c, size_t ai, cap_i128 *pnl_side, char *err, size_t errlen)
 {
-	char b1[48], b2[48];
+	char b1[48], b2[48], b3[48];
 	const cap_wallet *w = &c->w[ai];
 	cap_figures f;
 	cap_agent_figures(c, w, &f);
@@ -78,7 +78,51 @@ static int cap_check_agent(const capital_t *c, size_t ai, cap_i128 *pnl_side, ch
 			cap_fmt(cap_sat(committed), b1, sizeof b1), cap_fmt(cap_sat(at_cost), b2, sizeof b2));
 		return TH_ERR;
 	}
+	/* Conservation of the agent's capital, from its own bookkeeping. */
+	cap_i128 want = (cap_i128)w->allocated + f.realized - f.fees - w->collected;
+	if (at_cost != want || (cap_i128)w->flow != (cap_i128)w->allocated - w->collected) {
+		cap_err(err, errlen, "agent '%s': equity at cost %s != allocated + realized - fees - collected %s (flow %s)",
+			w->name, cap_fmt(cap_sat(at_cost), b1, sizeof b1), cap_fmt(cap_sat(want), b2, sizeof b2),
+			cap_fmt(w->flow, b3, sizeof b3));
+		return TH_ERR;
+	}
 	*pnl_side += (cap_i128)f.realized - f.fees + f.unrealized;
+	return TH_OK;
+}
+
+/* A farm's capital at cost is what the master allocated to it plus its
+ * agents' net realized PnL minus the profits sent up; the master holds the
+ * net deposits minus what the farms hold as allocation plus what they sent. */
+static int cap_check_allocations(const capital_t *c, char *err, size_t errlen)
+{
+	char b1[48], b2[48];
+	cap_i128 master_want = c->w[CAP_MASTER].allocated;
+	for (size_t fi = 0; fi < c->nw; fi++) {
+		const cap_wallet *fw = &c->w[fi];
+		if (fw->kind != CAPITAL_KIND_FARM)
+			continue;
+		cap_i128 at_cost = cap_cash(c, fw), want = (cap_i128)fw->allocated - fw->collected;
+		for (size_t i = 0; i < c->nw; i++) {
+			if (c->w[i].parent != (int32_t)fi)
+				continue;
+			cap_figures f;
+			cap_agent_figures(c, &c->w[i], &f);
+			at_cost += (cap_i128)f.cash + f.reserved + f.collateral + f.cost;
+			want += (cap_i128)f.realized - f.fees;
+		}
+		if (at_cost != want || (cap_i128)fw->flow != (cap_i128)fw->allocated - fw->collected) {
+			cap_err(err, errlen, "farm '%s': capital at cost %s != allocated + agents' net PnL - collected %s",
+				fw->name, cap_fmt(cap_sat(at_cost), b1, sizeof b1), cap_fmt(cap_sat(want), b2, sizeof b2));
+			return TH_ERR;
+		}
+		master_want += (cap_i128)fw->collected - fw->allocated;
+	}
+	th_money mcash = cap_cash(c, &c->w[CAP_MASTER]);
+	if (mcash != master_want || c->w[CAP_MASTER].flow != mcash) {
+		cap_err(err, errlen, "master wallet: cash %s != net deposits - farm allocations + collected profits %s",
+			cap_fmt(mcash, b1, sizeof b1), cap_fmt(cap_sat(master_want), b2, sizeof b2));
+		return TH_ERR;
+	}
 	return TH_OK;
 }
 
@@ -129,6 +173,8 @@ int capital_check(const capital_t *c, char *err, size_t errlen)
 			b1, sizeof b1), c->quote, cap_fmt(cap_sat(-world), b2, sizeof b2));
 		return TH_ERR;
 	}
+	if (cap_check_allocations(c, err, errlen) != TH_OK)
+		return TH_ERR;
 	for (size_t i = 0; i < c->nord; i++) {
 		int32_t j;
 		if (!ledger_map_get(c->ord_by_key, c->ord[i].key, &j) || j != (int32_t)i) {

@@ -85,10 +85,10 @@ char *capital_dump(const capital_t *c, size_t *len)
 	for (size_t i = 0; i < c->nw; i++) {
 		const cap_wallet *w = &c->w[i];
 		/* %a prints the weight's exact bits. */
-		sb_printf(&s, "wallet %zu %s kind=%d parent=%d allocated=%lld flow=%lld weight=%a trades=%u wins=%u "
-			      "losses=%u last_rebalance=%lld\n",
-			i, w->name, w->kind, (int)w->parent, (long long)w->allocated, (long long)w->flow, w->weight, w->trades,
-			w->wins, w->losses, (long long)w->last_rebalance_ns);
+		sb_printf(&s, "wallet %zu %s kind=%d parent=%d allocated=%lld flow=%lld collected=%lld weight=%a "
+			      "trades=%u wins=%u losses=%u last_rebalance=%lld\n",
+			i, w->name, w->kind, (int)w->parent, (long long)w->allocated, (long long)w->flow,
+			(long long)w->collected, w->weight, w->trades, w->wins, w->losses, (long long)w->last_rebalance_ns);
 		for (size_t k = 0; k < w->npos; k++) {
 			const cap_position *p = &w->pos[k];
 			sb_printf(&s, "  position %zu instr=%d qty=%lld cost=%lld entry_fees=%lld realized=%lld fees=%lld "

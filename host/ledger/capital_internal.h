@@ -50,6 +50,7 @@ typedef struct cap_wallet {
 	int32_t acct_cash, acct_reserved, acct_collateral; /* -1 where not applicable */
 	th_money allocated;
 	th_money flow;
+	th_money collected;  /* profits sent up (for a farm: incl. its agents') */
 	double weight;       /* CAPITAL_RULE_FIXED weight (0 = none), normalised at rebalance */
 	uint32_t trades, wins, losses;
 	cap_position *pos;

@@ -21,6 +21,8 @@ void cap_note_transfer(capital_t *c, int32_t from, int32_t to, th_money amount, 
 		f->flow -= amount;
 		if (allocation)
 			f->allocated -= amount;
+		else
+			f->collected += amount;
 		if (t->kind == CAPITAL_KIND_MASTER)
 			t->flow += amount;
 	}

@@ -212,7 +212,7 @@ static void feed_due(void *arg, uint64_t id)
 	int64_t now = host_now_ns(t->host);
 	for (;;) {
 		if (!t->have_pending) {
-			int rc = market_source_next(t->source, &t->pending, err, sizeof err);
+			int rc = feed_next(&t->feed, &t->pending, err, sizeof err);
 			if (rc <= 0) {
 				if (rc < 0)
 					log_error("market feed stopped: %s", err);
@@ -232,28 +232,39 @@ static void feed_due(void *arg, uint64_t id)
 
 static int open_source(trading_t *t, char *err, size_t errlen)
 {
+	market_source *src;
 	if (t->cfg.source_csv)
-		t->source = market_source_csv(t->cfg.csv, t->cfg.ncsv, &t->cfg.source_opt, err, errlen);
+		src = market_source_csv(t->cfg.csv, t->cfg.ncsv, &t->cfg.source_opt, err, errlen);
 	else
-		t->source = market_source_synth(&t->cfg.synth, &t->cfg.source_opt, err, errlen);
-	return t->source ? 0 : -1;
+		src = market_source_synth(&t->cfg.synth, &t->cfg.source_opt, err, errlen);
+	if (!src)
+		return -1;
+	if (feed_init(&t->feed, src, (const char(*)[TH_VENUE_MAX])t->cfg.mirror_venues, t->cfg.nmirrors,
+		    t->cfg.mirror_basis_bps, t->cfg.synth.seed, err, errlen) != 0) {
+		market_source_destroy(src);
+		return -1;
+	}
+	t->feed_open = 1;
+	return 0;
 }
 
 /* Every market instrument must exist at its venue with the same scales. */
 static int check_instruments(trading_t *t, char *err, size_t errlen)
 {
 	size_t n;
-	const th_instrument *ins = market_source_instruments(t->source, &n);
-	for (size_t i = 0; i < n; i++) {
-		const th_instrument *v = tv_instrument(t, ins[i].venue, ins[i].symbol);
+	const th_instrument *ins = market_source_instruments(t->feed.source, &n);
+	for (size_t k = 0; k < n * (1 + t->cfg.nmirrors); k++) {
+		size_t i = k % n;
+		const char *venue = k < n ? ins[i].venue : t->cfg.mirror_venues[k / n - 1];
+		const th_instrument *v = tv_instrument(t, venue, ins[i].symbol);
 		if (!v) {
-			snprintf(err, errlen, "market symbol %s is not listed by venue instance \"%s\" (check market.venue "
-				"and the venue's symbols)", ins[i].symbol, ins[i].venue);
+			snprintf(err, errlen, "market symbol %s is not listed by venue instance \"%s\" (check market.venue, "
+				"market.mirror_venues and the venue's symbols)", ins[i].symbol, venue);
 			return -1;
 		}
 		if (v->price_scale != ins[i].price_scale || v->qty_scale != ins[i].qty_scale) {
 			snprintf(err, errlen, "market symbol %s: scales %d/%d differ from venue %s's %d/%d", ins[i].symbol,
-				ins[i].price_scale, ins[i].qty_scale, ins[i].venue, v->price_scale, v->qty_scale);
+				ins[i].price_scale, ins[i].qty_scale, venue, v->price_scale, v->qty_scale);
 			return -1;
 		}
 	}
@@ -316,7 +327,8 @@ void trading_destroy(trading_t *t)
 	oms_destroy(t->oms);
 	if (t->journal && journal_close(t->journal) != 0)
 		log_error("journal closed with an error");
-	market_source_destroy(t->source);
+	if (t->feed_open)
+		feed_destroy(&t->feed);
 	capital_destroy(t->capital);
 	free(t->prices);
 	free(t);

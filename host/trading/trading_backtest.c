@@ -165,7 +165,7 @@ int trading_backtest(trading_t *t, const char *config_path, char *err, size_t er
 		return -1;
 	}
 	size_t nsym;
-	market_source_instruments(t->source, &nsym);
+	market_source_instruments(t->feed.source, &nsym);
 	uint64_t expected = t->cfg.source_csv ? 0 : t->cfg.synth.max_bars * nsym;
 	/* Equity is sampled at bar closes; long runs sample every stride-th bar
 	 * time so curves stay under ~200k points (statistics annualise from the
@@ -179,7 +179,7 @@ int trading_backtest(trading_t *t, const char *config_path, char *err, size_t er
 	th_event ev;
 	int64_t bar_time = 0, now = 0;
 	int rc;
-	while ((rc = market_source_next(t->source, &ev, err, errlen)) == 1) {
+	while ((rc = feed_next(&t->feed, &ev, err, errlen)) == 1) {
 		t->events_seen++;
 		if (bar_time && ev.h.ts_ns > bar_time) {
 			/* every symbol's bar of that time is in */
@@ -223,7 +223,7 @@ int trading_decode_only(trading_t *t, uint64_t *bars, double *seconds, char *err
 	uint64_t n = 0;
 	int rc;
 	double started = wall_seconds();
-	while ((rc = market_source_next(t->source, &ev, err, errlen)) == 1)
+	while ((rc = feed_next(&t->feed, &ev, err, errlen)) == 1)
 		n += ev.h.type == TH_EV_BAR;
 	*seconds = wall_seconds() - started;
 	*bars = n;

@@ -32,6 +32,9 @@ static const th_config_field market_schema[] = {
 	{ "bars", TH_CONFIG_INT, 0, "0", "0", NULL, "synthetic: bars to generate (0 = endless; backtests need a limit)" },
 	{ "csv_files", TH_CONFIG_STRING_LIST, 0, "[]", NULL, NULL, "csv: one \"SYMBOL=path\" per symbol" },
 	{ "resample_seconds", TH_CONFIG_INT, 0, "0", "0", NULL, "resample bars to this timeframe (0 = as is)" },
+	{ "mirror_venues", TH_CONFIG_STRING_LIST, 0, "[]", NULL, NULL,
+		"more venue instances fed a copy of this market with a small mean-reverting price basis" },
+	{ "mirror_basis_bps", TH_CONFIG_FLOAT, 0, "5.0", "0", "1000", "typical size of the mirror venues' basis, bps" },
 	TH_CONFIG_END
 };
 
@@ -178,6 +181,22 @@ static int load_market(const toml_value *m, const char *base_dir, int64_t now_ns
 		}
 	}
 	c->source_opt.resample_ns = resample * 1000000000LL;
+	const char *mirrors[5];
+	size_t nm = 0;
+	config_get_string_list(m, "mirror_venues", mirrors, 5, &nm);
+	if (nm > 4) {
+		snprintf(err, errlen, "market.mirror_venues: at most 4 venues");
+		return -1;
+	}
+	for (size_t i = 0; i < nm; i++) {
+		if (strlen(mirrors[i]) == 0 || strlen(mirrors[i]) >= TH_VENUE_MAX || strcmp(mirrors[i], c->synth.venue) == 0) {
+			snprintf(err, errlen, "market.mirror_venues[%zu] \"%s\" must be another venue instance name", i, mirrors[i]);
+			return -1;
+		}
+		th_strlcpy(c->mirror_venues[i], mirrors[i], sizeof c->mirror_venues[i]);
+	}
+	c->nmirrors = nm;
+	config_get_double(m, "mirror_basis_bps", &c->mirror_basis_bps);
 	if (!c->source_csv && nprice != nsym) {
 		snprintf(err, errlen, "market.start_prices has %zu entries for %zu symbols", nprice, nsym);
 		return -1;

@@ -38,6 +38,9 @@ typedef struct trading_config {
 	char csv_paths[SYNTH_MAX_SYMBOLS][4096];
 	size_t ncsv;
 	market_source_options source_opt;
+	char mirror_venues[4][TH_VENUE_MAX];
+	size_t nmirrors;
+	double mirror_basis_bps;
 	/* [capital] */
 	th_money deposit;
 	char quote[TH_ASSET_MAX];

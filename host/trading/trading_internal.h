@@ -11,6 +11,7 @@
 #include "market/source.h"
 #include "oms/oms.h"
 #include "trading/trading.h"
+#include "trading/trading_feed.h"
 
 typedef struct last_price {
 	th_price price;
@@ -26,7 +27,8 @@ struct trading {
 	journal_t *journal;
 	capital_t *capital;
 	oms_t *oms;
-	market_source *source;
+	feed feed;                 /* the market source plus mirror venues */
+	int feed_open;
 	struct event *journal_ev;  /* journal completions ready */
 	th_event pending;          /* paper feed: the next event, due at pending.h.ts_ns */
 	int have_pending;
