@@ -15,7 +15,7 @@ const char *bus_event_type_name(uint32_t type)
 		[TH_EV_TRADE] = "trade",       [TH_EV_QUOTE] = "quote",   [TH_EV_BOOK] = "book",
 		[TH_EV_BAR] = "bar",           [TH_EV_INTENT] = "intent", [TH_EV_ORDER] = "order",
 		[TH_EV_FILL] = "fill",         [TH_EV_RISK] = "risk",     [TH_EV_ALERT] = "alert",
-		[TH_EV_AGENT_MSG] = "agent_msg", [TH_EV_LIFECYCLE] = "lifecycle", [TH_EV_CUSTOM] = "custom",
+		[TH_EV_AGENT_MSG] = "agent_msg", [TH_EV_LIFECYCLE] = "lifecycle", [TH_EV_CUSTOM] = "custom", [TH_EV_GOAL] = "goal",
 	};
 	if (type == 0 || type >= TH_EV_TYPE_COUNT_)
 		return "unknown";

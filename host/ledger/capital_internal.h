@@ -129,7 +129,16 @@ void cap_curve_adopt(cap_curve *cv, capital_point *pts, size_t cap);
 void cap_note_transfer(capital_t *c, int32_t from, int32_t to, th_money amount, int allocation);
 
 /* capital_orders.c */
+const char *cap_side_name(uint32_t side);
+int32_t cap_agent_find(const capital_t *c, const char *agent, char *err, size_t errlen);
+/* Validates `ins`; *idx = its index, or -1 when not registered yet. */
+int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx, char *err, size_t errlen);
+/* Registers instrument and position on first use (after validation). */
 int cap_position_get(capital_t *c, int32_t agent, const th_instrument *ins, int32_t *pos_index, char *err, size_t errlen);
+void cap_record_trade(capital_t *c, int32_t agent, int32_t pos, th_money pnl);
+/* Returns what is left of the order's reservation and planned reduction,
+ * counts its trade, forgets it. */
+int cap_order_finish(capital_t *c, size_t idx, char *err, size_t errlen);
 void cap_order_remove(capital_t *c, size_t idx);
 
 #endif

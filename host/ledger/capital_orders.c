@@ -1,5 +1,5 @@
-/* Orders and fills: reservations, releases, fills (positions, average cost,
- * realized PnL, fees, shorts' collateral, shortfall draws) and marks. */
+/* Orders: instruments and positions on first use, reservations, releases,
+ * finishing an order (its trade), and marks. Fills are in capital_fill.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +7,12 @@
 
 #include "ledger/capital_internal.h"
 
-static const char *cap_side_name(uint32_t side)
+const char *cap_side_name(uint32_t side)
 {
 	return side == TH_SIDE_BUY ? "BUY" : side == TH_SIDE_SELL ? "SELL" : "?";
 }
 
-static int32_t cap_agent_find(const capital_t *c, const char *agent, char *err, size_t errlen)
+int32_t cap_agent_find(const capital_t *c, const char *agent, char *err, size_t errlen)
 {
 	int32_t a = cap_wallet_find(c, agent);
 	if (a < 0 || c->w[a].kind != CAPITAL_KIND_AGENT) {
@@ -23,7 +23,7 @@ static int32_t cap_agent_find(const capital_t *c, const char *agent, char *err, 
 }
 
 /* Validates `ins` and finds its index (-1 when not registered yet). */
-static int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx, char *err, size_t errlen)
+int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx, char *err, size_t errlen)
 {
 	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
 	if (!ins || !ins->venue[0] || !ins->symbol[0] || strchr(ins->venue, '/') ||
@@ -154,7 +154,7 @@ void cap_order_remove(capital_t *c, size_t idx)
 	c->nord--;
 }
 
-static void cap_record_trade(capital_t *c, int32_t agent, int32_t pos, th_money pnl)
+void cap_record_trade(capital_t *c, int32_t agent, int32_t pos, th_money pnl)
 {
 	cap_wallet *w = &c->w[agent];
 	cap_position *p = &w->pos[pos];
@@ -303,7 +303,7 @@ static int cap_order_index(const capital_t *c, const char *key)
 
 /* Returns the order's remaining reservation and planned reduction, counts its
  * trade, and forgets it. */
-static int cap_order_finish(capital_t *c, size_t idx, char *err, size_t errlen)
+int cap_order_finish(capital_t *c, size_t idx, char *err, size_t errlen)
 {
 	cap_order *o = &c->ord[idx];
 	cap_wallet *w = &c->w[o->agent];
@@ -330,263 +330,6 @@ int capital_release(capital_t *c, const char *order_key)
 	if (idx < 0)
 		return TH_ERR_NOT_FOUND;
 	return cap_order_finish(c, (size_t)idx, NULL, 0);
-}
-
-static th_money cap_share(th_money total, th_qty part, th_qty whole)
-{
-	th_money v = 0;
-	if (part == whole)
-		return total;
-	th_fixed_muldiv(total, part, whole, &v); /* |part| < |whole|: cannot overflow */
-	return v;
-}
-
-/* One fill of agent `ai` on position `pi`, for order `o` (NULL: no
- * reservation). Validates everything, builds one ledger transaction, and
- * only after it is posted changes positions and orders. */
-static int cap_book_fill(capital_t *c, int32_t ai, int32_t pi, cap_order *o, const th_fill *f, int64_t now_ns,
-	char *err, size_t errlen)
-{
-	char b1[48], b2[48], b3[48];
-	cap_wallet *w = &c->w[ai];
-	cap_position *pos = &w->pos[pi];
-	cap_instr *in = &c->ins[pos->instr];
-	const char *what = o ? o->key : f->client_order_id;
-	if (f->side != TH_SIDE_BUY && f->side != TH_SIDE_SELL) {
-		cap_err(err, errlen, "fill for '%s': side %u is neither buy nor sell", what, f->side);
-		return TH_ERR_INVALID;
-	}
-	if (f->qty <= 0 || f->price <= 0) {
-		cap_err(err, errlen, "fill for '%s': price (%lld) and qty (%lld) must be > 0", what, (long long)f->price,
-			(long long)f->qty);
-		return TH_ERR_INVALID;
-	}
-	if (f->price_scale != in->price_scale || f->qty_scale != in->qty_scale) {
-		cap_err(err, errlen, "fill for '%s': scales %d/%d differ from instrument %s/%s's %d/%d", what,
-			(int)f->price_scale, (int)f->qty_scale, in->venue, in->symbol, (int)in->price_scale,
-			(int)in->qty_scale);
-		return TH_ERR_INVALID;
-	}
-	if (o && f->side != o->side) {
-		cap_err(err, errlen, "fill for '%s' is a %s, the order a %s", what, cap_side_name(f->side),
-			cap_side_name(o->side));
-		return TH_ERR_INVALID;
-	}
-	if (o && f->qty > o->remaining) {
-		cap_err(err, errlen, "fill for '%s': qty %lld exceeds the order's unfilled %lld", what, (long long)f->qty,
-			(long long)o->remaining);
-		return TH_ERR_INVALID;
-	}
-	int buy = f->side == TH_SIDE_BUY;
-	th_qty q = f->qty, Q = pos->qty, newq;
-	if (__builtin_add_overflow(Q, buy ? q : -q, &newq)) {
-		cap_err(err, errlen, "fill for '%s': position quantity overflows", what);
-		return TH_ERR_LIMIT;
-	}
-	th_qty red = 0;
-	if (buy && Q < 0)
-		red = q < -Q ? q : -Q;
-	else if (!buy && Q > 0)
-		red = q < Q ? q : Q;
-	th_qty op = q - red;
-	/* The order's plan: reduction allowance first, then the reserved part. */
-	th_qty a = o ? (q < o->reduce_rem ? q : o->reduce_rem) : 0;
-	th_qty b = q - a;
-	th_money rel = (o && b > 0) ? cap_share(o->res_rem, b, o->open_rem) : 0;
-	/* Fee in quote money. */
-	th_money fee_q = 0, fee_other = 0;
-	const char *fasset = f->fee_asset;
-	if (!memchr(fasset, 0, sizeof f->fee_asset)) {
-		cap_err(err, errlen, "fill for '%s': fee asset is not terminated", what);
-		return TH_ERR_INVALID;
-	}
-	if (!fasset[0] || strcmp(fasset, c->quote) == 0) {
-		fee_q = f->fee;
-	} else if (strcmp(fasset, in->base) == 0) {
-		if (th_fixed_muldiv(f->fee, f->price, th_pow10(in->price_scale), &fee_q) != 0) {
-			cap_err(err, errlen, "fill for '%s': fee value overflows", what);
-			return TH_ERR_INVALID;
-		}
-	} else if (strchr(fasset, '/')) {
-		cap_err(err, errlen, "fill for '%s': fee asset '%s' is invalid", what, fasset);
-		return TH_ERR_INVALID;
-	} else {
-		fee_other = f->fee;
-	}
-	th_money n_red = 0, n_op = 0, cr = 0, efr = 0, qb;
-	if ((red && th_notional(f->price, in->price_scale, red, in->qty_scale, &n_red) != 0) ||
-		(op && th_notional(f->price, in->price_scale, op, in->qty_scale, &n_op) != 0) ||
-		th_fixed_rescale(q, in->qty_scale, TH_MONEY_SCALE, &qb) != 0) {
-		cap_err(err, errlen, "fill for '%s': notional overflows", what);
-		return TH_ERR_LIMIT;
-	}
-	th_qty absQ = Q < 0 ? -Q : Q;
-	if (red) {
-		cr = cap_share(pos->cost, red, absQ);
-		efr = cap_share(pos->entry_fees, red, absQ);
-	}
-	cap_i128 realized = 0;
-	cap_i128 d_cash = rel, d_coll = 0, d_mkt = 0;
-	if (red && !buy) { /* selling out of a long */
-		realized = (cap_i128)n_red - cr;
-		d_cash += n_red;
-		d_mkt -= n_red;
-	} else if (red) { /* buying back a short: pay from its collateral */
-		realized = -(cap_i128)cr - n_red;
-		d_coll += 2 * (cap_i128)cr; /* cr < 0 */
-		d_cash += -2 * (cap_i128)cr - n_red;
-		d_mkt += n_red;
-	}
-	if (op && buy) {
-		d_cash -= n_op;
-		d_mkt += n_op;
-	} else if (op) { /* new short: proceeds and an equal margin go to collateral */
-		d_cash -= n_op;
-		d_coll += 2 * (cap_i128)n_op;
-		d_mkt -= n_op;
-	}
-	d_cash -= fee_q;
-	th_money fee_red = red ? cap_share(fee_q, red, q) : 0;
-	/* Shortfall: the trade happened, so the farm and then the master pay. */
-	th_money cash = cap_cash(c, w), from_farm = 0, from_master = 0;
-	cap_i128 after = (cap_i128)cash + d_cash;
-	int32_t fi = w->parent;
-	if (after < 0) {
-		cap_i128 need = -after;
-		th_money fcash = cap_cash(c, &c->w[fi]), mcash = cap_cash(c, &c->w[CAP_MASTER]);
-		from_farm = (th_money)(need < fcash ? need : fcash);
-		need -= from_farm;
-		if (need > mcash) {
-			cap_err(err, errlen,
-				"fill for '%s' of agent '%s' needs %s %s more than the agent's cash; farm '%s' (%s) and the "
-				"master wallet (%s) cannot cover it",
-				what, w->name, cap_fmt(cap_sat(-after), b1, sizeof b1), c->quote, c->w[fi].name,
-				cap_fmt(fcash, b2, sizeof b2), cap_fmt(mcash, b3, sizeof b3));
-			return TH_ERR_LIMIT;
-		}
-		from_master = (th_money)need;
-	}
-	cap_i128 newcost = (cap_i128)pos->cost - cr + (buy ? n_op : -(cap_i128)n_op);
-	cap_i128 newfees = (cap_i128)pos->entry_fees - efr + (fee_q - fee_red);
-	cap_i128 newreal = (cap_i128)pos->realized + realized;
-	cap_i128 newpfees = (cap_i128)pos->fees + fee_q;
-	cap_i128 dcash_total = d_cash + from_farm + from_master;
-	if (cap_sat(newcost) != newcost || cap_sat(newfees) != newfees || cap_sat(newreal) != newreal ||
-		cap_sat(newpfees) != newpfees || cap_sat(d_coll) != d_coll || cap_sat(dcash_total) != dcash_total ||
-		cap_sat(d_mkt) != d_mkt) {
-		cap_err(err, errlen, "fill for '%s': amounts overflow", what);
-		return TH_ERR_LIMIT;
-	}
-	int32_t acct_owed = -1, acct_fee_other = -1;
-	if (fee_other != 0) {
-		char name[TH_NAME_MAX + TH_ASSET_MAX + 16];
-		snprintf(name, sizeof name, "agent/%s/owed/%s", w->name, fasset);
-		acct_owed = ledger_find(c->ledger, name);
-		if (acct_owed < 0)
-			acct_owed = ledger_open(c->ledger, name, fasset, 0, err, errlen);
-		acct_fee_other = acct_owed >= 0 ? cap_world_account(c, "fees", fasset, err, errlen) : -1;
-		if (acct_owed < 0 || acct_fee_other < 0)
-			return TH_ERR_NOMEM;
-	}
-	ledger_posting p[12];
-	size_t np = 0;
-	p[np++] = (ledger_posting){ w->acct_cash, (th_money)dcash_total };
-	if (rel)
-		p[np++] = (ledger_posting){ w->acct_reserved, -rel };
-	if (d_coll)
-		p[np++] = (ledger_posting){ w->acct_collateral, (th_money)d_coll };
-	if (d_mkt)
-		p[np++] = (ledger_posting){ c->acct_market, (th_money)d_mkt };
-	if (fee_q)
-		p[np++] = (ledger_posting){ c->acct_fees, fee_q };
-	p[np++] = (ledger_posting){ pos->acct_base, buy ? qb : -qb };
-	p[np++] = (ledger_posting){ in->acct_market_base, buy ? -qb : qb };
-	if (fee_other) {
-		p[np++] = (ledger_posting){ acct_owed, -fee_other };
-		p[np++] = (ledger_posting){ acct_fee_other, fee_other };
-	}
-	if (from_farm)
-		p[np++] = (ledger_posting){ c->w[fi].acct_cash, -from_farm };
-	if (from_master)
-		p[np++] = (ledger_posting){ c->w[CAP_MASTER].acct_cash, -from_master };
-	int rc = ledger_post(c->ledger, p, np, "fill", err, errlen);
-	if (rc != TH_OK)
-		return rc;
-	/* Posted: now the bookkeeping, which cannot fail. */
-	if (from_farm)
-		cap_note_transfer(c, fi, ai, from_farm, 1);
-	if (from_master) {
-		cap_note_transfer(c, CAP_MASTER, fi, from_master, 1);
-		cap_note_transfer(c, fi, ai, from_master, 1);
-	}
-	pos->qty = newq;
-	pos->cost = (th_money)newcost;
-	pos->entry_fees = (th_money)newfees;
-	pos->realized = (th_money)newreal;
-	pos->fees = (th_money)newpfees;
-	th_money trade_pnl = cap_sat(realized - efr - fee_red);
-	in->mark = f->price;
-	in->mark_ns = now_ns;
-	if (!o) {
-		if (red)
-			cap_record_trade(c, ai, pi, trade_pnl);
-		return TH_OK;
-	}
-	if (red) {
-		o->trade_pnl = cap_sat((cap_i128)o->trade_pnl + trade_pnl);
-		o->reduced += red;
-	}
-	o->remaining -= q;
-	o->reduce_rem -= a;
-	o->open_rem -= b;
-	o->res_rem -= rel;
-	if (o->side == TH_SIDE_SELL)
-		pos->pend_reduce_sell -= a;
-	else
-		pos->pend_reduce_buy -= a;
-	if (o->remaining == 0)
-		return cap_order_finish(c, (size_t)(o - c->ord), err, errlen);
-	return TH_OK;
-}
-
-int capital_fill(capital_t *c, const char *order_key, const th_fill *f, int64_t now_ns, char *err, size_t errlen)
-{
-	int idx = cap_order_index(c, order_key);
-	if (idx < 0) {
-		cap_err(err, errlen, "fill for unknown order '%s' (no open reservation)", order_key ? order_key : "");
-		return TH_ERR_NOT_FOUND;
-	}
-	if (!f) {
-		cap_err(err, errlen, "fill for '%s' is NULL", order_key);
-		return TH_ERR_INVALID;
-	}
-	cap_order *o = &c->ord[idx];
-	return cap_book_fill(c, o->agent, o->pos, o, f, now_ns, err, errlen);
-}
-
-int capital_fill_unreserved(capital_t *c, const char *agent, const th_instrument *ins, const th_fill *f, int64_t now_ns,
-	char *err, size_t errlen)
-{
-	int32_t ai = cap_agent_find(c, agent, err, errlen), pi, ii;
-	if (ai < 0)
-		return TH_ERR_NOT_FOUND;
-	if (!f) {
-		cap_err(err, errlen, "fill is NULL");
-		return TH_ERR_INVALID;
-	}
-	int rc = cap_instr_lookup(c, ins, &ii, err, errlen);
-	if (rc != TH_OK)
-		return rc;
-	if (f->price_scale != ins->price_scale || f->qty_scale != ins->qty_scale || f->qty <= 0 || f->price <= 0 ||
-		(f->side != TH_SIDE_BUY && f->side != TH_SIDE_SELL)) {
-		cap_err(err, errlen, "fill for agent '%s' on %s/%s: need side buy/sell, price and qty > 0 at scales %d/%d",
-			agent, ins->venue, ins->symbol, (int)ins->price_scale, (int)ins->qty_scale);
-		return TH_ERR_INVALID;
-	}
-	rc = cap_position_get(c, ai, ins, &pi, err, errlen);
-	if (rc != TH_OK)
-		return rc;
-	return cap_book_fill(c, ai, pi, NULL, f, now_ns, err, errlen);
 }
 
 int capital_mark(capital_t *c, const char *venue, const char *symbol, th_price mark, int price_scale, int64_t now_ns)

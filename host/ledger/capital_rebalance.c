@@ -151,7 +151,7 @@ int capital_rebalance(capital_t *c, const char *scope, int rule, const double *w
 		cap_i128 diff = target - eq[i];
 		if (diff < 0) {
 			cap_i128 cash = cap_cash(c, &c->w[kids[i]]);
-			cap_i128 pull = -diff;
+			cap_i128 pull = -diff < cash ? -diff : cash;
 			net[i] = -(th_money)pull;
 			avail += pull;
 		} else {

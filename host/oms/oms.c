@@ -56,6 +56,7 @@ void oms_destroy(oms_t *o)
 	strmap_destroy(o->by_clid);
 	strmap_destroy(o->fills_seen);
 	free(o->orders);
+	free(o->paused);
 	free(o->pending);
 	free(o);
 }

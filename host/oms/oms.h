@@ -75,6 +75,21 @@ int oms_reconcile(oms_t *o);
 int oms_deposit(oms_t *o, th_money amount, char *err, size_t errlen);
 int oms_allocate(oms_t *o, const char *from, const char *to, th_money amount, char *err, size_t errlen);
 int oms_collect_profits(oms_t *o, const char *wallet, char *err, size_t errlen);
+/* Rebalance a scope ("master" or a farm) by rule (CAPITAL_RULE_*): applied
+ * by the capital hierarchy and journaled as the transfers it made, so a
+ * restart replays exactly the same movements. */
+int oms_rebalance(oms_t *o, const char *scope, int rule, int64_t now_ns, char *err, size_t errlen);
+int oms_set_allocation(oms_t *o, const char *wallet, th_money amount, char *err, size_t errlen);
+int oms_set_weight(oms_t *o, const char *wallet, double weight, char *err, size_t errlen);
+
+/* Paused agents or farms get no new orders (cancels still pass). Journaled. */
+int oms_set_paused(oms_t *o, const char *name, int paused);
+int oms_is_paused(const oms_t *o, const char *agent, const char *farm);
+
+/* Goals from the configuration that already finished (journaled), so a
+ * restart does not re-arm them: returns TH_GOAL_HIT / TH_GOAL_MISSED or 0. */
+int oms_goal_done(oms_t *o, uint32_t index, int state);
+int oms_goal_state(const oms_t *o, uint32_t index);
 
 /* An intent the risk pipeline approved. `approved` must come from the
  * pipeline; max_qty > 0 scales the order down. Returns TH_OK when the order

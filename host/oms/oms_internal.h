@@ -39,6 +39,9 @@ struct oms {
 	int operator_halt;
 	int replaying;
 	char halt_text[256];
+	char (*paused)[TH_NAME_MAX];  /* paused agents and farms */
+	size_t npaused;
+	uint8_t goal_done[256];       /* per configured goal index: 0 or th_goal_state */
 	size_t *pending;         /* FIFO of order indices awaiting ORDER_NEW durability */
 	size_t pending_head, pending_len, pending_cap;
 	uint8_t buf[4096];       /* record encoding scratch */
@@ -60,5 +63,7 @@ void oms_send_order(oms_t *o, oms_order *ord);
 int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, char *err, size_t errlen);
 void oms_apply_update(oms_t *o, oms_order *ord, const oms_rec_order_update *r);
 int oms_apply_fill(oms_t *o, const oms_rec_fill *r);
+/* PAUSE / GOAL_DONE / SET_ALLOCATION / SET_WEIGHT. */
+int oms_apply_named(oms_t *o, uint16_t type, const oms_rec_named *r, char *err, size_t errlen);
 
 #endif

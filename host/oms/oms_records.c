@@ -170,3 +170,19 @@ int oms_dec_collect(const void *p, size_t len, oms_rec_collect *r)
 	cr_str(&rd, r->wallet, sizeof r->wallet);
 	R_END();
 }
+
+size_t oms_enc_named(uint8_t *buf, size_t cap, const oms_rec_named *r)
+{
+	W_BEGIN(buf, cap);
+	cw_str(&w, r->name);
+	cw_i64(&w, r->value);
+	W_END();
+}
+
+int oms_dec_named(const void *p, size_t len, oms_rec_named *r)
+{
+	R_BEGIN(p, len, r);
+	cr_str(&rd, r->name, sizeof r->name);
+	r->value = cr_i64(&rd);
+	R_END();
+}

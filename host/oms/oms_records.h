@@ -16,7 +16,11 @@ enum {
 	OMS_REC_ORDER_NEW = 3,
 	OMS_REC_ORDER_UPDATE = 4,
 	OMS_REC_FILL = 5,
-	OMS_REC_COLLECT = 6
+	OMS_REC_COLLECT = 6,
+	OMS_REC_PAUSE = 7,          /* an agent or farm paused / resumed (goal action, operator) */
+	OMS_REC_GOAL_DONE = 8,      /* a configured goal was hit or missed: never re-armed after a restart */
+	OMS_REC_SET_ALLOCATION = 9, /* a wallet's allocated capital set (goal action) */
+	OMS_REC_SET_WEIGHT = 10     /* a wallet's fixed-rule weight set (goal action) */
 };
 
 #define OMS_REC_VERSION 1
@@ -56,6 +60,13 @@ typedef struct oms_rec_collect {
 	char wallet[TH_NAME_MAX + 8];
 } oms_rec_collect;
 
+/* PAUSE, GOAL_DONE, SET_ALLOCATION and SET_WEIGHT share one shape: a name
+ * and a number (pause flag, goal index | state << 32, amount, weight ppb). */
+typedef struct oms_rec_named {
+	char name[TH_NAME_MAX + 8];
+	int64_t value;
+} oms_rec_named;
+
 /* Encode into buf; returns the length, or 0 if it does not fit. */
 size_t oms_enc_deposit(uint8_t *buf, size_t cap, const oms_rec_deposit *r);
 size_t oms_enc_allocate(uint8_t *buf, size_t cap, const oms_rec_allocate *r);
@@ -63,6 +74,7 @@ size_t oms_enc_order_new(uint8_t *buf, size_t cap, const oms_rec_order_new *r);
 size_t oms_enc_order_update(uint8_t *buf, size_t cap, const oms_rec_order_update *r);
 size_t oms_enc_fill(uint8_t *buf, size_t cap, const oms_rec_fill *r);
 size_t oms_enc_collect(uint8_t *buf, size_t cap, const oms_rec_collect *r);
+size_t oms_enc_named(uint8_t *buf, size_t cap, const oms_rec_named *r);
 
 /* Decode; 0 ok, -1 malformed (short, over-long string, unknown version). */
 int oms_dec_deposit(const void *p, size_t len, oms_rec_deposit *r);
@@ -71,5 +83,6 @@ int oms_dec_order_new(const void *p, size_t len, oms_rec_order_new *r);
 int oms_dec_order_update(const void *p, size_t len, oms_rec_order_update *r);
 int oms_dec_fill(const void *p, size_t len, oms_rec_fill *r);
 int oms_dec_collect(const void *p, size_t len, oms_rec_collect *r);
+int oms_dec_named(const void *p, size_t len, oms_rec_named *r);
 
 #endif

@@ -71,6 +71,16 @@ static int replay_one(void *arg, const journal_record *rec)
 			rc = capital_collect_profits(o->capital, r.wallet, err, sizeof err);
 		break;
 	}
+	case OMS_REC_PAUSE:
+	case OMS_REC_GOAL_DONE:
+	case OMS_REC_SET_ALLOCATION:
+	case OMS_REC_SET_WEIGHT: {
+		oms_rec_named r;
+		rc = oms_dec_named(rec->payload, rec->len, &r);
+		if (rc == 0)
+			rc = oms_apply_named(o, rec->type, &r, err, sizeof err);
+		break;
+	}
 	default:
 		return 0; /* other subsystems' records */
 	}

@@ -99,12 +99,18 @@ static void on_journal_ready(evutil_socket_t fd, short what, void *arg)
 	oms_poll(((trading_t *)arg)->oms);
 }
 
+/* Once a second in paper/live: re-query unanswered orders, record equity,
+ * evaluate goals, and rebalance when it is due. */
 static void on_oms_tick(void *arg, uint64_t id)
 {
 	(void)id;
 	trading_t *t = arg;
+	int64_t now = host_now_ns(t->host);
 	oms_tick(t->oms);
-	capital_snapshot_equity(t->capital, host_now_ns(t->host));
+	capital_snapshot_equity(t->capital, now);
+	trading_goals_evaluate(t, now);
+	if (t->cfg.rebalance_ns > 0 && now - t->last_rebalance_ns >= t->cfg.rebalance_ns && oms_halted(t->oms) == OMS_RUNNING)
+		trading_rebalance(t, now);
 }
 
 trading_t *trading_create(host_t *h, const trading_config *cfg, trading_mode mode, char *err, size_t errlen)
@@ -298,6 +304,11 @@ int trading_start(trading_t *t, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	for (size_t f = 0; f < t->cfg.nfarms; f++)
+		capital_set_weight(t->capital, t->cfg.farms[f].name, t->cfg.farms[f].weight, err, errlen);
+	t->last_rebalance_ns = host_now_ns(t->host);
+	if (trading_goals_start(t, host_now_ns(t->host), err, errlen) != 0)
+		return -1;
 	oms_reconcile(t->oms);
 	if (t->mode == TRADING_PAPER) {
 		host_add_timer(t->host, t, 1000000000LL, 1000000000LL, on_oms_tick, t, &id);
@@ -325,6 +336,7 @@ void trading_destroy(trading_t *t)
 		return;
 	trading_stop(t);
 	oms_destroy(t->oms);
+	goals_free(t->goals);
 	if (t->journal && journal_close(t->journal) != 0)
 		log_error("journal closed with an error");
 	if (t->feed_open)

@@ -183,8 +183,12 @@ int trading_backtest(trading_t *t, const char *config_path, char *err, size_t er
 		t->events_seen++;
 		if (bar_time && ev.h.ts_ns > bar_time) {
 			/* every symbol's bar of that time is in */
-			if (bar_times++ % stride == 0)
+			if (bar_times++ % stride == 0) {
 				capital_snapshot_equity(t->capital, bar_time);
+				trading_goals_evaluate(t, bar_time);
+				if (t->cfg.rebalance_ns > 0 && bar_time - t->last_rebalance_ns >= t->cfg.rebalance_ns)
+					trading_rebalance(t, bar_time);
+			}
 			bar_time = 0;
 		}
 		now = ev.h.ts_ns;

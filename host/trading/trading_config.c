@@ -6,7 +6,7 @@
 
 #include "config/schema.h"
 
-const char *const trading_sections[] = { "market", "capital", "oms", "backtest", NULL };
+const char *const trading_sections[] = { "market", "capital", "oms", "backtest", "goals", NULL };
 
 static const th_config_field market_schema[] = {
 	{ "source", TH_CONFIG_STRING, 0, "\"synthetic\"", NULL, NULL, "synthetic (seeded generator) or csv" },
@@ -71,14 +71,32 @@ static const th_config_field backtest_schema[] = {
 	TH_CONFIG_END
 };
 
+static const th_config_field goal_schema[] = {
+	{ "label", TH_CONFIG_STRING, 0, "\"\"", NULL, NULL, "free text shown with the goal" },
+	{ "scope", TH_CONFIG_STRING, 1, NULL, NULL, NULL, "agent, farm or host" },
+	{ "target", TH_CONFIG_STRING, 0, "\"\"", NULL, NULL, "the agent or farm name (empty for host)" },
+	{ "profit", TH_CONFIG_DECIMAL, 0, "\"0\"", "0", NULL, "target profit since the goal started (0 = none)" },
+	{ "return_pct", TH_CONFIG_FLOAT, 0, "0", "0", "100000", "target return in % (0 = none)" },
+	{ "trades", TH_CONFIG_INT, 0, "0", "0", "100000000", "target number of trades (0 = none)" },
+	{ "win_rate_pct", TH_CONFIG_FLOAT, 0, "0", "0", "100", "target win rate in % (0 = none)" },
+	{ "max_drawdown_pct", TH_CONFIG_FLOAT, 0, "0", "0", "100", "drawdown ceiling in %: breaching it misses the goal (0 = none)" },
+	{ "deadline_seconds", TH_CONFIG_INT, 0, "0", "0", NULL, "deadline after the goal starts (0 = none)" },
+	{ "on_hit", TH_CONFIG_STRING_LIST, 0, "[]", NULL, NULL, "actions when hit: collect, pause, set_weight, set_allocation" },
+	{ "on_miss", TH_CONFIG_STRING_LIST, 0, "[]", NULL, NULL, "actions when missed: collect, pause, set_weight, set_allocation" },
+	{ "set_weight", TH_CONFIG_FLOAT, 0, "0", "0", NULL, "the target's new fixed-rule weight for set_weight" },
+	{ "set_allocation", TH_CONFIG_DECIMAL, 0, "\"0\"", "0", NULL, "the target's new allocated capital for set_allocation" },
+	TH_CONFIG_END
+};
+
 void trading_config_describe(FILE *out, int markdown)
 {
-	static const struct { const char *name; const th_config_field *schema; } sections[] = {
-		{ "market", market_schema }, { "capital", capital_schema }, { "capital.farms.<farm>", farm_schema },
-		{ "oms", oms_schema }, { "backtest", backtest_schema },
+	static const struct { const char *header; const th_config_field *schema; } sections[] = {
+		{ "[market]", market_schema }, { "[capital]", capital_schema },
+		{ "[capital.farms.<farm>]", farm_schema }, { "[oms]", oms_schema }, { "[backtest]", backtest_schema },
+		{ "[[goals]]", goal_schema },
 	};
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
-		fprintf(out, markdown ? "\n### `[%s]`\n\n" : "[%s]\n", sections[i].name);
+		fprintf(out, markdown ? "\n### `%s`\n\n" : "%s\n", sections[i].header);
 		config_schema_describe(sections[i].schema, out, markdown ? CONFIG_DESCRIBE_MARKDOWN : CONFIG_DESCRIBE_TEXT);
 	}
 }
@@ -319,6 +337,118 @@ static int load_capital(const toml_value *cap_raw, const toml_value *cap, tradin
 	return 0;
 }
 
+static int parse_actions(const toml_value *g, const char *key, const char *where, goals_actions *a, double weight,
+	th_money amount, char *err, size_t errlen)
+{
+	const char *names[8];
+	size_t n = 0;
+	config_get_string_list(g, key, names, 8, &n);
+	memset(a, 0, sizeof *a);
+	for (size_t i = 0; i < n && i < 8; i++) {
+		if (strcmp(names[i], "collect") == 0)
+			a->flags |= GOALS_ACT_COLLECT;
+		else if (strcmp(names[i], "pause") == 0)
+			a->flags |= GOALS_ACT_PAUSE;
+		else if (strcmp(names[i], "set_weight") == 0)
+			a->flags |= GOALS_ACT_SET_WEIGHT;
+		else if (strcmp(names[i], "set_allocation") == 0)
+			a->flags |= GOALS_ACT_SET_AMOUNT;
+		else {
+			snprintf(err, errlen, "%s.%s: unknown action \"%s\" (accepted: collect, pause, set_weight, "
+				"set_allocation)", where, key, names[i]);
+			return -1;
+		}
+	}
+	a->weight = weight;
+	a->amount = amount;
+	return 0;
+}
+
+static int load_goals(const toml_value *root, trading_config *c, char *err, size_t errlen)
+{
+	const toml_value *list = toml_table_get(root, "goals");
+	if (!list)
+		return 0;
+	if (toml_type_of(list) != TOML_ARRAY || toml_array_len(list) > TRADING_MAX_GOALS) {
+		snprintf(err, errlen, "goals must be an array of tables ([[goals]]), at most %d", TRADING_MAX_GOALS);
+		return -1;
+	}
+	for (size_t i = 0; i < toml_array_len(list); i++) {
+		char where[32], verr[768];
+		toml_value *g = NULL;
+		snprintf(where, sizeof where, "goals[%zu]", i);
+		if (config_validate(toml_array_at(list, i), goal_schema, where, &g, verr, sizeof verr) != TH_OK) {
+			snprintf(err, errlen, "%s", verr);
+			return -1;
+		}
+		trading_goal_cfg *gc = &c->goals[c->ngoals];
+		goals_spec *sp = &gc->spec;
+		memset(gc, 0, sizeof *gc);
+		const char *s;
+		double d, weight;
+		int64_t v;
+		th_money amount;
+		int rc = -1;
+		config_get_string(g, "label", &s, NULL);
+		th_strlcpy(sp->label, s, sizeof sp->label);
+		config_get_string(g, "scope", &s, NULL);
+		sp->scope = strcmp(s, "agent") == 0 ? GOALS_SCOPE_AGENT : strcmp(s, "farm") == 0 ? GOALS_SCOPE_FARM
+			: strcmp(s, "host") == 0 ? GOALS_SCOPE_HOST : 0;
+		if (!sp->scope) {
+			snprintf(err, errlen, "%s.scope is \"%s\"; expected agent, farm or host", where, s);
+			goto next;
+		}
+		config_get_string(g, "target", &s, NULL);
+		th_strlcpy(sp->target, s, sizeof sp->target);
+		if (config_get_decimal(g, "profit", TH_MONEY_SCALE, &sp->profit, verr, sizeof verr) != TH_OK) {
+			snprintf(err, errlen, "%s: %s", where, verr);
+			goto next;
+		}
+		if (sp->profit > 0)
+			sp->criteria |= GOALS_PROFIT;
+		config_get_double(g, "return_pct", &d);
+		if (d > 0) { /* percentages are configuration ratios, kept in basis points */
+			sp->return_bps = (int64_t)(d * 100 + 0.5);
+			sp->criteria |= GOALS_RETURN;
+		}
+		config_get_int(g, "trades", &v);
+		if (v > 0) {
+			sp->trades = (uint32_t)v;
+			sp->criteria |= GOALS_TRADES;
+		}
+		config_get_double(g, "win_rate_pct", &d);
+		if (d > 0) {
+			sp->win_rate_bps = (int64_t)(d * 100 + 0.5);
+			sp->criteria |= GOALS_WIN_RATE;
+		}
+		config_get_double(g, "max_drawdown_pct", &d);
+		if (d > 0) {
+			sp->max_drawdown_bps = (int64_t)(d * 100 + 0.5);
+			sp->criteria |= GOALS_DRAWDOWN;
+		}
+		config_get_int(g, "deadline_seconds", &v);
+		if (v > 0) {
+			sp->deadline_ns = v * 1000000000LL; /* relative here; made absolute at creation */
+			sp->criteria |= GOALS_DEADLINE;
+		}
+		config_get_double(g, "set_weight", &weight);
+		if (config_get_decimal(g, "set_allocation", TH_MONEY_SCALE, &amount, verr, sizeof verr) != TH_OK) {
+			snprintf(err, errlen, "%s: %s", where, verr);
+			goto next;
+		}
+		if (parse_actions(g, "on_hit", where, &gc->on_hit, weight, amount, err, errlen) != 0 ||
+			parse_actions(g, "on_miss", where, &gc->on_miss, weight, amount, err, errlen) != 0)
+			goto next;
+		c->ngoals++;
+		rc = 0;
+	next:
+		toml_free(g);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
 int trading_config_load(const toml_value *root, const char *base_dir, int64_t now_ns, trading_config *out, char *err,
 	size_t errlen)
 {
@@ -339,7 +469,8 @@ int trading_config_load(const toml_value *root, const char *base_dir, int64_t no
 			snprintf(err, errlen, "%s", verr);
 		goto out;
 	}
-	if (load_market(m, base_dir, now_ns, out, err, errlen) != 0 || load_capital(cap_raw, cap, out, err, errlen) != 0)
+	if (load_market(m, base_dir, now_ns, out, err, errlen) != 0 || load_capital(cap_raw, cap, out, err, errlen) != 0 ||
+		load_goals(root, out, err, errlen) != 0)
 		goto out;
 	const char *s;
 	int64_t v;

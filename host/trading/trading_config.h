@@ -19,10 +19,19 @@
 #include <tradehost/th_types.h>
 
 #include "config/toml.h"
+#include "ledger/goals.h"
 #include "market/source.h"
 #include "market/synth.h"
 
 #define TRADING_MAX_FARMS 32
+#define TRADING_MAX_GOALS 64
+
+/* A [[goals]] entry: the target spec for the goals library and the actions
+ * the trading layer applies (journaled) on hit or miss. */
+typedef struct trading_goal_cfg {
+	goals_spec spec;          /* its on_hit / on_miss stay empty: actions go through the OMS */
+	goals_actions on_hit, on_miss;
+} trading_goal_cfg;
 
 typedef struct trading_farm_cfg {
 	char name[TH_NAME_MAX];
@@ -54,6 +63,9 @@ typedef struct trading_config {
 	int64_t batch_delay_us;
 	char clid_prefix[9];
 	int64_t market_reserve_bps, fee_reserve_bps;
+	/* [[goals]] */
+	trading_goal_cfg goals[TRADING_MAX_GOALS];
+	size_t ngoals;
 	/* [backtest] */
 	char out_dir[4096];
 	int progress;

@@ -8,6 +8,7 @@
 #include "common/strmap.h"
 #include "journal/journal.h"
 #include "ledger/capital.h"
+#include "ledger/goals.h"
 #include "market/source.h"
 #include "oms/oms.h"
 #include "trading/trading.h"
@@ -38,6 +39,10 @@ struct trading {
 	int64_t last_snapshot_ns;
 	uint64_t bars, events;
 	uint64_t intents, approved, denied;
+	goals_t *goals;            /* NULL without [[goals]] */
+	uint32_t goal_ids[TRADING_MAX_GOALS];   /* goals library id per configured goal (0 = finished) */
+	int64_t goal_last_ppm[TRADING_MAX_GOALS];
+	int64_t last_rebalance_ns;
 	uint64_t events_seen;      /* backtest: events pulled from the source */
 	double replay_seconds;     /* backtest: wall time of the replay loop */
 };
@@ -50,6 +55,11 @@ int tv_query(void *ctx, const char *venue, const char *clid);
 
 /* Intents -> farm -> risk plugins -> OMS (trading_pipeline.c). */
 void trading_on_intent(void *arg, const th_event *ev);
+
+/* Goals and scheduled rebalancing (trading_goals.c). */
+int trading_goals_start(trading_t *t, int64_t now, char *err, size_t errlen);
+void trading_goals_evaluate(trading_t *t, int64_t now);
+void trading_rebalance(trading_t *t, int64_t now);
 
 /* Market data bookkeeping (trading.c). */
 void trading_on_market(void *arg, const th_event *ev);

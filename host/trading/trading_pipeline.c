@@ -82,6 +82,14 @@ void trading_on_intent(void *arg, const th_event *ev)
 	}
 	th_qty max_qty;
 	th_risk_verdict v;
+	if (oms_is_paused(t->oms, intent.h.agent, intent.u.intent.farm)) {
+		memset(&v, 0, sizeof v);
+		v.reason_code = TH_RISK_STATE;
+		snprintf(v.message, sizeof v.message, "agent %s is paused (goal action or operator)", intent.h.agent);
+		t->denied++;
+		publish_decision(t, &intent, &v, "goals");
+		return;
+	}
 	if (!run_risk(t, &intent, &max_qty, &v, who, sizeof who)) {
 		t->denied++;
 		publish_decision(t, &intent, &v, who);

@@ -19,9 +19,10 @@ static inline int ta_sma_step(th_ta_sma *s, double x, double *out)
 	/* Remove exactly the value that was added n updates ago, so the compensated sum does
 	 * not drift however long the series is. */
 	if (ta_ring_full(&s->ring))
-		ta_ksum_add(&s->sum, -ta_ring_oldest(&s->ring));
+		ta_ksum_add2(&s->sum, x, -ta_ring_oldest(&s->ring));
+	else
+		ta_ksum_add(&s->sum, x);
 	ta_ring_push(&s->ring, x);
-	ta_ksum_add(&s->sum, x);
 	if (s->ring.count < s->period)
 		return 0;
 	if (s->ring.head == 0 && ta_ksum_stale(&s->sum)) /* once per turn of the window */

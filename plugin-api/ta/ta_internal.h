@@ -49,6 +49,24 @@ static inline double ta_ksum_value(const th_ta_ksum *k)
 	return k->sum + k->comp;
 }
 
+/* Add a + b (typically the new value and minus the one leaving the window) as compensated
+ * as two ta_ksum_add calls, but with one addition instead of two on the running sum: the
+ * dependency chain from one update to the next is what a streaming update waits on. */
+static inline void ta_ksum_add2(th_ta_ksum *k, double a, double b)
+{
+	double d = a + b; /* exact: d + e == a + b */
+	double bb = d - a;
+	double e = (a - (d - bb)) + (b - bb);
+	double t = k->sum + d;
+	double bp = t - k->sum;
+	double err = (k->sum - (t - bp)) + (d - bp);
+	double mag = fabs(t);
+	k->sum = t;
+	k->comp += err + e;
+	if (mag > k->peak)
+		k->peak = mag;
+}
+
 static inline void ta_ksum_clear(th_ta_ksum *k)
 {
 	k->sum = 0.0;

@@ -33,13 +33,12 @@ static inline int ta_linreg_step(th_ta_linreg *s, double x, double *out)
 		 * surviving weight by one and adds y with weight n-1:
 		 * W' = W - (S - y_oldest) + (n-1)*y. */
 		double old = ta_ring_oldest(&s->ring) - s->shift;
-		ta_ksum_add(&s->wsum, old - ta_ksum_value(&s->sum));
-		ta_ksum_add(&s->wsum, (n - 1.0) * y);
-		ta_ksum_add(&s->sum, -old);
+		ta_ksum_add2(&s->wsum, (n - 1.0) * y, old - ta_ksum_value(&s->sum));
+		ta_ksum_add2(&s->sum, y, -old);
 	} else {
 		ta_ksum_add(&s->wsum, (double)s->ring.count * y);
+		ta_ksum_add(&s->sum, y);
 	}
-	ta_ksum_add(&s->sum, y);
 	ta_ring_push(&s->ring, x);
 	if (s->ring.count < s->period)
 		return 0;

@@ -35,12 +35,13 @@ static inline int ta_moments_push(th_ta_moments *m, double x, ta_moments_out *o)
 	double d = x - m->shift;
 	if (ta_ring_full(&m->ring)) {
 		double od = ta_ring_oldest(&m->ring) - m->shift;
-		ta_ksum_add(&m->s1, -od);
-		ta_ksum_add(&m->s2, -(od * od));
+		ta_ksum_add2(&m->s1, d, -od);
+		ta_ksum_add2(&m->s2, d * d, -(od * od));
+	} else {
+		ta_ksum_add(&m->s1, d);
+		ta_ksum_add(&m->s2, d * d);
 	}
 	ta_ring_push(&m->ring, x);
-	ta_ksum_add(&m->s1, d);
-	ta_ksum_add(&m->s2, d * d);
 	if (m->ring.count < m->period)
 		return 0;
 

@@ -19,19 +19,20 @@ static inline int ta_vwap_step(th_ta_vwap *s, double high, double low, double cl
 {
 	double pv = (high + low + close) / 3.0 * volume;
 
+	if (s->period != 0 && ta_ring_full(&s->vol_ring)) {
+		double old_vol = ta_ring_oldest(&s->vol_ring);
+		ta_ksum_add2(&s->pv, pv, -ta_ring_oldest(&s->pv_ring));
+		ta_ksum_add2(&s->vol, volume, -old_vol);
+		if (old_vol > 0.0)
+			s->traded--;
+	} else {
+		ta_ksum_add(&s->pv, pv);
+		ta_ksum_add(&s->vol, volume);
+	}
 	if (s->period != 0) {
-		if (ta_ring_full(&s->vol_ring)) {
-			double old_vol = ta_ring_oldest(&s->vol_ring);
-			ta_ksum_add(&s->pv, -ta_ring_oldest(&s->pv_ring));
-			ta_ksum_add(&s->vol, -old_vol);
-			if (old_vol > 0.0)
-				s->traded--;
-		}
 		ta_ring_push(&s->pv_ring, pv);
 		ta_ring_push(&s->vol_ring, volume);
 	}
-	ta_ksum_add(&s->pv, pv);
-	ta_ksum_add(&s->vol, volume);
 	if (volume > 0.0)
 		s->traded++;
 	if (s->period != 0) {

@@ -25,13 +25,13 @@ static inline int ta_wma_step(th_ta_wma *s, double x, double *out)
 	if (ta_ring_full(&s->ring)) {
 		/* Every weight drops by one (the oldest value's weight 1 reaches 0, which removes
 		 * it) and x enters with weight n: W' = W - S + n*x, then S' = S - oldest + x. */
-		ta_ksum_add(&s->wsum, n * x - ta_ksum_value(&s->sum));
-		ta_ksum_add(&s->sum, -ta_ring_oldest(&s->ring));
+		ta_ksum_add2(&s->wsum, n * x, -ta_ksum_value(&s->sum));
+		ta_ksum_add2(&s->sum, x, -ta_ring_oldest(&s->ring));
 	} else {
 		/* Filling: the value at position c (0 = oldest) has weight c + 1. */
 		ta_ksum_add(&s->wsum, (double)(s->ring.count + 1) * x);
+		ta_ksum_add(&s->sum, x);
 	}
-	ta_ksum_add(&s->sum, x);
 	ta_ring_push(&s->ring, x);
 	if (s->ring.count < s->period)
 		return 0;

@@ -33,7 +33,8 @@ typedef enum th_event_type {
 	TH_EV_AGENT_MSG = 10,    /* an agent's decision, explanation or chat text */
 	TH_EV_LIFECYCLE = 11,    /* plugin instance loaded / started / stopped / swapped / failed */
 	TH_EV_CUSTOM = 12,       /* opaque bytes between cooperating plugins */
-	TH_EV_TYPE_COUNT_ = 13   /* not a type; first free value */
+	TH_EV_GOAL = 13,         /* a goal's progress, or it was hit or missed */
+	TH_EV_TYPE_COUNT_ = 14   /* not a type; first free value */
 } th_event_type;
 
 #define TH_TOPIC(type) (1u << (type))
@@ -114,6 +115,20 @@ typedef struct th_lifecycle {
 	uint32_t generation;     /* increments on every hot swap of the instance */
 } th_lifecycle;
 
+typedef enum th_goal_state { TH_GOAL_PROGRESS = 1, TH_GOAL_HIT = 2, TH_GOAL_MISSED = 3 } th_goal_state;
+
+typedef struct th_goal {
+	uint32_t goal_id;
+	uint32_t state;          /* th_goal_state */
+	char target[TH_NAME_MAX];/* agent or farm; "" for the whole host */
+	char label[64];
+	int64_t progress_ppm;    /* overall progress, 0..1000000 */
+	th_money profit;         /* since the goal started */
+	uint32_t trades;
+	uint32_t reserved_;
+	char text[160];          /* what happened, for people */
+} th_goal;
+
 #define TH_CUSTOM_MAX 256
 typedef struct th_custom {
 	uint32_t len;            /* bytes used in data */
@@ -151,6 +166,7 @@ typedef struct th_event {
 		th_agent_msg agent_msg;
 		th_lifecycle lifecycle;
 		th_custom custom;
+		th_goal goal;
 	} u;
 } th_event;
 
@@ -183,6 +199,7 @@ static inline uint32_t th_event_size(const th_event *ev)
 		return (uint32_t)(base + offsetof(th_agent_msg, text) + n + 1);
 	}
 	case TH_EV_LIFECYCLE: return (uint32_t)(base + sizeof(th_lifecycle));
+	case TH_EV_GOAL: return (uint32_t)(base + sizeof(th_goal));
 	case TH_EV_CUSTOM: {
 		uint32_t n = ev->u.custom.len > TH_CUSTOM_MAX ? TH_CUSTOM_MAX : ev->u.custom.len;
 		return (uint32_t)(base + offsetof(th_custom, data) + n);
