@@ -509,9 +509,14 @@ static int ind_parse_row(char *line, unsigned long lineno, const char **ts, ind_
 			        lineno, ind_num_names[k], text);
 			return -1;
 		}
-		if (!isfinite(v[k]) || fabs(v[k]) > TH_TA_INPUT_MAX || errno == ERANGE) {
-			fprintf(stderr, "tradehost indicator: line %lu: column '%s' is out of range: '%s'\n",
-			        lineno, ind_num_names[k], text);
+		if (!isfinite(v[k])) {
+			fprintf(stderr, "tradehost indicator: line %lu: column '%s' is not a finite number: "
+			                "'%s'\n", lineno, ind_num_names[k], text);
+			return -1;
+		}
+		if (fabs(v[k]) > TH_TA_INPUT_MAX || errno == ERANGE) {
+			fprintf(stderr, "tradehost indicator: line %lu: column '%s' is out of range "
+			                "(|x| <= %g): '%s'\n", lineno, ind_num_names[k], TH_TA_INPUT_MAX, text);
 			return -1;
 		}
 	}
@@ -594,8 +599,8 @@ static int ind_run(const ind_spec *s, ind_state *st)
 		}
 		int r = s->update(st, &b, out);
 		if (r < 0) {
-			fprintf(stderr, "tradehost indicator: line %lu: %s rejected the bar: %s\n", lineno,
-			        s->name, th_ta_strerror(r));
+			fprintf(stderr, "tradehost indicator: line %lu: %s rejected the bar (it reads %s): %s\n",
+			        lineno, s->name, s->inputs, th_ta_strerror(r));
 			rc = IND_EXIT_USAGE;
 			break;
 		}

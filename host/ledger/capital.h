@@ -107,7 +107,8 @@
  *
  * Errors: functions return TH_OK or a negative th_status, with a message in
  * err (when err != NULL) naming the wallet, order, instrument or amount.
- * Nothing is changed by a call that fails.
+ * Nothing is changed by a call that fails (out of memory aside, which may
+ * leave an unused empty ledger account behind).
  */
 #ifndef HOST_LEDGER_CAPITAL_H
 #define HOST_LEDGER_CAPITAL_H

@@ -58,10 +58,10 @@ static void cap_dump_curve(cap_sb *s, const cap_curve *cv)
 	}
 }
 
-static const capital_t *cap_sort_ctx;
 static int cap_cmp_order(const void *a, const void *b)
 {
-	return strcmp(cap_sort_ctx->ord[*(const size_t *)a].key, cap_sort_ctx->ord[*(const size_t *)b].key);
+	const cap_order *x = *(const cap_order *const *)a, *y = *(const cap_order *const *)b;
+	return strcmp(x->key, y->key);
 }
 
 char *capital_dump(const capital_t *c, size_t *len)
@@ -101,17 +101,16 @@ char *capital_dump(const capital_t *c, size_t *len)
 	}
 	sb_printf(&s, "total\n");
 	cap_dump_curve(&s, &c->total_curve);
-	size_t *idx = malloc((c->nord ? c->nord : 1) * sizeof *idx);
+	const cap_order **idx = malloc((c->nord ? c->nord : 1) * sizeof *idx);
 	if (!idx) {
 		free(s.buf);
 		return NULL;
 	}
 	for (size_t i = 0; i < c->nord; i++)
-		idx[i] = i;
-	cap_sort_ctx = c; /* qsort has no context argument in C11; single loop thread */
+		idx[i] = &c->ord[i];
 	qsort(idx, c->nord, sizeof *idx, cap_cmp_order);
 	for (size_t j = 0; j < c->nord; j++) {
-		const cap_order *o = &c->ord[idx[j]];
+		const cap_order *o = idx[j];
 		sb_printf(&s, "order %s agent=%s pos=%d side=%u price=%lld qty=%lld remaining=%lld reduce=%lld open=%lld "
 			      "reserved=%lld fee_budget=%lld trade_pnl=%lld reduced=%lld\n",
 			o->key, c->w[o->agent].name, (int)o->pos, o->side, (long long)o->price, (long long)o->qty,

@@ -86,7 +86,23 @@ int oms_apply_fill(oms_t *o, const oms_rec_fill *r)
 	if (!ord || strcmp(ord->venue, r->venue) != 0)
 		return -1;
 	char err[256];
-	if (capital_fill(o->capital, ord->clid, &r->fill, o->env.now_ns(o->env.ctx), err, sizeof err) != 0) {
+	int64_t now = o->env.now_ns(o->env.ctx);
+	int rc = capital_fill(o->capital, ord->clid, &r->fill, now, err, sizeof err);
+	if (rc == TH_ERR_NOT_FOUND) {
+		/* The order's reservation is already gone (a fill reported after its
+		 * final state): book it without one. */
+		const th_instrument *ins = o->env.instrument(o->env.ctx, ord->venue, ord->order.symbol);
+		th_instrument fallback = { 0 };
+		if (!ins) {
+			th_strlcpy(fallback.venue, ord->venue, sizeof fallback.venue);
+			th_strlcpy(fallback.symbol, ord->order.symbol, sizeof fallback.symbol);
+			fallback.price_scale = ord->order.price_scale;
+			fallback.qty_scale = ord->order.qty_scale;
+			ins = &fallback;
+		}
+		rc = capital_fill_unreserved(o->capital, ord->agent, ins, &r->fill, now, err, sizeof err);
+	}
+	if (rc != 0) {
 		log_error("fill %s on %s for %s could not be booked: %s", r->fill.venue_trade_id, r->venue, ord->clid, err);
 		return -1;
 	}

@@ -62,22 +62,44 @@ void th_ta__ring_free(th_ta_ring *r)
 	memset(r, 0, sizeof *r);
 }
 
-int th_ta__mono_init(th_ta_mono *m, uint32_t cap)
+int th_ta__winmax_init(th_ta_winmax *m, uint32_t cap)
 {
 	memset(m, 0, sizeof *m);
 	m->val = calloc(cap, sizeof *m->val);
-	m->seq = calloc(cap, sizeof *m->seq);
-	if (m->val == NULL || m->seq == NULL) {
-		th_ta__mono_free(m);
+	m->suf = calloc((size_t)cap + 1, sizeof *m->suf);
+	if (m->val == NULL || m->suf == NULL) {
+		th_ta__winmax_free(m);
 		return TH_TA_ENOMEM;
 	}
 	m->cap = cap;
+	th_ta__winmax_clear(m);
 	return TH_TA_OK;
 }
 
-void th_ta__mono_free(th_ta_mono *m)
+void th_ta__winmax_free(th_ta_winmax *m)
 {
 	free(m->val);
-	free(m->seq);
+	free(m->suf);
 	memset(m, 0, sizeof *m);
+}
+
+void th_ta__winmax_clear(th_ta_winmax *m)
+{
+	/* No previous block yet: its suffix maxima are -inf, so the first windows are prefixes. */
+	for (uint32_t j = 0; j <= m->cap; j++)
+		m->suf[j] = -HUGE_VAL;
+	m->pos = 0;
+	m->prefix = -HUGE_VAL;
+	m->seen = 0;
+}
+
+void th_ta__winmax_close_block(th_ta_winmax *m)
+{
+	double run = -HUGE_VAL;
+	for (uint32_t j = m->cap; j-- > 0;) {
+		if (m->val[j] > run)
+			run = m->val[j];
+		m->suf[j] = run;
+	}
+	m->pos = 0;
 }

@@ -5,9 +5,9 @@
 
 static inline int ta_donchian_step(th_ta_donchian *s, double high, double low, th_ta_bands *out)
 {
-	double hh = ta_mono_push(&s->hh, high);
-	double ll = -ta_mono_push(&s->ll, -low);
-	if (ta_mono_seen(&s->hh) < s->period)
+	double hh = ta_winmax_push(&s->hh, high);
+	double ll = -ta_winmax_push(&s->ll, -low);
+	if (ta_winmax_seen(&s->hh) < s->period)
 		return 0;
 	out->upper = hh;
 	out->middle = (hh + ll) / 2.0;
@@ -21,8 +21,8 @@ int th_ta_donchian_init(th_ta_donchian *s, uint32_t period, th_ta_error *err)
 	int rc = th_ta__check_period(err, "donchian", "period", period, 1);
 	if (rc != TH_TA_OK)
 		return rc;
-	if (th_ta__mono_init(&s->hh, period) != TH_TA_OK ||
-	    th_ta__mono_init(&s->ll, period) != TH_TA_OK) {
+	if (th_ta__winmax_init(&s->hh, period) != TH_TA_OK ||
+	    th_ta__winmax_init(&s->ll, period) != TH_TA_OK) {
 		th_ta_donchian_free(s);
 		th_ta__error(err, "donchian: cannot allocate a window of %u values", (unsigned)period);
 		return TH_TA_ENOMEM;
@@ -42,14 +42,14 @@ int th_ta_donchian_update(th_ta_donchian *s, double high, double low, th_ta_band
 
 void th_ta_donchian_reset(th_ta_donchian *s)
 {
-	ta_mono_clear(&s->hh);
-	ta_mono_clear(&s->ll);
+	th_ta__winmax_clear(&s->hh);
+	th_ta__winmax_clear(&s->ll);
 }
 
 void th_ta_donchian_free(th_ta_donchian *s)
 {
-	th_ta__mono_free(&s->hh);
-	th_ta__mono_free(&s->ll);
+	th_ta__winmax_free(&s->hh);
+	th_ta__winmax_free(&s->ll);
 	memset(s, 0, sizeof *s);
 }
 

@@ -114,52 +114,33 @@ static inline void ta_ring_push(th_ta_ring *r, double x)
 		r->count++;
 }
 
-/* ---- rolling maximum of the last cap values (monotonic deque) ---- */
+/* ---- rolling maximum of the last cap values (van Herk / Gil-Werman blocks) ---- */
 
-int th_ta__mono_init(th_ta_mono *m, uint32_t cap);
-void th_ta__mono_free(th_ta_mono *m);
-
-static inline void ta_mono_clear(th_ta_mono *m)
-{
-	m->first = 0;
-	m->len = 0;
-	m->next_seq = 0;
-}
+int th_ta__winmax_init(th_ta_winmax *m, uint32_t cap);
+void th_ta__winmax_free(th_ta_winmax *m);
+void th_ta__winmax_clear(th_ta_winmax *m);
+/* A block just completed: suffix maxima of it, for the windows of the next block. */
+void th_ta__winmax_close_block(th_ta_winmax *m);
 
 /* Values pushed since init/clear. */
-static inline uint64_t ta_mono_seen(const th_ta_mono *m)
+static inline uint64_t ta_winmax_seen(const th_ta_winmax *m)
 {
-	return m->next_seq;
+	return m->seen;
 }
 
-/* Push x and return the maximum of the last cap values pushed (x included). The deque holds
- * values in decreasing order; a value that can never be the maximum again (an equal or larger
- * one came later) is dropped from the back, so each value is pushed and popped at most once. */
-static inline double ta_mono_push(th_ta_mono *m, double x)
+/* Push x and return the maximum of the last cap values pushed (x included): the window is
+ * offsets pos+1..cap-1 of the previous block (suf) plus offsets 0..pos of this one (prefix). */
+static inline double ta_winmax_push(th_ta_winmax *m, double x)
 {
-	uint64_t seq = m->next_seq++;
-
-	/* The window slides by one per push, so at most the front value leaves it. */
-	if (m->len != 0 && m->seq[m->first] + m->cap <= seq) {
-		if (++m->first == m->cap)
-			m->first = 0;
-		m->len--;
-	}
-	while (m->len != 0) {
-		uint32_t back = m->first + m->len - 1;
-		if (back >= m->cap)
-			back -= m->cap;
-		if (m->val[back] > x)
-			break;
-		m->len--;
-	}
-	uint32_t pos = m->first + m->len;
-	if (pos >= m->cap)
-		pos -= m->cap;
-	m->val[pos] = x;
-	m->seq[pos] = seq;
-	m->len++;
-	return m->val[m->first];
+	uint32_t j = m->pos;
+	m->val[j] = x;
+	m->prefix = (j == 0 || x > m->prefix) ? x : m->prefix;
+	double above = m->suf[j + 1];
+	double max = above > m->prefix ? above : m->prefix;
+	m->seen++;
+	if (++m->pos == m->cap)
+		th_ta__winmax_close_block(m);
+	return max;
 }
 
 #endif

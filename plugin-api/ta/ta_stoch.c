@@ -8,9 +8,9 @@ static inline int ta_stoch_step(th_ta_stoch *s, double high, double low, double 
 {
 	double k, d;
 
-	double hh = ta_mono_push(&s->hh, high);
-	double ll = -ta_mono_push(&s->ll, -low); /* rolling min = -(rolling max of -x) */
-	if (ta_mono_seen(&s->hh) < s->k_period)
+	double hh = ta_winmax_push(&s->hh, high);
+	double ll = -ta_winmax_push(&s->ll, -low); /* rolling min = -(rolling max of -x) */
+	if (ta_winmax_seen(&s->hh) < s->k_period)
 		return 0;
 	/* TA-Lib's expression, including the division of the range by 100 first. */
 	double diff = (hh - ll) / 100.0;
@@ -35,8 +35,8 @@ int th_ta_stoch_init(th_ta_stoch *s, uint32_t k_period, uint32_t k_smooth, uint3
 		rc = th_ta__check_period(err, "stoch", "d period", d_period, 1);
 	if (rc != TH_TA_OK)
 		return rc;
-	if (th_ta__mono_init(&s->hh, k_period) != TH_TA_OK ||
-	    th_ta__mono_init(&s->ll, k_period) != TH_TA_OK ||
+	if (th_ta__winmax_init(&s->hh, k_period) != TH_TA_OK ||
+	    th_ta__winmax_init(&s->ll, k_period) != TH_TA_OK ||
 	    th_ta_sma_init(&s->k, k_smooth, NULL) != TH_TA_OK ||
 	    th_ta_sma_init(&s->d, d_period, NULL) != TH_TA_OK) {
 		th_ta_stoch_free(s);
@@ -58,16 +58,16 @@ int th_ta_stoch_update(th_ta_stoch *s, double high, double low, double close, th
 
 void th_ta_stoch_reset(th_ta_stoch *s)
 {
-	ta_mono_clear(&s->hh);
-	ta_mono_clear(&s->ll);
+	th_ta__winmax_clear(&s->hh);
+	th_ta__winmax_clear(&s->ll);
 	th_ta_sma_reset(&s->k);
 	th_ta_sma_reset(&s->d);
 }
 
 void th_ta_stoch_free(th_ta_stoch *s)
 {
-	th_ta__mono_free(&s->hh);
-	th_ta__mono_free(&s->ll);
+	th_ta__winmax_free(&s->hh);
+	th_ta__winmax_free(&s->ll);
 	th_ta_sma_free(&s->k);
 	th_ta_sma_free(&s->d);
 	memset(s, 0, sizeof *s);

@@ -89,7 +89,7 @@ static inline double th_ta_price(int64_t mantissa, int scale)
 	static const double th_ta_pow10[19] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
 		1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18 };
 	if (scale < 0 || scale > 18)
-		return NAN;
+		return (double)NAN;
 	return (double)mantissa / th_ta_pow10[scale];
 }
 
@@ -110,14 +110,18 @@ typedef struct th_ta_ring {
 	uint32_t cap, head, count;
 } th_ta_ring;
 
-/* Rolling maximum over the last `cap` inputs (a monotonic deque: amortised O(1) per update,
- * each input is pushed and popped at most once). Minimums are kept as maxima of -x. */
-typedef struct th_ta_mono {
-	double *val;
-	uint64_t *seq;
-	uint32_t cap, first, len;
-	uint64_t next_seq;
-} th_ta_mono;
+/* Rolling maximum over the last `cap` inputs (van Herk / Gil-Werman): the input stream is cut
+ * into blocks of cap values; the window is a suffix of the previous block (its suffix maxima
+ * are computed once, when that block completes: O(cap) per cap updates) plus a prefix of the
+ * current one (a running maximum). Amortised O(1), no data-dependent branches, exact.
+ * Minimums are kept as maxima of -x. */
+typedef struct th_ta_winmax {
+	double *val; /* the current block, by offset */
+	double *suf; /* suf[j]: max of the previous block's offsets j..cap-1; suf[cap] = -inf */
+	uint32_t cap, pos;
+	double prefix;
+	uint64_t seen;
+} th_ta_winmax;
 
 /* Rolling mean and population variance of the last `period` inputs. Sums are kept of
  * (x - shift), where shift is re-centred on the window mean (sums recomputed from the window,
@@ -213,7 +217,7 @@ int th_ta_wma_batch(const double *in, size_t n, uint32_t period, double *out);
  *   No buffer.
  * ---------------------------------------------------------------------------------------- */
 typedef struct th_ta_rsi {
-	uint32_t period, count; /* count: prices seen, saturating at period + 1 */
+	uint32_t period, count; /* count: 0 before the first price, then 1 */
 	double prev;
 	th_ta_smma gain, loss;
 } th_ta_rsi;
@@ -334,15 +338,15 @@ int th_ta_macd_batch(const double *in, size_t n, uint32_t fast, uint32_t slow, u
  *   k_period bars including t; raw = 0 when HH == LL (as TA-Lib).
  *   %K = SMA_{k_smooth}(raw);  %D = SMA_{d_period}(%K).
  *   Params: k_period, k_smooth, d_period each in 1..TH_TA_PERIOD_MAX (common: 14,3,3).
- *   First valid index: k_period + k_smooth + d_period - 3.  Buffers: 2 deques of k_period
- *   (value + sequence) and rings of k_smooth and d_period doubles.
+ *   First valid index: k_period + k_smooth + d_period - 3.  Buffers: 2 rolling maxima of
+ *   2*k_period+1 doubles each and rings of k_smooth and d_period doubles.
  * ---------------------------------------------------------------------------------------- */
 typedef struct th_ta_stoch_out {
 	double k, d;
 } th_ta_stoch_out;
 
 typedef struct th_ta_stoch {
-	th_ta_mono hh, ll;
+	th_ta_winmax hh, ll;
 	th_ta_sma k, d;
 	uint32_t k_period;
 } th_ta_stoch;
@@ -390,10 +394,10 @@ int th_ta_adx_batch(const double *high, const double *low, const double *close, 
  *   lower = lowest low (TA-Lib MIN on low), middle = (upper + lower) / 2; the window includes
  *   the current bar.
  *   Params: period n in 1..TH_TA_PERIOD_MAX.  First valid index: n-1.
- *   Buffers: 2 deques of n (value + sequence).  Amortised O(1) per update.
+ *   Buffers: 2 rolling maxima of 2n+1 doubles each.  Amortised O(1) per update.
  * ---------------------------------------------------------------------------------------- */
 typedef struct th_ta_donchian {
-	th_ta_mono hh, ll;
+	th_ta_winmax hh, ll;
 	uint32_t period;
 } th_ta_donchian;
 

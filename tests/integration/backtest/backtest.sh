@@ -64,6 +64,26 @@ if "$bin" backtest -c "$t/bt.toml" --bars x > /dev/null 2>&1; then fail "--bars 
 set +e; "$bin" backtest -c "$t/bt.toml" --from yesterday > /dev/null 2>&1; rc=$?; set -e
 [ "$rc" = 2 ] || fail "--from yesterday: exit $rc, expected 2"
 
+# goals: agent "fast" stops after 10 trades (collect + pause); rebalancing on a schedule does not break it
+cp "$t/bt.toml" "$t/goals.toml"
+sed -i 's/^deposit = "50000"$/deposit = "50000"\nrebalance_seconds = 3600/' "$t/goals.toml"
+cat >> "$t/goals.toml" <<TOML
+[[goals]]
+label = "ten trades"
+scope = "agent"
+target = "fast"
+trades = 10
+on_hit = ["collect", "pause"]
+TOML
+"$bin" backtest -c "$t/goals.toml" --out "$t/goals" --quiet > "$t/goals.log" 2>&1 || fail "goals backtest failed: $(cat "$t/goals.log")"
+jq -e '.agents[] | select(.name == "fast") | .trades == 10' "$t/goals/report.json" > /dev/null \
+	|| fail "the paused agent kept trading: $(jq -c '.agents[] | {name, trades}' "$t/goals/report.json")"
+jq -e '.agents[] | select(.name == "slow") | .trades > 0' "$t/goals/report.json" > /dev/null || fail "the other agent stopped too"
+# a bad goal is refused at configuration time, naming it
+printf '[[goals]]\nscope = "planet"\n' >> "$t/goals.toml"
+set +e; "$bin" backtest -c "$t/goals.toml" --out "$t/g2" --quiet > "$t/g2.log" 2>&1; rc=$?; set -e
+[ "$rc" = 2 ] && grep -q 'goals\[1\].scope' "$t/g2.log" || fail "bad goal: exit $rc: $(cat "$t/g2.log")"
+
 # Binance kline CSV (1-minute bars, open time in ms), a deterministic wave
 awk 'BEGIN { t = 1704067200000; p = 42000; for (i = 0; i < 600; i++) {
 	o = p; p = 42000 + 900 * sin(i / 25.0) + 150 * sin(i / 3.0); h = (o > p ? o : p) + 5; l = (o < p ? o : p) - 5;

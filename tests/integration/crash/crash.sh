@@ -85,6 +85,7 @@ maker_fee_bps = "2"
 taker_fee_bps = "5"
 persist = true
 retain_closed = 100000
+latency_ms = 20
 
 [instances.btc]
 plugin = "churn"
@@ -112,16 +113,21 @@ for i in $(seq 1 "$rounds"); do
 	ms=$(( 200 + RANDOM % 1301 ))
 	sleep "$(( ms / 1000 )).$(printf %03d $(( ms % 1000 )))"
 	if ! kill -0 "$pid" 2>/dev/null; then
-		rc=0; wait "$pid" || rc=$?; pid=
+		rc=0; { wait "$pid"; } 2>/dev/null || rc=$?; pid=
 		fail "round $i: the host exited by itself (status $rc) before the kill"
 	fi
 	kill -9 "$pid"
-	rc=0; wait "$pid" || rc=$?; pid=
+	rc=0; { wait "$pid"; } 2>/dev/null || rc=$?; pid=
 	[ "$rc" -eq 137 ] || fail "round $i: expected the host to die of SIGKILL (137), got $rc"
 	grep -q "tradehost running" "$log" || fail "round $i: the host was killed after ${ms} ms before it was running"
 	if (( i % 5 == 0 )); then
 		out=$("$check" --interim -c "$cfg" "$t/var" 2>&1) || { echo "$out"; fail "round $i: interim check failed"; }
 		echo "round $i (killed after ${ms} ms): $(tail -n 2 <<<"$out" | head -n 1)"
+	fi
+	if (( i == 5 )); then
+		# An early snapshot, to prove at the end that the checker catches lost orders.
+		cp -r --sparse=always "$t/var/journal" "$t/old-journal"
+		cp "$t/var/sim/sim.state" "$t/old-sim.state"
 	fi
 done
 
@@ -149,4 +155,26 @@ echo "$out"
 n=$(orders_of "$out")
 [ -n "$n" ] && [ "$n" -ge "$min_orders" ] ||
 	fail "only ${n:-0} orders were journaled over $rounds rounds (at least $min_orders expected): the host was not trading"
+# The checker must be able to fail: pair the final state with the round-5
+# snapshot of either side, and fake a duplicate submit at the venue.
+expect_failure() {
+	local what=$1 needle=$2 out rc=0
+	out=$("$check" -c "$cfg" "$t/var" 2>&1) || rc=$?
+	[ "$rc" -eq 1 ] && grep -q -- "$needle" <<<"$out" ||
+		{ echo "$out"; fail "the checker did not report $what (status $rc, expected '$needle')"; }
+	echo "checker self-test: $what -> $(grep -c '^FAIL' <<<"$out") problem line(s), e.g. $(grep -m1 -- "$needle" <<<"$out")"
+}
+if (( rounds >= 10 )); then
+	mv "$t/var/journal" "$t/final-journal" && cp -r "$t/old-journal" "$t/var/journal"
+	expect_failure "orders the venue has but the journal lost" "FAIL (a)"
+	rm -rf "$t/var/journal" && mv "$t/final-journal" "$t/var/journal"
+	cp "$t/var/sim/sim.state" "$t/final-sim.state" && cp "$t/old-sim.state" "$t/var/sim/sim.state"
+	expect_failure "journaled orders the venue lost" "FAIL (c)"
+	mv "$t/final-sim.state" "$t/var/sim/sim.state"
+fi
+printf 1 > "$t/var/sim/sim.duplicates"
+expect_failure "a duplicate submit" "FAIL (b)"
+rm "$t/var/sim/sim.duplicates"
+"$check" -c "$cfg" "$t/var" > /dev/null || fail "the restored state no longer passes the check"
+
 echo "crash test passed: $rounds SIGKILLs, $n orders, $(( SECONDS - start )) s, seed $seed"

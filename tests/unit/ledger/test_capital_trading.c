@@ -407,13 +407,44 @@ static void test_shortfall_drawn_from_farm_and_master(void **state)
 	th_fill fl = test_fill(&f->btc, "late", TH_SIDE_BUY, PX(1, 0), QTY(1000), 0, "USDT");
 	char *before = capital_dump(f->c, NULL);
 	capital_position pos[2];
-	capital_positions(f->c, "A", 1, pos, 2); /* the position exists already */
+	assert_int_equal(capital_positions(f->c, "A", 1, pos, 2), 1); /* the position exists already */
 	assert_int_equal(capital_fill_unreserved(f->c, "A", &f->btc, &fl, 9, f->err, sizeof f->err), TH_ERR_LIMIT);
 	assert_non_null(strstr(f->err, "cannot cover it"));
 	char *after = capital_dump(f->c, NULL);
 	assert_string_equal(before, after);
+	free(after);
+	/* same on an instrument the agent never traded: no position, instrument
+	 * or account may be left behind */
+	th_instrument eth = test_instrument("bin", "ETHUSDT", "ETH", 2, 4);
+	fl = test_fill(&eth, "late", TH_SIDE_BUY, 200000, 10000, 0, "USDT");
+	assert_int_equal(capital_fill_unreserved(f->c, "A", &eth, &fl, 9, f->err, sizeof f->err), TH_ERR_LIMIT);
+	after = capital_dump(f->c, NULL);
+	assert_string_equal(before, after);
 	free(before);
 	free(after);
+	assert_capital_ok(f->c);
+}
+
+/* A reducing order released after a partial fill is one trade. */
+static void test_release_after_partial_reduce_counts_trade(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(reserve(f, "l", TH_SIDE_BUY, PX(100, 0), QTY(2000), 0), 0);
+	assert_int_equal(fill(f, "l", TH_SIDE_BUY, PX(100, 0), QTY(2000), 0), 0);
+	assert_int_equal(reserve(f, "s", TH_SIDE_SELL, PX(103, 0), QTY(2000), 0), 0);
+	assert_int_equal(fill(f, "s", TH_SIDE_SELL, PX(103, 0), QTY(500), CENTS(1)), 0);
+	assert_int_equal(test_stats(f->c, "A").trades, 0);
+	assert_int_equal(capital_release(f->c, "s"), 0);
+	capital_stats s = test_stats(f->c, "A");
+	assert_int_equal(s.trades, 1);
+	assert_int_equal(s.wins, 1); /* 0.5 x 3 - 0.01 */
+	assert_int_equal(s.realized_pnl, USD(1) + CENTS(50));
+	/* the planned reduction went with the order: a new sell may reduce 1.500 */
+	assert_int_equal(reserve(f, "s2", TH_SIDE_SELL, PX(103, 0), QTY(1500), 0), 0);
+	capital_order_info oi;
+	assert_int_equal(capital_order_get(f->c, "s2", &oi), 0);
+	assert_int_equal(oi.reduce_remaining, QTY(1500));
+	assert_int_equal(oi.reserved, 0);
 	assert_capital_ok(f->c);
 }
 
@@ -529,6 +560,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reservation_refused_beyond_subwallet, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_reductions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shortfall_drawn_from_farm_and_master, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_after_partial_reduce_counts_trade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fees_in_base_and_other_assets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fill_validation_and_marks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_positions_aggregate, setup, teardown),

@@ -84,7 +84,9 @@ expect_exit 2 "line 5: high (10.1) is below low (10.7)" "$TMP/bad_hl.csv" sma:3
 sed '2s/,100$/,-1/' "$DATA/ohlcv_small.csv" >"$TMP/bad_vol.csv"
 expect_exit 2 "line 2: column 'volume' is negative" "$TMP/bad_vol.csv" vwap
 sed '6s/,10,90$/,nan,90/' "$DATA/ohlcv_small.csv" >"$TMP/bad_nan.csv"
-expect_exit 2 "line 6: column 'close' is out of range" "$TMP/bad_nan.csv" sma:3
+expect_exit 2 "line 6: column 'close' is not a finite number: 'nan'" "$TMP/bad_nan.csv" sma:3
+sed '6s/,10,90$/,1e60,90/' "$DATA/ohlcv_small.csv" >"$TMP/bad_big.csv"
+expect_exit 2 "line 6: column 'close' is out of range" "$TMP/bad_big.csv" sma:3
 sed '1s/.*/time,o,h,l,c,v/' "$DATA/ohlcv_small.csv" >"$TMP/bad_header.csv"
 expect_exit 2 "line 1: expected the header" "$TMP/bad_header.csv" sma:3
 : >"$TMP/empty.csv"

@@ -332,11 +332,9 @@ static void test_stream_equals_batch(void **state)
 
 		/* And the values are right: compare with a direct recomputation at a few bars. */
 		for (size_t i = per - 1; i < n; i += 997) {
-			long double sum = 0, wsum = 0;
-			for (uint32_t j = 0; j < per; j++) {
-				sum += ser.close[i - j];
+			long double wsum = 0;
+			for (uint32_t j = 0; j < per; j++)
 				wsum += (long double)(per - j) * ser.close[i - j];
-			}
 			assert_near(s1[i], (double)(wsum / ((long double)per * (per + 1) / 2)), 1e-8);
 		}
 		free(b1);

@@ -188,7 +188,7 @@ static void test_donchian_values(void **state)
 }
 
 /* Rolling max/min against a brute-force scan, including runs of equal values and strictly
- * monotonic stretches (the deque's worst cases). */
+ * monotonic stretches (the worst cases of rolling-maximum schemes). */
 static void test_donchian_brute_force(void **state)
 {
 	(void)state;

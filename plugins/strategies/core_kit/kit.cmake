@@ -1,0 +1,21 @@
+# core_kit: helpers shared by the momentum, mean_reversion, grid and pairs strategy plugins
+# (instrument rounding, intents and OMS answers, agent messages, bar history, reload blobs).
+# A static library linked INTO each plugin (a plugin links nothing from the host), PIC and
+# hidden so nothing of it leaks out of the .so. Included by each plugin's CMakeLists.txt.
+include_guard(GLOBAL)
+set(TH_STRAT_KIT_DIR ${CMAKE_CURRENT_LIST_DIR})
+add_library(th_strat_kit STATIC
+  ${TH_STRAT_KIT_DIR}/kit_cfg.c
+  ${TH_STRAT_KIT_DIR}/kit_inst.c
+  ${TH_STRAT_KIT_DIR}/kit_msg.c
+  ${TH_STRAT_KIT_DIR}/kit_orders.c
+  ${TH_STRAT_KIT_DIR}/kit_hist.c
+  ${TH_STRAT_KIT_DIR}/kit_pos.c
+  ${TH_STRAT_KIT_DIR}/kit_blob.c)
+target_include_directories(th_strat_kit PUBLIC ${TH_STRAT_KIT_DIR})
+target_link_libraries(th_strat_kit PUBLIC tradehost::sdk m)
+set_target_properties(th_strat_kit PROPERTIES
+  C_STANDARD 11
+  C_STANDARD_REQUIRED ON
+  POSITION_INDEPENDENT_CODE ON
+  C_VISIBILITY_PRESET hidden)

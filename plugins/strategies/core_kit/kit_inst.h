@@ -1,0 +1,67 @@
+/*
+ * core_kit — the instrument as a strategy sees it: scales learnt from the
+ * first market event, tick and lot from the agent's configuration.
+ *
+ * The SDK gives a strategy no instrument lookup, so tick and lot come from
+ * config keys (read at KIT_CFG_SCALE fractional digits, defaults matching the
+ * host's [market] defaults) and the price/qty scales from the bars. Prices
+ * sent in intents are rounded to the tick, quantities floored to the lot, so
+ * the OMS's tick/lot checks pass whenever the configuration matches the venue.
+ */
+#ifndef KIT_INST_H
+#define KIT_INST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <tradehost/tradehost.h>
+
+#include "kit_cfg.h"
+
+typedef struct kit_inst {
+	th_price tick_cfg;       /* tick at KIT_CFG_SCALE */
+	th_qty lot_cfg;          /* lot at KIT_CFG_SCALE */
+	int32_t known;           /* 1 once the scales are learnt */
+	int32_t price_scale, qty_scale;
+	th_price tick;           /* at price_scale, > 0 once known */
+	th_qty lot;              /* at qty_scale, > 0 once known */
+} kit_inst;
+
+/* Schema rows for the keys kit_inst_config() reads; paste into a schema. */
+#define KIT_SCHEMA_TICK_LOT \
+	{ "tick", TH_CONFIG_DECIMAL, 0, "\"0.01\"", NULL, NULL, \
+	  "price increment of the instrument (limit prices are rounded to it)" }, \
+	{ "lot", TH_CONFIG_DECIMAL, 0, "\"0.0001\"", NULL, NULL, \
+	  "quantity increment of the instrument (quantities are floored to it)" }
+
+/* Read and check "tick" and "lot" (both > 0). */
+int kit_inst_config(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *plugin);
+
+/* Learn the scales from a market event. Fails (with a reason in why) if
+ * tick or lot is finer than the scale can express. Idempotent for the same
+ * scales; different scales later are refused. */
+int kit_inst_learn(kit_inst *in, int32_t price_scale, int32_t qty_scale, char *why, size_t cap);
+
+/* A KIT_CFG_SCALE value at `scale`, exactly; -1 if digits would be lost. */
+int kit_cfg_to_scale(int64_t v_cfg, int32_t scale, int64_t *out);
+
+/* Round a price to the tick: dir < 0 down, > 0 up, 0 nearest (ties up).
+ * Never below one tick. Needs known scales. */
+th_price kit_price_round(const kit_inst *in, th_price px, int dir);
+
+/* Floor a non-negative quantity to the lot (0 if below one lot). */
+th_qty kit_qty_floor(const kit_inst *in, th_qty q);
+
+/* Analytics (double) -> price at the instrument's scale, rounded to the tick.
+ * Refuses NaN, Inf, values <= 0 and values outside int64: nothing
+ * non-finite ever reaches an intent. */
+int kit_price_from_double(const kit_inst *in, double v, int dir, th_price *out);
+
+/* floor(a * b / d) with a 128-bit intermediate; d > 0, a,b >= 0. -1 on overflow. */
+int kit_muldiv_floor(int64_t a, int64_t b, int64_t d, int64_t *out);
+
+/* Quantity (qty_scale, floored to the lot) that `notional_cfg` (quote money at
+ * KIT_CFG_SCALE) buys at price `px` (price_scale). 0 if less than one lot;
+ * -1 on overflow or px <= 0. */
+int kit_qty_for_notional(const kit_inst *in, int64_t notional_cfg, th_price px, th_qty *out);
+
+#endif

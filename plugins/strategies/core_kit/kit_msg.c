@@ -1,0 +1,40 @@
+/* core_kit — agent messages and number formatting for them. */
+#include "kit_msg.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int kit_say(const th_host_api *api, th_ctx *ctx, const char *symbol, const char *kind, const char *fmt, ...)
+{
+	th_event ev;
+	va_list ap;
+	th_event_init(&ev, TH_EV_AGENT_MSG);
+	memset(&ev.u.agent_msg, 0, sizeof ev.u.agent_msg);
+	th_strlcpy(ev.h.symbol, symbol, sizeof ev.h.symbol);
+	th_strlcpy(ev.u.agent_msg.kind, kind, sizeof ev.u.agent_msg.kind);
+	va_start(ap, fmt);
+	vsnprintf(ev.u.agent_msg.text, sizeof ev.u.agent_msg.text, fmt, ap);
+	va_end(ap);
+	return api->publish(ctx, &ev);
+}
+
+const char *kit_fmt(char *buf, size_t cap, int64_t v, int32_t scale)
+{
+	if (th_fixed_format(v, scale, buf, cap) < 0)
+		snprintf(buf, cap, "?");
+	return buf;
+}
+
+const char *kit_fmt_short(char *buf, size_t cap, int64_t v, int32_t scale)
+{
+	kit_fmt(buf, cap, v, scale);
+	if (strchr(buf, '.')) {
+		size_t n = strlen(buf);
+		while (n > 0 && buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (n > 0 && buf[n - 1] == '.')
+			buf[--n] = '\0';
+	}
+	return buf;
+}

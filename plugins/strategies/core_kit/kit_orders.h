@@ -1,0 +1,94 @@
+/*
+ * core_kit — the agent's own orders: intents out, OMS answers in.
+ *
+ * A strategy publishes TH_EV_INTENT with an empty client order id; the OMS
+ * names the order and answers on the bus with events flagged
+ * TH_EVENT_FLAG_OMS and h.agent = the agent. The SDK's order update carries
+ * no intent id, so answers are matched to intents like this (it relies on the
+ * bus delivering events in publication order, which th_host.h guarantees):
+ *   - TH_EV_RISK denied            -> the pending intent with that intent_id;
+ *   - TH_EV_ORDER, unknown clid    -> the oldest pending intent of the same
+ *                                     symbol and side gets that clid;
+ *   - TH_EV_ORDER REJECTED, no clid -> the oldest pending intent of the same
+ *                                     symbol and side is rejected;
+ *   - TH_EV_ORDER / TH_EV_FILL, known clid -> that order.
+ * The book is plain data (no pointers) so it travels in export_state as is.
+ */
+#ifndef KIT_ORDERS_H
+#define KIT_ORDERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <tradehost/tradehost.h>
+
+#define KIT_MAX_ORDERS 256
+
+typedef struct kit_order {
+	uint64_t intent_id;
+	char clid[TH_CLORD_MAX];  /* "" until the OMS names the order */
+	char symbol[TH_SYMBOL_MAX];
+	uint32_t side, type;
+	th_price price;           /* limit price (0 for market orders) */
+	th_qty qty;               /* as the OMS accepted it (risk may shrink it) */
+	th_qty filled;            /* cumulative */
+	int32_t tag;              /* the strategy's label: grid cell, pair leg ... */
+	uint32_t state;           /* 0: intent sent, no answer yet; else th_order_state */
+	uint8_t used;             /* slot in use: the order is working */
+	uint8_t cancel_wanted;    /* cancel as soon as the clid is known */
+	uint8_t cancel_sent;
+	uint8_t pad_;
+} kit_order;
+
+typedef struct kit_book {
+	uint64_t next_intent;
+	kit_order o[KIT_MAX_ORDERS];
+} kit_book;
+
+typedef enum kit_up_kind {
+	KIT_UP_NONE = 0,   /* nothing the strategy must act on */
+	KIT_UP_OPEN = 1,   /* the OMS accepted the intent: the order has a clid */
+	KIT_UP_FILL = 2,   /* an execution (position changes) */
+	KIT_UP_CLOSED = 3  /* the order reached a final state (filled, canceled, rejected) */
+} kit_up_kind;
+
+typedef struct kit_update {
+	int kind;                 /* kit_up_kind */
+	int known;                /* 1 if the order is (was) in the book */
+	kit_order order;          /* the book's view after the event */
+	char symbol[TH_SYMBOL_MAX];
+	uint32_t side;            /* FILL: the execution */
+	th_price price;
+	th_qty qty;
+	int32_t price_scale, qty_scale;
+	uint32_t state;           /* CLOSED: the final state */
+	char reason[128];         /* CLOSED: why (rejections, cancels) */
+} kit_update;
+
+void kit_book_init(kit_book *b);
+
+/* Publish a PLACE intent for `o` (client_order_id ignored) on `venue` and
+ * remember it under `tag`. TH_ERR_LIMIT if the book is full, or what
+ * publish returned. *intent_id (may be NULL) receives the id used. */
+int kit_place(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venue, const th_order *o,
+	int32_t tag, uint64_t *intent_id);
+
+/* Ask for `o` to be canceled (now if its clid is known, else as soon as it is). */
+int kit_cancel(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venue, kit_order *o);
+
+/* CANCEL_ALL for symbol ("" = every symbol) of this agent. */
+int kit_cancel_all(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol);
+
+/* Feed an event from the agent's own subscription (ORDER, FILL, RISK).
+ * Fills *up and returns up->kind. Closed orders leave the book. */
+int kit_book_on_event(kit_book *b, const th_host_api *api, th_ctx *ctx, const th_event *ev, kit_update *up);
+
+/* Working orders of symbol ("" or NULL = all). */
+size_t kit_book_live(const kit_book *b, const char *symbol);
+
+/* The working order of symbol with tag, or NULL. */
+kit_order *kit_book_by_tag(kit_book *b, const char *symbol, int32_t tag);
+
+/* Is this terminal? */
+int kit_state_final(uint32_t state);
+
+#endif
