@@ -67,7 +67,7 @@ oms_order *oms_find(oms_t *o, const char *clid)
 	return strmap_get(o->by_clid, clid, &i) ? &o->orders[i] : NULL;
 }
 
-static void halt_journal(oms_t *o)
+void oms_halt_journal(oms_t *o)
 {
 	if (o->halt_text[0])
 		return;
@@ -113,7 +113,7 @@ static void no_follow_up(void *arg, uint64_t lsn, int status)
 {
 	(void)lsn;
 	if (status != 0)
-		halt_journal(arg);
+		oms_halt_journal(arg);
 }
 
 int oms_pending_push(oms_t *o, size_t idx)
@@ -142,7 +142,7 @@ int oms_journal(oms_t *o, uint16_t type, size_t len, journal_done_fn done, void 
 	}
 	int rc = journal_append_async(o->journal, type, o->env.now_ns(o->env.ctx), o->buf, len, done, arg, NULL);
 	if (rc != 0) {
-		halt_journal(o);
+		oms_halt_journal(o);
 		return -1;
 	}
 	return 0;

@@ -56,6 +56,8 @@ void oms_publish_order(oms_t *o, const oms_order *ord);
 void oms_finish(oms_t *o, oms_order *ord); /* terminal: release what is still reserved */
 
 int oms_pending_push(oms_t *o, size_t idx);
+/* The journal failed: log, raise one critical alert; trading stays halted. */
+void oms_halt_journal(oms_t *o);
 void oms_on_order_durable(void *arg, uint64_t lsn, int status);
 void oms_send_order(oms_t *o, oms_order *ord);
 

@@ -85,6 +85,7 @@ void oms_on_order_durable(void *arg, uint64_t lsn, int status)
 		o->pending_head = o->pending_len = 0;
 	ord->durable = status == 0;
 	if (status != 0) {
+		oms_halt_journal(o);
 		/* Never sent: a restart finds the record (or not) and asks the venue. */
 		ord->state = TH_ORDER_REJECTED;
 		snprintf(ord->reason, sizeof ord->reason, "not sent: journal failure");

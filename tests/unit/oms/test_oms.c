@@ -1,6 +1,7 @@
 /* OMS against a scripted venue, a real journal in a temp dir and the real
  * capital hierarchy: durability before send, deterministic ids, validation,
  * fill de-duplication, restart replay, reconciliation, journal failure. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -388,6 +389,124 @@ static void test_unknown_submit_outcome_is_queried(void **state)
 	assert_int_equal(oms_halted(w->o), OMS_RUNNING);
 }
 
+/* A rebalance is journaled as the transfers it made, so after a replay the
+ * balances, allocations and flows are identical; only the bookkeeping of how
+ * they got there differs (transaction count, last rebalance time). Drop those
+ * two tokens before comparing. */
+static void normalize(char *dump, size_t *len)
+{
+	static const char *const tokens[] = { "transactions=", "last_rebalance=" };
+	for (size_t k = 0; k < 2; k++) {
+		char *p;
+		while ((p = strstr(dump, tokens[k])) != NULL) {
+			char *end = p + strlen(tokens[k]);
+			while (*end && *end != ' ' && *end != '\n')
+				end++;
+			memmove(p, end, strlen(end) + 1);
+		}
+	}
+	*len = strlen(dump);
+}
+
+static void test_rebalance_and_settings_replay(void **state)
+{
+	world *w = *state;
+	char err[256];
+	assert_int_equal(capital_add_agent(w->c, "bob", "farm", err, sizeof err), 0);
+	/* bob was added after the deposit: rebalance the farm equally over alice and bob */
+	assert_int_equal(oms_rebalance(w->o, "farm", CAPITAL_RULE_EQUAL, w->f.now, err, sizeof err), 0);
+	capital_stats st;
+	assert_int_equal(capital_stats_get(w->c, "bob", &st), TH_OK);
+	assert_int_equal(st.cash, 5000 * 100000000LL);
+	assert_int_equal(oms_set_paused(w->o, "bob", 1), 0);
+	assert_int_equal(oms_goal_done(w->o, 3, TH_GOAL_HIT), 0);
+	assert_true(oms_is_paused(w->o, "bob", "farm"));
+	settle(w);
+	size_t blen;
+	char *before = capital_dump(w->c, &blen);
+	world_close(w);
+	/* the restarted world adds bob the same way (configuration), then replays */
+	char e2[512];
+	oms_env env = { &w->f, f_now, f_instrument, f_submit, f_cancel, f_query, f_publish, f_last };
+	journal_options jo = { 0 };
+	assert_int_equal(journal_open(w->dir, &jo, &w->j, e2, sizeof e2), 0);
+	w->c = capital_create("USDT", e2, sizeof e2);
+	assert_int_equal(capital_add_farm(w->c, "farm", e2, sizeof e2), 0);
+	assert_int_equal(capital_add_agent(w->c, "alice", "farm", e2, sizeof e2), 0);
+	assert_int_equal(capital_add_agent(w->c, "bob", "farm", e2, sizeof e2), 0);
+	w->o = oms_create(&env, NULL, w->j, w->c, e2, sizeof e2);
+	assert_int_equal(oms_recover(w->o, e2, sizeof e2), 0);
+	size_t alen;
+	char *after = capital_dump(w->c, &alen);
+	normalize(before, &blen);
+	normalize(after, &alen);
+	if (alen != blen || memcmp(after, before, blen) != 0) {
+		FILE *a = fopen("/tmp/oms-dump-before.txt", "w"), *b = fopen("/tmp/oms-dump-after.txt", "w");
+		fwrite(before, 1, blen, a);
+		fwrite(after, 1, alen, b);
+		fclose(a);
+		fclose(b);
+		fail_msg("capital after replay differs (see /tmp/oms-dump-before.txt and -after.txt)");
+	}
+	free(before);
+	free(after);
+	assert_true(oms_is_paused(w->o, "bob", "farm"));
+	assert_false(oms_is_paused(w->o, "alice", "farm"));
+	assert_int_equal(oms_goal_state(w->o, 3), TH_GOAL_HIT);
+	assert_int_equal(oms_goal_state(w->o, 2), 0);
+}
+
+/* fdatasync fails: the journal enters FAILED, the order is never sent and
+ * every later intent is refused with the reason. */
+static int sync_fails; /* set once the journal is open: the disk "breaks" */
+
+static int failing_sync(void *ctx, int fd)
+{
+	(void)ctx;
+	if (!sync_fails)
+		return fdatasync(fd);
+	errno = EIO;
+	return -1;
+}
+
+static void test_journal_failure_halts(void **state)
+{
+	world *w = *state;
+	char err[256];
+	world_close(w);
+	journal_io_ops io = { .fdatasync = failing_sync, .fsync = failing_sync };
+	journal_options jo = { 0 };
+	jo.io = &io;
+	oms_env env = { &w->f, f_now, f_instrument, f_submit, f_cancel, f_query, f_publish, f_last };
+	sync_fails = 0;
+	if (journal_open(w->dir, &jo, &w->j, err, sizeof err) != 0)
+		fail_msg("journal_open: %s", err);
+	sync_fails = 1;
+	w->c = capital_create("USDT", err, sizeof err);
+	assert_int_equal(capital_add_farm(w->c, "farm", err, sizeof err), 0);
+	assert_int_equal(capital_add_agent(w->c, "alice", "farm", err, sizeof err), 0);
+	w->o = oms_create(&env, NULL, w->j, w->c, err, sizeof err);
+	assert_int_equal(oms_recover(w->o, err, sizeof err), 0);
+	th_event in = intent("alice", TH_SIDE_BUY, TH_ORDER_LIMIT, 6400000, 100);
+	int rc = oms_submit(w->o, &in, 0, err, sizeof err);
+	for (int i = 0; i < 200 && !journal_failed(w->j); i++) {
+		oms_poll(w->o);
+		usleep(1000);
+	}
+	oms_poll(w->o);
+	(void)rc;
+	assert_true(journal_failed(w->j));
+	assert_int_equal(w->f.nsubmit, 0); /* nothing left the host */
+	assert_int_equal(oms_halted(w->o), OMS_HALT_JOURNAL);
+	assert_int_equal(oms_submit(w->o, &in, 0, err, sizeof err), TH_ERR_STATE);
+	assert_non_null(strstr(err, "journal"));
+	int alerts = 0;
+	for (int i = 0; i < w->f.npublished; i++)
+		alerts += w->f.published[i].h.type == TH_EV_ALERT &&
+			strcmp(w->f.published[i].u.alert.code, "journal_failed") == 0;
+	assert_int_equal(alerts, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +516,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_restart_replays_and_reconciles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_never_blocked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_submit_outcome_is_queried, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebalance_and_settings_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_failure_halts, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
