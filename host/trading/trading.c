@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/log.h"
+#include "trading/trading_coord.h"
 
 static int64_t env_now(void *ctx)
 {
@@ -107,6 +108,12 @@ static void on_oms_tick(void *arg, uint64_t id)
 	trading_t *t = arg;
 	int64_t now = host_now_ns(t->host);
 	oms_tick(t->oms);
+	if (t->flatten_pending && oms_halted(t->oms) == OMS_RUNNING) {
+		t->flatten_pending = 0;
+		for (size_t f = 0; f < t->cfg.nfarms; f++)
+			if (t->cfg.farms[f].coordination == COORD_EMERGENCY)
+				trading_flatten_farm(t, t->cfg.farms[f].name);
+	}
 	capital_snapshot_equity(t->capital, now);
 	trading_goals_evaluate(t, now);
 	if (t->cfg.rebalance_ns > 0 && now - t->last_rebalance_ns >= t->cfg.rebalance_ns && oms_halted(t->oms) == OMS_RUNNING)
@@ -125,7 +132,8 @@ trading_t *trading_create(host_t *h, const trading_config *cfg, trading_mode mod
 	t->cfg = *cfg;
 	t->mode = mode;
 	t->capital = capital_create(cfg->quote, err, errlen);
-	if (!t->capital) {
+	t->ballots = calloc(cfg->nfarms ? cfg->nfarms : 1, sizeof *t->ballots);
+	if (!t->capital || !t->ballots) {
 		trading_destroy(t);
 		return NULL;
 	}
@@ -290,9 +298,11 @@ int trading_start(trading_t *t, char *err, size_t errlen)
 	th_subscription market = { .topics = TH_TOPIC(TH_EV_TRADE) | TH_TOPIC(TH_EV_BAR) };
 	th_subscription venue = { .topics = TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_FILL) };
 	th_subscription intents = { .topics = TH_TOPIC(TH_EV_INTENT) };
+	th_subscription flush = { .topics = TH_TOPIC(TH_EV_CUSTOM) };
 	if (bus_subscribe(t->bus, t, &market, trading_on_market, t, &id) != TH_OK ||
 		bus_subscribe(t->bus, t, &venue, on_venue_event, t, &id) != TH_OK ||
-		bus_subscribe(t->bus, t, &intents, trading_on_intent, t, &id) != TH_OK) {
+		bus_subscribe(t->bus, t, &intents, trading_on_intent, t, &id) != TH_OK ||
+		bus_subscribe(t->bus, t, &flush, trading_on_coord_flush, t, &id) != TH_OK) {
 		snprintf(err, errlen, "cannot subscribe to the bus");
 		return -1;
 	}
@@ -310,6 +320,9 @@ int trading_start(trading_t *t, char *err, size_t errlen)
 	if (trading_goals_start(t, host_now_ns(t->host), err, errlen) != 0)
 		return -1;
 	oms_reconcile(t->oms);
+	for (size_t f = 0; f < t->cfg.nfarms; f++)
+		if (t->cfg.farms[f].coordination == COORD_EMERGENCY)
+			t->flatten_pending = 1; /* once trading runs (after reconciliation) */
 	if (t->mode == TRADING_PAPER) {
 		host_add_timer(t->host, t, 1000000000LL, 1000000000LL, on_oms_tick, t, &id);
 		host_add_timer(t->host, &t->feed_timer, 0, 50000000LL, feed_due, t, &t->feed_timer);
@@ -337,6 +350,7 @@ void trading_destroy(trading_t *t)
 	trading_stop(t);
 	oms_destroy(t->oms);
 	goals_free(t->goals);
+	free(t->ballots);
 	if (t->journal && journal_close(t->journal) != 0)
 		log_error("journal closed with an error");
 	if (t->feed_open)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config/schema.h"
+#include "trading/trading_coord.h"
 
 const char *const trading_sections[] = { "market", "capital", "oms", "backtest", "goals", NULL };
 
@@ -50,6 +51,10 @@ static const th_config_field capital_schema[] = {
 static const th_config_field farm_schema[] = {
 	{ "weight", TH_CONFIG_FLOAT, 0, "1.0", "0", NULL, "share of the master wallet under the fixed rule" },
 	{ "rule", TH_CONFIG_STRING, 0, "\"equal\"", NULL, NULL, "farm -> agents: equal, sharpe or invvol" },
+	{ "coordination", TH_CONFIG_STRING, 0, "\"independent\"", NULL, NULL,
+		"how the farm combines its agents' intents: independent, voting, hierarchical, weighted or emergency" },
+	{ "quorum", TH_CONFIG_FLOAT, 0, "0.5", "0", "1", "voting: share of the farm's agents the winning side needs" },
+	{ "leader", TH_CONFIG_STRING, 0, "\"\"", NULL, NULL, "hierarchical: the agent whose direction the others follow" },
 	TH_CONFIG_END
 };
 
@@ -328,9 +333,25 @@ static int load_capital(const toml_value *cap_raw, const toml_value *cap, tradin
 		config_get_double(eff, "weight", &f->weight);
 		config_get_string(eff, "rule", &s, NULL);
 		f->rule = rule_parse(s, 0);
-		toml_free(eff);
 		if (f->rule < 0) {
 			snprintf(err, errlen, "%s.rule is \"%s\"; expected equal, sharpe or invvol", where, s);
+			toml_free(eff);
+			return -1;
+		}
+		config_get_string(eff, "coordination", &s, NULL);
+		f->coordination = coord_mode_parse(s);
+		if (f->coordination < 0) {
+			snprintf(err, errlen, "%s.coordination is \"%s\"; expected independent, voting, hierarchical, "
+				"weighted or emergency", where, s);
+			toml_free(eff);
+			return -1;
+		}
+		config_get_double(eff, "quorum", &f->quorum);
+		config_get_string(eff, "leader", &s, NULL);
+		th_strlcpy(f->leader, s, sizeof f->leader);
+		toml_free(eff);
+		if (f->coordination == COORD_HIERARCHICAL && !f->leader[0]) {
+			snprintf(err, errlen, "%s.leader is required with coordination = \"hierarchical\"", where);
 			return -1;
 		}
 	}

@@ -37,6 +37,9 @@ typedef struct trading_farm_cfg {
 	char name[TH_NAME_MAX];
 	double weight;             /* share of the master wallet (fixed rule) */
 	int rule;                  /* CAPITAL_RULE_* for its agents */
+	int coordination;          /* coord_mode */
+	double quorum;             /* voting: share of the farm's agents the winning side needs */
+	char leader[TH_NAME_MAX];  /* hierarchical: the agent that sets the direction */
 } trading_farm_cfg;
 
 typedef struct trading_config {

@@ -14,6 +14,19 @@
 #include "trading/trading.h"
 #include "trading/trading_feed.h"
 
+#define COORD_BALLOT_MAX 16
+typedef struct coord_ballot {      /* a voting farm's intents for the current round */
+	th_event intents[COORD_BALLOT_MAX];
+	size_t n;
+} coord_ballot;
+
+#define COORD_DIRECTIONS_MAX 128
+typedef struct coord_direction {   /* a hierarchical farm's leader direction per symbol */
+	int farm;
+	char symbol[TH_SYMBOL_MAX];
+	uint32_t side;
+} coord_direction;
+
 typedef struct last_price {
 	th_price price;
 	int32_t scale;
@@ -39,10 +52,14 @@ struct trading {
 	int64_t last_snapshot_ns;
 	uint64_t bars, events;
 	uint64_t intents, approved, denied;
+	coord_ballot *ballots;     /* one per farm */
+	coord_direction directions[COORD_DIRECTIONS_MAX];
+	size_t ndirections;
 	goals_t *goals;            /* NULL without [[goals]] */
 	uint32_t goal_ids[TRADING_MAX_GOALS];   /* goals library id per configured goal (0 = finished) */
 	int64_t goal_last_ppm[TRADING_MAX_GOALS];
 	int64_t last_rebalance_ns;
+	int flatten_pending;       /* an emergency farm must be flattened once trading runs */
 	uint64_t events_seen;      /* backtest: events pulled from the source */
 	double replay_seconds;     /* backtest: wall time of the replay loop */
 };
@@ -53,8 +70,16 @@ int tv_submit(void *ctx, const char *venue, const th_order *order);
 int tv_cancel(void *ctx, const char *venue, const char *clid);
 int tv_query(void *ctx, const char *venue, const char *clid);
 
-/* Intents -> farm -> risk plugins -> OMS (trading_pipeline.c). */
+/* Intents -> farm coordinator -> risk plugins -> OMS (trading_pipeline.c,
+ * trading_coord.c). */
 void trading_on_intent(void *arg, const th_event *ev);
+void trading_coordinate(trading_t *t, const th_event *intent);
+void trading_on_coord_flush(void *arg, const th_event *ev);
+void trading_flatten_farm(trading_t *t, const char *farm);
+/* After the coordinator: risk plugins in order, then the OMS. coord_max_qty
+ * > 0 caps the quantity; `who` names a coordinator that approved it. */
+void trading_proceed(trading_t *t, const th_event *intent, th_qty coord_max_qty, const char *who);
+void trading_deny(trading_t *t, const th_event *intent, uint32_t reason, const char *message, const char *who);
 
 /* Goals and scheduled rebalancing (trading_goals.c). */
 int trading_goals_start(trading_t *t, int64_t now, char *err, size_t errlen);

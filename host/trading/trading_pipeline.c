@@ -66,11 +66,41 @@ static int run_risk(trading_t *t, const th_event *intent, th_qty *max_qty, th_ri
 	return 1;
 }
 
+void trading_deny(trading_t *t, const th_event *intent, uint32_t reason, const char *message, const char *who)
+{
+	th_risk_verdict v;
+	memset(&v, 0, sizeof v);
+	v.reason_code = reason;
+	th_strlcpy(v.message, message, sizeof v.message);
+	t->denied++;
+	publish_decision(t, intent, &v, who);
+}
+
+void trading_proceed(trading_t *t, const th_event *intent, th_qty coord_max_qty, const char *who)
+{
+	char err[256], risk_who[TH_NAME_MAX];
+	th_qty max_qty;
+	th_risk_verdict v;
+	(void)who;
+	if (!run_risk(t, intent, &max_qty, &v, risk_who, sizeof risk_who)) {
+		t->denied++;
+		publish_decision(t, intent, &v, risk_who);
+		return;
+	}
+	if (coord_max_qty > 0 && (max_qty == 0 || coord_max_qty < max_qty))
+		max_qty = coord_max_qty;
+	t->approved++;
+	publish_decision(t, intent, &v, risk_who);
+	if (oms_submit(t->oms, intent, max_qty, err, sizeof err) != TH_OK)
+		log_debug("intent %llu of %s not placed: %s", (unsigned long long)intent->u.intent.intent_id,
+			intent->h.agent, err);
+}
+
 void trading_on_intent(void *arg, const th_event *ev)
 {
 	trading_t *t = arg;
 	th_event intent;
-	char err[256], who[TH_NAME_MAX];
+	char err[256], why[160];
 	memcpy(&intent, ev, th_event_size(ev));
 	t->intents++;
 	const char *farm = host_instance_farm(t->host, ev->h.agent);
@@ -80,24 +110,10 @@ void trading_on_intent(void *arg, const th_event *ev)
 			log_debug("cancel from %s not applied: %s", ev->h.agent, err);
 		return;
 	}
-	th_qty max_qty;
-	th_risk_verdict v;
 	if (oms_is_paused(t->oms, intent.h.agent, intent.u.intent.farm)) {
-		memset(&v, 0, sizeof v);
-		v.reason_code = TH_RISK_STATE;
-		snprintf(v.message, sizeof v.message, "agent %s is paused (goal action or operator)", intent.h.agent);
-		t->denied++;
-		publish_decision(t, &intent, &v, "goals");
+		snprintf(why, sizeof why, "agent %s is paused (goal action or operator)", intent.h.agent);
+		trading_deny(t, &intent, TH_RISK_STATE, why, "goals");
 		return;
 	}
-	if (!run_risk(t, &intent, &max_qty, &v, who, sizeof who)) {
-		t->denied++;
-		publish_decision(t, &intent, &v, who);
-		return;
-	}
-	t->approved++;
-	publish_decision(t, &intent, &v, who);
-	if (oms_submit(t->oms, &intent, max_qty, err, sizeof err) != TH_OK)
-		log_debug("intent %llu of %s not placed: %s", (unsigned long long)intent.u.intent.intent_id, ev->h.agent,
-			err);
+	trading_coordinate(t, &intent);
 }

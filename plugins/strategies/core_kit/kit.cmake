@@ -11,6 +11,7 @@ add_library(th_strat_kit STATIC
   ${TH_STRAT_KIT_DIR}/kit_orders.c
   ${TH_STRAT_KIT_DIR}/kit_hist.c
   ${TH_STRAT_KIT_DIR}/kit_pos.c
+  ${TH_STRAT_KIT_DIR}/kit_solo.c
   ${TH_STRAT_KIT_DIR}/kit_blob.c)
 target_include_directories(th_strat_kit PUBLIC ${TH_STRAT_KIT_DIR})
 target_link_libraries(th_strat_kit PUBLIC tradehost::sdk m)

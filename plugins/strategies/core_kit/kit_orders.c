@@ -147,7 +147,7 @@ static int on_risk(kit_book *b, const th_event *ev, kit_update *up)
 		kit_order *o = &b->o[i];
 		if (o->used && o->state == 0 && !o->clid[0] && o->intent_id == r->intent_id) {
 			char why[128];
-			snprintf(why, sizeof why, "denied by risk %.31s: %.80s", r->plugin, r->message);
+			snprintf(why, sizeof why, "denied by risk %.31s: %.72s", r->plugin, r->message);
 			th_strlcpy(up->symbol, o->symbol, sizeof up->symbol);
 			return close_order(o, up, TH_ORDER_REJECTED, why);
 		}

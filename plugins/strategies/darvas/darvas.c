@@ -17,6 +17,9 @@
 #include "pattern_agent.h"
 
 #define DARVAS_MAX_VOLUME 512
+
+/* Volume sums: 512 volumes x 10^4 x a factor overflow int64 long before a bar does. */
+__extension__ typedef __int128 darvas_i128;
 #define DARVAS_STATE_MAGIC 0x53565244u /* "DRVS" */
 #define DARVAS_STATE_VERSION 1u
 
@@ -64,7 +67,7 @@ static const th_config_field schema[] = {
 };
 
 /* Average volume of the previous volume_period bars, times period (i.e. the sum). */
-static int volume_sum(const darvas_agent *d, __extension__ __int128 *sum)
+static int volume_sum(const darvas_agent *d, darvas_i128 *sum)
 {
 	uint64_t n = (uint64_t)d->p.volume_period;
 	if (d->st.nvol < n)
@@ -80,11 +83,11 @@ static void on_breakout(darvas_agent *d, const th_bar *b, th_price box_top, th_p
 	pa_agent *a = &d->pa;
 	int ps = a->book.price_scale, qs = a->book.qty_scale;
 	char c[32], t[32], bo[32], v[32], av[32], k[32];
-	__extension__ __int128 sum = 0;
+	darvas_i128 sum = 0;
 	int have_avg = volume_sum(d, &sum);
 	th_qty avg = have_avg ? (th_qty)(sum / d->p.volume_period) : 0;
 	int vol_ok = d->p.volume_factor4 == 0 ||
-		(have_avg && (__extension__ (__int128)b->volume * d->p.volume_period * 10000 > (__int128)d->p.volume_factor4 * sum));
+		(have_avg && (darvas_i128)b->volume * d->p.volume_period * 10000 > (darvas_i128)d->p.volume_factor4 * sum);
 	pa_px(b->close, ps, c, sizeof c);
 	pa_px(box_top, ps, t, sizeof t);
 	pa_px(box_bottom, ps, bo, sizeof bo);

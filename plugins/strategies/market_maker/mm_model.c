@@ -57,7 +57,7 @@ int mm_model_quote(const mm_params *p, th_price bid, th_price ask, th_price tick
 		return -1;
 	double var = p->gamma * sigma_bps * sigma_bps * p->horizon_s;
 	double raw = var + 2.0 / p->gamma * log1p(p->gamma / p->kappa);
-	double skew = q * var;
+	double skew = q == 0 ? 0 : q * var; /* 0 * Inf would be NaN */
 	/* huge sigma or inventory give Inf: the clamps below turn it into the limits, NaN is refused */
 	if (isnan(raw) || isnan(skew))
 		return -1;

@@ -84,6 +84,40 @@ printf '[[goals]]\nscope = "planet"\n' >> "$t/goals.toml"
 set +e; "$bin" backtest -c "$t/goals.toml" --out "$t/g2" --quiet > "$t/g2.log" 2>&1; rc=$?; set -e
 [ "$rc" = 2 ] && grep -q 'goals\[1\].scope' "$t/g2.log" || fail "bad goal: exit $rc: $(cat "$t/g2.log")"
 
+# farm coordinators: voting (v3 alone is always outvoted), hierarchical (h2 follows leader h1 only when
+# they agree), emergency (e1 may only reduce, so it never opens), independent (f1 = v1's twin)
+sed -e '/^\[capital.farms.trend\]/,$d' "$t/bt.toml" > "$t/coord.toml"
+cat >> "$t/coord.toml" <<'TOML'
+[capital.farms.free]
+[capital.farms.vote]
+coordination = "voting"
+quorum = 0.6
+[capital.farms.boss]
+coordination = "hierarchical"
+leader = "h1"
+[capital.farms.calm]
+coordination = "emergency"
+[instances.sim]
+plugin = "sim"
+config = { symbols = ["BTC-USDT", "ETH-USDT"], qty_scale = 4, lot = "0.0001" }
+TOML
+for a in f1:free v1:vote v2:vote h1:boss e1:calm; do
+	printf '[instances.%s]\nplugin = "ma_cross"\nfarm = "%s"\nconfig = { symbol = "BTC-USDT", fast = 3, slow = 10, qty = "0.01" }\n' \
+		"${a%%:*}" "${a#*:}" >> "$t/coord.toml"
+done
+for a in v3:vote h2:boss; do
+	printf '[instances.%s]\nplugin = "ma_cross"\nfarm = "%s"\nconfig = { symbol = "BTC-USDT", fast = 8, slow = 30, qty = "0.01" }\n' \
+		"${a%%:*}" "${a#*:}" >> "$t/coord.toml"
+done
+"$bin" backtest -c "$t/coord.toml" --out "$t/coord" --quiet > "$t/coord.log" 2>&1 || fail "coordination backtest failed: $(cat "$t/coord.log")"
+trades() { jq -r --arg a "$1" '.agents[] | select(.name == $a) | .trades' "$t/coord/report.json"; }
+[ "$(trades f1)" -gt 10 ] || fail "independent agent f1 barely traded: $(trades f1)"
+[ "$(trades v1)" = "$(trades f1)" ] && [ "$(trades v2)" = "$(trades f1)" ] || fail "the voting majority was not let through"
+[ "$(trades v3)" = 0 ] || fail "the outvoted agent v3 traded $(trades v3) times"
+[ "$(trades h1)" = "$(trades f1)" ] || fail "the leader h1 was held back"
+[ "$(trades h2)" -lt "$(trades f1)" ] || fail "follower h2 was not restricted"
+[ "$(trades e1)" = 0 ] || fail "the emergency farm opened positions"
+
 # Binance kline CSV (1-minute bars, open time in ms), a deterministic wave
 awk 'BEGIN { t = 1704067200000; p = 42000; for (i = 0; i < 600; i++) {
 	o = p; p = 42000 + 900 * sin(i / 25.0) + 150 * sin(i / 3.0); h = (o > p ? o : p) + 5; l = (o < p ? o : p) - 5;

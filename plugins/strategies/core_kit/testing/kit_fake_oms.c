@@ -103,7 +103,7 @@ static void place(kit_fake_oms *m, const th_event *in)
 	memset(r, 0, sizeof *r);
 	snprintf(r->clid, sizeof r->clid, "c%06llu", (unsigned long long)++m->next_clid);
 	r->o = it->order;
-	snprintf(r->o.client_order_id, sizeof r->o.client_order_id, "%s", r->clid);
+	memcpy(r->o.client_order_id, r->clid, sizeof r->o.client_order_id);
 	r->live = 1;
 	m->placed++;
 	send_order(m, r, TH_ORDER_SUBMITTED, "");

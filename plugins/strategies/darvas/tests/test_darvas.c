@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -95,7 +96,7 @@ static void test_box_top_moves_and_bottom_resets(void **state)
 	/* a close below the bottom breaks the box down: a new lookback high is needed */
 	assert_int_equal(darvas_box_update(&b, 104, 100, 102), DARVAS_BREAKDOWN);
 	assert_int_equal(b.phase, DARVAS_SEEK);
-	assert_int_equal(darvas_box_update(&b, 111, 100, 105), DARVAS_NONE); /* 111 < 112: not a new 3-bar high */
+	assert_int_equal(darvas_box_update(&b, 109, 100, 105), DARVAS_NONE); /* 109 < 110, the high 2 bars back */
 	assert_int_equal(darvas_box_update(&b, 113, 100, 105), DARVAS_NEW_TOP);
 }
 

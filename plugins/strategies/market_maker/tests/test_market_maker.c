@@ -136,9 +136,9 @@ static int live_on_side(const world *w, uint32_t side)
  * answers provoke). */
 static void pump(world *w)
 {
-	while (w->seen < w->h.nevents) {
+	while (w->auto_ack && w->seen < w->h.nevents) {
 		th_event ev = w->h.events[w->seen++];
-		if (ev.h.type != TH_EV_INTENT || !w->auto_ack)
+		if (ev.h.type != TH_EV_INTENT)
 			continue;
 		const th_order *o = &ev.u.intent.order;
 		if (ev.u.intent.action == TH_INTENT_PLACE) {
@@ -368,8 +368,10 @@ static void test_requote_on_mid_move(void **state)
 	assert_int_equal(intents(&w), 6);
 	assert_int_equal(intent_at(&w, 4)->action, TH_INTENT_PLACE);
 	assert_int_equal(intent_at(&w, 4)->order.side, TH_SIDE_BUY);
-	assert_true(intent_at(&w, 4)->order.price > old_bid);
+	assert_int_not_equal(intent_at(&w, 4)->order.price, old_bid);
+	assert_true(intent_at(&w, 4)->order.price < 6505051);
 	assert_int_equal(intent_at(&w, 5)->order.side, TH_SIDE_SELL);
+	assert_true(intent_at(&w, 5)->order.price > 6505049);
 	assert_int_equal(w.max_live_per_side, 1);
 	world_end(&w);
 }
@@ -385,14 +387,18 @@ static void test_requote_on_timer(void **state)
 	warm_up(&w, 6);
 	assert_int_equal(intents(&w), 2);
 	assert_int_equal(fake_pending_timers(&w.h), 1);
-	quote_at(&w, 1000, 6532499, 6532501); /* +50 bp, under the 1000 bp threshold */
+	th_price old_bid = intent_at(&w, 0)->order.price, old_ask = intent_at(&w, 1)->order.price;
+	quote_at(&w, 1000, 6501299, 6501301); /* +2 bp, under the 1000 bp threshold */
 	assert_int_equal(intents(&w), 2);
 	advance(&w, 10000); /* timer at 10 s after start */
 	assert_int_equal(intents(&w), 6);
 	assert_int_equal(intent_at(&w, 2)->action, TH_INTENT_CANCEL);
 	assert_int_equal(intent_at(&w, 3)->action, TH_INTENT_CANCEL);
 	assert_int_equal(intent_at(&w, 4)->action, TH_INTENT_PLACE);
-	assert_true(intent_at(&w, 4)->order.price > 6500000);
+	assert_int_equal(intent_at(&w, 4)->order.side, TH_SIDE_BUY);
+	assert_int_equal(intent_at(&w, 5)->order.side, TH_SIDE_SELL);
+	assert_int_not_equal(intent_at(&w, 4)->order.price, old_bid);
+	assert_int_not_equal(intent_at(&w, 5)->order.price, old_ask);
 	assert_non_null(msg_with(&w, "decision", "refresh timer"));
 	/* nothing changed since: the next tick sends nothing */
 	advance(&w, 10000);
@@ -482,7 +488,8 @@ static void test_refusals_back_off(void **state)
 	assert_non_null(msg_with(&w, "explanation", "ask quote refused: insufficient funds"));
 	quote_at(&w, 100, warm_bid[5], warm_bid[5] + 2);
 	assert_int_equal(intents(&w), 2); /* blocked, not re-placed */
-	/* the timer's refresh lifts the block */
+	/* the timer's refresh lifts the block (the fake OMS answers from now on) */
+	w.seen = w.h.nevents;
 	w.auto_ack = 1;
 	advance(&w, 10000);
 	assert_int_equal(intents(&w), 4);
@@ -524,7 +531,7 @@ static void test_bad_parameters_refused(void **state)
 	expect_refused("kappa", "-1", "key 'kappa'");
 	expect_refused("horizon_seconds", "0", "key 'horizon_seconds'");
 	expect_refused("vol_window", "1", "key 'vol_window'");
-	expect_refused("min_spread_bps", "50", "key 'max_spread_bps': must be >= min_spread_bps");
+	expect_refused("min_spread_bps", "300", "key 'max_spread_bps': must be >= min_spread_bps");
 	expect_refused("max_spread_bps", "6000", "key 'max_spread_bps'");
 	expect_refused("max_skew_bps", "3000", "key 'max_skew_bps'");
 	expect_refused("refresh_ms", "-1", "key 'refresh_ms'");
@@ -567,9 +574,9 @@ static void test_jump_is_clamped(void **state)
 	const th_intent *b = intent_at(&w, 4), *a = intent_at(&w, 5);
 	assert_int_equal(b->order.side, TH_SIDE_BUY);
 	assert_int_equal(a->order.side, TH_SIDE_SELL);
-	/* max_spread_bps 200 around 97500.50: 1 % each side */
-	assert_int_equal(b->order.price, 9652545);
-	assert_int_equal(a->order.price, 9847556);
+	/* max_spread_bps 200 around 97500.50: 1 % each side, bid down and ask up to the tick */
+	assert_int_equal(b->order.price, 9652549);
+	assert_int_equal(a->order.price, 9847551);
 	world_end(&w);
 }
 

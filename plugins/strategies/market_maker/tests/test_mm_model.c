@@ -50,7 +50,8 @@ static void test_inventory_skews_the_reservation(void **state)
 	assert_true(fabs(q.skew_bps - 12.0) < 1e-9);
 	assert_int_equal(q.reservation, 6492200);
 	assert_int_equal(q.bid, 6489064);
-	assert_int_equal(q.ask, 6495336);
+	/* the model's ask (64953.36) would cross the market's bid: held one tick above it */
+	assert_int_equal(q.ask, 6500000);
 	/* short: mirror image */
 	assert_int_equal(mm_model_quote(&p, 6499999, 6500001, 1, 1.0, -2.0, &q), 0);
 	assert_int_equal(q.reservation, 6507800);
@@ -98,7 +99,7 @@ static void test_post_only_safety(void **state)
 	assert_true(q.ask > q.bid);
 }
 
-/* NaN never becomes a price; Inf volatility is clamped to the widest spread. */
+/* NaN and Inf never become prices; an overflowing variance is clamped to the widest spread. */
 static void test_unusable_inputs(void **state)
 {
 	(void)state;
@@ -110,7 +111,9 @@ static void test_unusable_inputs(void **state)
 	assert_int_equal(mm_model_quote(&p, 6500001, 6499999, 1, 1.0, 0.0, &q), -1); /* crossed */
 	assert_int_equal(mm_model_quote(&p, 0, 6499999, 1, 1.0, 0.0, &q), -1);
 	assert_int_equal(mm_model_quote(&p, 6499999, 6500001, 0, 1.0, 0.0, &q), -1); /* no tick */
-	assert_int_equal(mm_model_quote(&p, 6499999, 6500001, 1, INFINITY, 0.0, &q), 0);
+	assert_int_equal(mm_model_quote(&p, 6499999, 6500001, 1, INFINITY, 0.0, &q), -1);
+	/* a finite sigma whose square overflows: the spread is clamped to the widest */
+	assert_int_equal(mm_model_quote(&p, 6499999, 6500001, 1, 1e200, 0.0, &q), 0);
 	assert_true(fabs(q.spread_bps - 200.0) < 1e-12);
 	assert_int_equal(q.bid, 6435000);
 	assert_int_equal(q.ask, 6565000);

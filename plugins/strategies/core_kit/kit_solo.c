@@ -1,0 +1,149 @@
+/* core_kit — single-symbol bar strategy body (see kit_solo.h). */
+#include "kit_solo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "kit_cfg.h"
+#include "kit_msg.h"
+
+int kit_solo_config(kit_solo *s, const th_host_api *api, th_ctx *ctx, const char *plugin)
+{
+	memset(s, 0, sizeof *s);
+	th_strlcpy(s->plugin, plugin, sizeof s->plugin);
+	if (kit_cfg_string(api, ctx, plugin, "symbol", s->symbol, sizeof s->symbol) != TH_OK ||
+		kit_cfg_string(api, ctx, plugin, "venue", s->venue, sizeof s->venue) != TH_OK ||
+		kit_cfg_decimal(api, ctx, plugin, "qty", &s->qty_cfg) != TH_OK ||
+		kit_inst_config(&s->inst, api, ctx, plugin) != TH_OK)
+		return TH_ERR_INVALID;
+	if (s->qty_cfg <= 0) {
+		api->set_error(ctx, "%s: key 'qty': must be greater than 0", plugin);
+		return TH_ERR_INVALID;
+	}
+	if (s->qty_cfg % s->inst.lot_cfg != 0) {
+		api->set_error(ctx, "%s: key 'qty': not a multiple of 'lot'", plugin);
+		return TH_ERR_INVALID;
+	}
+	kit_hist_init(&s->hist);
+	kit_book_init(&s->book);
+	return TH_OK;
+}
+
+static void halt(kit_solo *s, const th_host_api *api, th_ctx *ctx, const char *why)
+{
+	s->halted = 1;
+	th_strlcpy(s->halt_reason, why, sizeof s->halt_reason);
+	api->logf(ctx, TH_LOG_ERROR, "%s: not trading %s: %s", s->plugin, s->symbol, why);
+	kit_say(api, ctx, s->symbol, "explanation", "%s: not trading: %s", s->symbol, why);
+}
+
+static int learn(kit_solo *s, int32_t price_scale, int32_t qty_scale, char *why, size_t cap)
+{
+	int was = s->inst.known;
+	if (kit_inst_learn(&s->inst, price_scale, qty_scale, why, cap) != 0)
+		return -1;
+	if (!was && (kit_cfg_to_scale(s->qty_cfg, qty_scale, &s->qty) != 0 || s->qty <= 0)) {
+		snprintf(why, cap, "qty has more digits than the market's quantity scale (%d)", qty_scale);
+		s->inst.known = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int kit_solo_bar(kit_solo *s, const th_host_api *api, th_ctx *ctx, const th_event *ev)
+{
+	const th_bar *b = &ev->u.bar;
+	char why[160];
+	if (ev->h.type != TH_EV_BAR || strcmp(ev->h.symbol, s->symbol) != 0 || s->halted)
+		return 0;
+	if (learn(s, b->price_scale, b->qty_scale, why, sizeof why) != 0) {
+		halt(s, api, ctx, why);
+		return 0;
+	}
+	kit_hist_push(&s->hist, b);
+	if ((s->pos.qty > 0 && b->close > s->extreme) || (s->pos.qty < 0 && b->close < s->extreme))
+		s->extreme = b->close;
+	return 1;
+}
+
+int kit_solo_busy(const kit_solo *s)
+{
+	return kit_book_live(&s->book, s->symbol) > 0;
+}
+
+int kit_solo_market(kit_solo *s, const th_host_api *api, th_ctx *ctx, uint32_t side, th_qty qty, const char *text)
+{
+	th_order o;
+	char q[40];
+	uint64_t id = 0;
+	if (!s->inst.known || qty <= 0)
+		return TH_ERR_STATE;
+	memset(&o, 0, sizeof o);
+	th_strlcpy(o.symbol, s->symbol, sizeof o.symbol);
+	o.side = side;
+	o.type = TH_ORDER_MARKET;
+	o.tif = TH_TIF_IOC;
+	o.qty = qty;
+	o.price_scale = s->inst.price_scale;
+	o.qty_scale = s->inst.qty_scale;
+	int rc = kit_place(&s->book, api, ctx, s->venue, &o, 0, &id);
+	if (rc != TH_OK) {
+		api->logf(ctx, TH_LOG_WARN, "%s: intent for %s not published (status %d)", s->plugin, s->symbol, rc);
+		return rc;
+	}
+	kit_fmt_short(q, sizeof q, qty, o.qty_scale);
+	kit_say(api, ctx, s->symbol, "decision", "%s -> %s %s at market (intent %llu)", text,
+		side == TH_SIDE_BUY ? "buy" : "sell", q, (unsigned long long)id);
+	return TH_OK;
+}
+
+void kit_solo_on_own(kit_solo *s, const th_host_api *api, th_ctx *ctx, const th_event *ev)
+{
+	kit_update up;
+	int k = kit_book_on_event(&s->book, api, ctx, ev, &up);
+	if (strcmp(up.symbol, s->symbol) != 0)
+		return;
+	if (k == KIT_UP_FILL) {
+		if (!s->inst.known || up.price_scale != s->inst.price_scale || up.qty_scale != s->inst.qty_scale) {
+			api->logf(ctx, TH_LOG_WARN, "%s: fill of %s at scales %d/%d ignored", s->plugin, s->symbol,
+				up.price_scale, up.qty_scale);
+			return;
+		}
+		th_qty before = kit_pos_apply(&s->pos, up.side, up.price, up.qty);
+		if (s->pos.qty == 0)
+			s->extreme = 0;
+		else if (before == 0 || (before > 0) != (s->pos.qty > 0))
+			s->extreme = up.price; /* a new position: trailing starts at its entry */
+	} else if (k == KIT_UP_CLOSED && up.state == TH_ORDER_REJECTED) {
+		kit_say(api, ctx, s->symbol, "explanation", "%s: order rejected: %s", s->symbol, up.reason);
+	}
+}
+
+int kit_solo_adopt(kit_solo *s, const kit_solo *old, const th_host_api *api, th_ctx *ctx)
+{
+	char why[160];
+	if (strcmp(old->symbol, s->symbol) != 0) {
+		api->set_error(ctx, "%s: import: the state is for %s, the configuration trades %s", s->plugin, old->symbol,
+			s->symbol);
+		return TH_ERR_INVALID;
+	}
+	kit_solo n = *s; /* this configuration */
+	n.hist = old->hist;
+	n.book = old->book;
+	n.pos = old->pos;
+	n.extreme = old->extreme;
+	if (old->inst.known && learn(&n, old->inst.price_scale, old->inst.qty_scale, why, sizeof why) != 0) {
+		api->set_error(ctx, "%s: import: %s", s->plugin, why);
+		return TH_ERR_INVALID;
+	}
+	*s = n;
+	return TH_OK;
+}
+
+int kit_solo_status(const kit_solo *s, char *buf, size_t cap)
+{
+	char pos[40] = "0";
+	if (s->inst.known)
+		kit_fmt_short(pos, sizeof pos, s->pos.qty, s->inst.qty_scale);
+	return snprintf(buf, cap, "position %s, %zu working order(s)", pos, kit_book_live(&s->book, s->symbol));
+}

@@ -1,0 +1,70 @@
+/*
+ * core_kit — the common body of a single-symbol bar strategy (momentum,
+ * mean reversion): symbol/venue/qty/tick/lot configuration, scales learnt
+ * from the first bar (or a halt that says why), the bar history, one working
+ * market order at a time, the position from the agent's own fills, the best
+ * close since entry, rejections explained, and taking over an old
+ * instance's state on hot reload. Plain data: it travels in export_state.
+ */
+#ifndef KIT_SOLO_H
+#define KIT_SOLO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <tradehost/tradehost.h>
+
+#include "kit_hist.h"
+#include "kit_inst.h"
+#include "kit_orders.h"
+#include "kit_pos.h"
+
+typedef struct kit_solo {
+	char plugin[TH_NAME_MAX];   /* for messages */
+	char symbol[TH_SYMBOL_MAX];
+	char venue[TH_VENUE_MAX];
+	kit_inst inst;
+	kit_hist hist;
+	kit_book book;
+	kit_pos pos;
+	th_qty qty_cfg;             /* entry size at KIT_CFG_SCALE */
+	th_qty qty;                 /* entry size at the instrument's qty scale, once known */
+	th_price extreme;           /* best close since the position opened (long: highest, short: lowest) */
+	uint32_t halted;            /* the configuration does not fit the market: no trading */
+	char halt_reason[160];
+} kit_solo;
+
+/* Schema rows for symbol, venue, qty, tick and lot. */
+#define KIT_SCHEMA_SOLO \
+	{ "symbol", TH_CONFIG_STRING, 1, NULL, NULL, NULL, "instrument to trade, e.g. \"BTC-USDT\"" }, \
+	{ "venue", TH_CONFIG_STRING, 0, "\"sim\"", NULL, NULL, "venue instance whose bars are read and traded on" }, \
+	{ "qty", TH_CONFIG_DECIMAL, 0, "\"0.01\"", "0", NULL, "quantity of each entry (a multiple of lot)" }, \
+	KIT_SCHEMA_TICK_LOT
+
+/* Read symbol, venue, qty, tick, lot (qty > 0 and a multiple of lot). */
+int kit_solo_config(kit_solo *s, const th_host_api *api, th_ctx *ctx, const char *plugin);
+
+/* Take in a bar of the agent's symbol: learn the scales (halting with an
+ * explanation if they do not fit), record it, move the trailing extreme.
+ * Returns 1 if the strategy should evaluate its rule on this bar. */
+int kit_solo_bar(kit_solo *s, const th_host_api *api, th_ctx *ctx, const th_event *ev);
+
+/* An order is working: wait for its outcome. */
+int kit_solo_busy(const kit_solo *s);
+
+/* Send a market IOC order and publish the decision ("<text> -> buy 0.5 at
+ * market (intent n)"). */
+int kit_solo_market(kit_solo *s, const th_host_api *api, th_ctx *ctx, uint32_t side, th_qty qty, const char *text);
+
+/* Feed the agent's own ORDER / FILL / RISK events. */
+void kit_solo_on_own(kit_solo *s, const th_host_api *api, th_ctx *ctx, const th_event *ev);
+
+/* Hot reload: `s` is configured (kit_solo_config); take bars, orders,
+ * position from `old`, re-learning scales for this configuration. Fails,
+ * with set_error, if the old state is about another symbol or its scales do
+ * not fit this tick/lot/qty. */
+int kit_solo_adopt(kit_solo *s, const kit_solo *old, const th_host_api *api, th_ctx *ctx);
+
+/* "position 0.5, 1 working order(s)" */
+int kit_solo_status(const kit_solo *s, char *buf, size_t cap);
+
+#endif
