@@ -20,9 +20,7 @@
 #include <tradehost/th_ta.h>
 
 #include "kit_hist.h"
-#include "kit_inst.h"
-#include "kit_orders.h"
-#include "kit_pos.h"
+#include "kit_solo.h"
 
 #define MOM_PLUGIN "momentum"
 #define MOM_STATE_MAGIC "MOMENTUM"
@@ -30,14 +28,12 @@
 #define MOM_PERIOD_MAX 1000 /* < KIT_HIST_CAP: the ROC look-back lives in the history */
 
 typedef struct mom_params {
-	char symbol[TH_SYMBOL_MAX];
-	char venue[TH_VENUE_MAX];
+	char symbol[TH_SYMBOL_MAX]; /* copy of the solo's, for messages */
 	uint32_t ema_period, roc_period, volume_period, atr_period;
 	double roc_threshold;  /* percent */
 	double volume_factor;  /* volume must exceed factor x average */
 	double atr_mult;       /* trailing stop distance in ATRs; 0 = no trailing stop */
 	int allow_short;
-	th_qty qty_cfg;        /* at KIT_CFG_SCALE */
 } mom_params;
 
 /* Indicator values after the latest bar. */
@@ -52,16 +48,9 @@ typedef struct mom_ind {
 	int vol_last_ok;
 } mom_ind;
 
+/* Everything a hot reload hands over (plain data). */
 typedef struct mom_persist {
-	char symbol[TH_SYMBOL_MAX]; /* what this state is about */
-	kit_inst inst;
-	kit_hist hist;
-	kit_book book;
-	kit_pos pos;
-	th_price extreme;      /* best close since the position opened: the trailing stop's anchor */
-	th_qty qty;            /* order size at the instrument's qty scale, once known */
-	uint32_t halted;       /* 1: configuration does not fit the market; no trading */
-	char halt_reason[160];
+	kit_solo solo;
 } mom_persist;
 
 typedef struct momentum {

@@ -45,6 +45,13 @@ swap_to() { install -m 644 "$root/soak-$1/soak_counter.so" "$t/plugins/.next.so"
 
 for i in $(seq 1 "$swaps"); do
 	if (( i % 2 )); then swap_to b; else swap_to a; fi
+	if (( i == 1 )); then
+		# the first swap goes through SIGHUP instead of the control socket
+		kill -HUP "$pid"
+		for _ in $(seq 100); do grep -q "swapped to generation 2" "$t/host.log" && break; sleep 0.05; done
+		grep -q "swapped to generation 2" "$t/host.log" || fail "SIGHUP did not reload"
+		continue
+	fi
 	out=$("$bin" reload -c "$t/soak.toml" 2>&1) || fail "reload $i failed: $out"
 	case "$out" in *"1 swapped"*) ;; *) fail "reload $i did not swap: $out" ;; esac
 	if (( i == swaps / 2 )); then

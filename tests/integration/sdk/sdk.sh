@@ -27,6 +27,22 @@ for ex in example_strategy example_exchange example_risk example_llm; do
 	cmake --build "$t/build-$ex" >> "$t/$ex.log" 2>&1 || fail "build $ex: $(cat "$t/$ex.log")"
 	install -m 644 "$t/build-$ex/$ex.so" "$t/plugins/"
 done
+# the indicator library ships with the SDK: a plugin links tradehost::ta into itself
+mkdir -p "$t/ta_user"
+cat > "$t/ta_user/CMakeLists.txt" <<'CM'
+cmake_minimum_required(VERSION 3.20)
+project(ta_user C)
+find_package(tradehost 1.0 REQUIRED)
+th_add_plugin(ta_user SOURCES ta_user.c LIBRARIES tradehost::ta)
+CM
+sed -e 's/"example_risk"/"ta_user"/' -e 's/static int r_start(void \*arg) { (void)arg; return TH_OK; }/static int r_start(void *arg) { th_ta_sma s; th_ta_error e; double v; (void)arg; return th_ta_sma_init(\&s, 3, \&e) == 0 \&\& th_ta_sma_update(\&s, 1.0, \&v) == 0 ? TH_OK : TH_ERR; }/' \
+	"$src/plugin-api/examples/example_risk/example_risk.c" > "$t/ta_user/ta_user.c"
+sed -i 's|#include <tradehost/tradehost.h>|#include <tradehost/tradehost.h>\n#include <tradehost/th_ta.h>|' "$t/ta_user/ta_user.c"
+grep -q th_ta_sma_init "$t/ta_user/ta_user.c" || fail "could not prepare the indicator-using plugin"
+cmake -S "$t/ta_user" -B "$t/build-ta" -DCMAKE_PREFIX_PATH="$t/prefix" > "$t/ta.log" 2>&1 && cmake --build "$t/build-ta" >> "$t/ta.log" 2>&1 \
+	|| fail "a plugin using tradehost::ta does not build against the installed SDK: $(tail -20 "$t/ta.log")"
+"$src/tests/unit/loader/check_exports.sh" "$t/build-ta" > /dev/null || fail "the indicator library leaks symbols out of a plugin"
+
 # pkg-config route: a plain compiler command line.
 export PKG_CONFIG_PATH="$t/prefix/share/pkgconfig"
 mkdir -m 755 "$t/pc"
