@@ -17,6 +17,9 @@ int cli_cmd_plugins(int argc, char **argv);
 int cli_cmd_reload(int argc, char **argv);
 int cli_cmd_backtest(int argc, char **argv);
 int cli_cmd_config_doc(int argc, char **argv);
+int cli_cmd_kill(int argc, char **argv);
+int cli_cmd_resume(int argc, char **argv);
+int cli_cmd_state(int argc, char **argv);
 
 /* Shared option parsing for commands that read a configuration:
  * -c/--config FILE, --set key=value (repeatable), --log-level LEVEL. */

@@ -350,6 +350,91 @@ static const char reload_usage[] =
 	"The host is found through host.control_socket in the configuration, or --socket.\n"
 	"  --socket PATH   the control socket of the running host\n" CONFIG_OPTS_HELP;
 
+/* Sends one control command to the running host (reload, kill, resume,
+ * state ...) and prints its reply. */
+static int control_command(int argc, char **argv, const char *usage_text, const char *command)
+{
+	static const struct option more[] = {
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ 0, 0, 0, 0 },
+	};
+	cli_config_opts o;
+	reload_opts r = { 0 };
+	host_config cfg = { 0 };
+	int rc = parse_config_opts(argc, argv, usage_text, &o, more, reload_extra, &r);
+	if (rc != 0) {
+		free(o.sets);
+		return rc > 0 ? CLI_OK : CLI_USAGE;
+	}
+	const char *sock = r.socket;
+	if (!sock) {
+		if (load_config(&o, &cfg) != 0) {
+			free(o.sets);
+			return CLI_USAGE;
+		}
+		sock = cfg.control_socket;
+	}
+	free(o.sets);
+	char reply[4096];
+	rc = control_request(sock, command, reply, sizeof reply);
+	if (rc < 0)
+		fprintf(stderr, "tradehost: no running host answers on %s\n", sock);
+	else
+		fputs(reply, rc == 0 ? stdout : stderr);
+	host_config_free(&cfg);
+	return rc == 0 ? CLI_OK : CLI_RUNTIME;
+}
+
+static const char kill_usage[] =
+	"Usage: tradehost kill [-c FILE | --socket PATH]\n"
+	"\nThe kill switch: the running host sets its trading state to HALTED and cancels every open order\n"
+	"in the same loop turn. Only cancels pass until `tradehost resume`. The state survives restarts.\n"
+	"  --socket PATH   the control socket of the running host\n" CONFIG_OPTS_HELP;
+
+int cli_cmd_kill(int argc, char **argv)
+{
+	return control_command(argc, argv, kill_usage, "kill");
+}
+
+static const char resume_usage[] =
+	"Usage: tradehost resume [-c FILE | --socket PATH]\n"
+	"\nSet the host's trading state back to ACTIVE after the kill switch.\n"
+	"  --socket PATH   the control socket of the running host\n" CONFIG_OPTS_HELP;
+
+int cli_cmd_resume(int argc, char **argv)
+{
+	return control_command(argc, argv, resume_usage, "resume");
+}
+
+static const char state_usage[] =
+	"Usage: tradehost state [-c FILE | --socket PATH] [SCOPE NAME STATE]\n"
+	"\nWithout arguments, list the scopes that are not ACTIVE. With arguments, set a trading state:\n"
+	"SCOPE is host, farm, agent or instrument (NAME venue:symbol; NAME - for host), STATE is active,\n"
+	"reducing (only orders that shrink a position) or halted (only cancels). Persisted.\n"
+	"  --socket PATH   the control socket of the running host\n" CONFIG_OPTS_HELP;
+
+int cli_cmd_state(int argc, char **argv)
+{
+	/* positional SCOPE NAME STATE follow the options */
+	int first = argc;
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] != '-' && (i == 1 || (strcmp(argv[i - 1], "-c") && strcmp(argv[i - 1], "--config") &&
+						   strcmp(argv[i - 1], "--socket") && strcmp(argv[i - 1], "--set")))) {
+			first = i;
+			break;
+		}
+	}
+	char command[256] = "state";
+	if (first < argc) {
+		if (argc - first != 3) {
+			fprintf(stderr, "state: expected SCOPE NAME STATE, e.g. `tradehost state agent marcus reducing`\n");
+			return CLI_USAGE;
+		}
+		snprintf(command, sizeof command, "state %.32s %.80s %.16s", argv[first], argv[first + 1], argv[first + 2]);
+	}
+	return control_command(first, argv, state_usage, command);
+}
+
 int cli_cmd_reload(int argc, char **argv)
 {
 	static const struct option more[] = {

@@ -86,6 +86,18 @@ int oms_set_weight(oms_t *o, const char *wallet, double weight, char *err, size_
 int oms_set_paused(oms_t *o, const char *name, int paused);
 int oms_is_paused(const oms_t *o, const char *agent, const char *farm);
 
+/* Trading states per scope (th_state_scope, th_trading_state), journaled so
+ * they survive restarts. Unset scopes are ACTIVE. */
+int oms_set_trading_state(oms_t *o, int scope, const char *name, int state);
+int oms_trading_state(const oms_t *o, int scope, const char *name);
+/* Iterate the scopes that are not ACTIVE: returns 0 past the end. */
+int oms_trading_state_at(const oms_t *o, size_t i, int *scope, const char **name, int *state);
+
+/* The risk pipeline's verdict on an intent, journaled for the audit trail. */
+int oms_journal_decision(oms_t *o, const th_event *intent, int approved, uint32_t reason, const char *who,
+	const char *message);
+uint64_t oms_decisions_replayed(const oms_t *o);
+
 /* Goals from the configuration that already finished (journaled), so a
  * restart does not re-arm them: returns TH_GOAL_HIT / TH_GOAL_MISSED or 0. */
 int oms_goal_done(oms_t *o, uint32_t index, int state);

@@ -68,6 +68,27 @@ int oms_apply_named(oms_t *o, uint16_t type, const oms_rec_named *r, char *err, 
 			o->goal_done[idx] = (uint8_t)((uint64_t)r->value >> 32);
 		return 0;
 	}
+	case OMS_REC_TRADING_STATE: {
+		/* name is "<scope>:<scope name>" */
+		char *colon = strchr(r->name, ':');
+		int scope = atoi(r->name);
+		const char *name = colon ? colon + 1 : "";
+		for (size_t i = 0; i < o->nstates; i++) {
+			if (o->states[i].scope == scope && strcmp(o->states[i].name, name) == 0) {
+				o->states[i].state = (int)r->value;
+				return 0;
+			}
+		}
+		if (o->nstates == sizeof o->states / sizeof o->states[0]) {
+			snprintf(err, errlen, "too many trading-state scopes (at most %zu)", sizeof o->states / sizeof o->states[0]);
+			return -1;
+		}
+		o->states[o->nstates].scope = scope;
+		th_strlcpy(o->states[o->nstates].name, name, sizeof o->states[0].name);
+		o->states[o->nstates].state = (int)r->value;
+		o->nstates++;
+		return 0;
+	}
 	case OMS_REC_SET_ALLOCATION:
 		return capital_set_allocation(o->capital, r->name, r->value, err, errlen) == TH_OK ? 0 : -1;
 	case OMS_REC_SET_WEIGHT:
@@ -162,4 +183,55 @@ int oms_rebalance(oms_t *o, const char *scope, int rule, int64_t now_ns, char *e
 		}
 	}
 	return 0;
+}
+
+int oms_set_trading_state(oms_t *o, int scope, const char *name, int state)
+{
+	char err[128], key[TH_NAME_MAX + 8];
+	if (scope < TH_SCOPE_HOST || scope > TH_SCOPE_INSTRUMENT || state < TH_STATE_ACTIVE || state > TH_STATE_HALTED)
+		return TH_ERR_INVALID;
+	snprintf(key, sizeof key, "%d:%s", scope, name);
+	return named_op(o, OMS_REC_TRADING_STATE, key, state, err, sizeof err) == 0 ? TH_OK : TH_ERR;
+}
+
+int oms_trading_state(const oms_t *o, int scope, const char *name)
+{
+	for (size_t i = 0; i < o->nstates; i++)
+		if (o->states[i].scope == scope && strcmp(o->states[i].name, name) == 0)
+			return o->states[i].state;
+	return TH_STATE_ACTIVE;
+}
+
+int oms_trading_state_at(const oms_t *o, size_t i, int *scope, const char **name, int *state)
+{
+	for (size_t k = 0; k < o->nstates; k++) {
+		if (o->states[k].state == TH_STATE_ACTIVE)
+			continue;
+		if (i-- == 0) {
+			*scope = o->states[k].scope;
+			*name = o->states[k].name;
+			*state = o->states[k].state;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int oms_journal_decision(oms_t *o, const th_event *intent, int approved, uint32_t reason, const char *who,
+	const char *message)
+{
+	oms_rec_decision r = { 0 };
+	th_strlcpy(r.agent, intent->h.agent, sizeof r.agent);
+	th_strlcpy(r.who, who, sizeof r.who);
+	r.intent_id = intent->u.intent.intent_id;
+	r.approved = approved ? 1 : 0;
+	r.reason_code = reason;
+	th_strlcpy(r.message, message ? message : "", sizeof r.message);
+	size_t len = oms_enc_decision(o->buf, sizeof o->buf, &r);
+	return oms_journal(o, OMS_REC_RISK_DECISION, len, NULL, NULL);
+}
+
+uint64_t oms_decisions_replayed(const oms_t *o)
+{
+	return o->decisions_replayed;
 }

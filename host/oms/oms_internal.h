@@ -41,7 +41,10 @@ struct oms {
 	char halt_text[256];
 	char (*paused)[TH_NAME_MAX];  /* paused agents and farms */
 	size_t npaused;
-	uint8_t goal_done[256];       /* per configured goal index: 0 or th_goal_state */
+	uint8_t goal_done[256];
+	struct { int scope; char name[TH_NAME_MAX + TH_SYMBOL_MAX + 2]; int state; } states[64];
+	size_t nstates;
+	uint64_t decisions_replayed;       /* per configured goal index: 0 or th_goal_state */
 	size_t *pending;         /* FIFO of order indices awaiting ORDER_NEW durability */
 	size_t pending_head, pending_len, pending_cap;
 	uint8_t buf[4096];       /* record encoding scratch */

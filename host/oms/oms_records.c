@@ -186,3 +186,27 @@ int oms_dec_named(const void *p, size_t len, oms_rec_named *r)
 	r->value = cr_i64(&rd);
 	R_END();
 }
+
+size_t oms_enc_decision(uint8_t *buf, size_t cap, const oms_rec_decision *r)
+{
+	W_BEGIN(buf, cap);
+	cw_str(&w, r->agent);
+	cw_str(&w, r->who);
+	cw_u64(&w, r->intent_id);
+	cw_u32(&w, r->approved);
+	cw_u32(&w, r->reason_code);
+	cw_str(&w, r->message);
+	W_END();
+}
+
+int oms_dec_decision(const void *p, size_t len, oms_rec_decision *r)
+{
+	R_BEGIN(p, len, r);
+	cr_str(&rd, r->agent, sizeof r->agent);
+	cr_str(&rd, r->who, sizeof r->who);
+	r->intent_id = cr_u64(&rd);
+	r->approved = cr_u32(&rd);
+	r->reason_code = cr_u32(&rd);
+	cr_str(&rd, r->message, sizeof r->message);
+	R_END();
+}

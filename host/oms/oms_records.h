@@ -20,8 +20,17 @@ enum {
 	OMS_REC_PAUSE = 7,          /* an agent or farm paused / resumed (goal action, operator) */
 	OMS_REC_GOAL_DONE = 8,      /* a configured goal was hit or missed: never re-armed after a restart */
 	OMS_REC_SET_ALLOCATION = 9, /* a wallet's allocated capital set (goal action) */
-	OMS_REC_SET_WEIGHT = 10     /* a wallet's fixed-rule weight set (goal action) */
+	OMS_REC_SET_WEIGHT = 10,    /* a wallet's fixed-rule weight set (goal action) */
+	OMS_REC_TRADING_STATE = 11, /* a scope's trading state set (breaker, operator, kill switch) */
+	OMS_REC_RISK_DECISION = 12  /* the pipeline's verdict on an intent (audit; not replayed into state) */
 };
+
+typedef struct oms_rec_decision {
+	char agent[TH_NAME_MAX], who[TH_NAME_MAX];
+	uint64_t intent_id;
+	uint32_t approved, reason_code;
+	char message[128];
+} oms_rec_decision;
 
 #define OMS_REC_VERSION 1
 
@@ -75,6 +84,7 @@ size_t oms_enc_order_update(uint8_t *buf, size_t cap, const oms_rec_order_update
 size_t oms_enc_fill(uint8_t *buf, size_t cap, const oms_rec_fill *r);
 size_t oms_enc_collect(uint8_t *buf, size_t cap, const oms_rec_collect *r);
 size_t oms_enc_named(uint8_t *buf, size_t cap, const oms_rec_named *r);
+size_t oms_enc_decision(uint8_t *buf, size_t cap, const oms_rec_decision *r);
 
 /* Decode; 0 ok, -1 malformed (short, over-long string, unknown version). */
 int oms_dec_deposit(const void *p, size_t len, oms_rec_deposit *r);
@@ -84,5 +94,6 @@ int oms_dec_order_update(const void *p, size_t len, oms_rec_order_update *r);
 int oms_dec_fill(const void *p, size_t len, oms_rec_fill *r);
 int oms_dec_collect(const void *p, size_t len, oms_rec_collect *r);
 int oms_dec_named(const void *p, size_t len, oms_rec_named *r);
+int oms_dec_decision(const void *p, size_t len, oms_rec_decision *r);
 
 #endif

@@ -71,6 +71,14 @@ static int replay_one(void *arg, const journal_record *rec)
 			rc = capital_collect_profits(o->capital, r.wallet, err, sizeof err);
 		break;
 	}
+	case OMS_REC_RISK_DECISION: {
+		oms_rec_decision r;
+		rc = oms_dec_decision(rec->payload, rec->len, &r);
+		if (rc == 0)
+			o->decisions_replayed++;
+		break;
+	}
+	case OMS_REC_TRADING_STATE:
 	case OMS_REC_PAUSE:
 	case OMS_REC_GOAL_DONE:
 	case OMS_REC_SET_ALLOCATION:

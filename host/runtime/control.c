@@ -82,7 +82,19 @@ static void on_read(struct bufferevent *bev, void *arg)
 	} else if (strcmp(line, "status") == 0) {
 		reply_status(c->host, out);
 	} else {
-		evbuffer_add_printf(out, "error unknown command \"%.64s\" (known: reload, status)\n", line);
+		/* commands registered by other subsystems: "name args..." */
+		char name[32] = "", reply[1024] = "";
+		const char *args = strchr(line, ' ');
+		size_t n = args ? (size_t)(args - line) : strlen(line);
+		if (n < sizeof name)
+			memcpy(name, line, n);
+		name[n < sizeof name ? n : 0] = '\0';
+		int rc = host_run_command(c->host, name, args ? args + 1 : "", reply, sizeof reply);
+		if (rc < 0)
+			evbuffer_add_printf(out, "error unknown command \"%.64s\" (known: reload, status, kill, resume, "
+				"state)\n", line);
+		else
+			evbuffer_add_printf(out, "%s %s\n", rc == 0 ? "ok" : "error", reply);
 	}
 	free(line);
 	/* One request per connection: stop reading, close once the reply is out. */

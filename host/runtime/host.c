@@ -409,3 +409,37 @@ const char *host_instance_farm(const host_t *h, const char *name)
 			return h->cfg.instances[i].farm;
 	return NULL;
 }
+
+void host_set_portfolio_provider(host_t *h, const host_portfolio_provider *p)
+{
+	if (p)
+		h->portfolio = *p;
+	else
+		memset(&h->portfolio, 0, sizeof h->portfolio);
+}
+
+int host_register_command(host_t *h, const char *name, host_command_fn fn, void *arg)
+{
+	for (size_t i = 0; i < h->ncommands; i++) {
+		if (strcmp(h->commands[i].name, name) == 0) {
+			h->commands[i].fn = fn;
+			h->commands[i].arg = arg;
+			return 0;
+		}
+	}
+	if (h->ncommands == sizeof h->commands / sizeof h->commands[0] || strlen(name) >= sizeof h->commands[0].name)
+		return -1;
+	th_strlcpy(h->commands[h->ncommands].name, name, sizeof h->commands[0].name);
+	h->commands[h->ncommands].fn = fn;
+	h->commands[h->ncommands].arg = arg;
+	h->ncommands++;
+	return 0;
+}
+
+int host_run_command(host_t *h, const char *name, const char *args, char *reply, size_t cap)
+{
+	for (size_t i = 0; i < h->ncommands; i++)
+		if (strcmp(h->commands[i].name, name) == 0)
+			return h->commands[i].fn(h->commands[i].arg, args ? args : "", reply, cap) == 0 ? 0 : 1;
+	return -1;
+}

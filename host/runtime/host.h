@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tradehost/th_types.h>
+
 #include "runtime/host_config.h"
 
 typedef struct host host_t;
@@ -64,6 +66,28 @@ void host_cancel_timers(host_t *h, const void *owner);
 /* The configured farm of a strategy instance ("" if none), or NULL if no
  * such instance. */
 const char *host_instance_farm(const host_t *h, const char *name);
+
+/* The portfolio and trading-state slots of th_host_api (ABI 1.1) are served
+ * by whoever runs trading (host/trading) through this table; without one
+ * they answer "not found" / 0. All calls happen on the loop thread. */
+typedef struct host_portfolio_provider {
+	void *ctx;
+	const th_instrument *(*instrument)(void *ctx, const char *venue, const char *symbol);
+	th_price (*last_price)(void *ctx, const char *venue, const char *symbol, int32_t *scale);
+	int (*wallet_stats)(void *ctx, const char *wallet, th_wallet_stats *out);
+	size_t (*positions)(void *ctx, const char *wallet, th_position *out, size_t cap);
+	size_t (*open_orders)(void *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX], size_t cap);
+	int (*trading_state)(void *ctx, int scope, const char *name);
+	int (*set_trading_state)(void *ctx, int scope, const char *name, int state, const char *reason, const char *who);
+	int (*reduce_exposure)(void *ctx, int scope, const char *name, uint32_t step_bps);
+} host_portfolio_provider;
+void host_set_portfolio_provider(host_t *h, const host_portfolio_provider *p); /* NULL clears */
+
+/* Operator commands on the control socket beyond reload/status (e.g. the
+ * kill switch): `fn` writes one reply line into `reply`; returns 0 for "ok". */
+typedef int (*host_command_fn)(void *arg, const char *args, char *reply, size_t cap);
+int host_register_command(host_t *h, const char *name, host_command_fn fn, void *arg);
+int host_run_command(host_t *h, const char *name, const char *args, char *reply, size_t cap); /* -1 unknown */
 
 /* Introspection: instance count and the n-th instance's public facts. */
 typedef struct host_instance_info {

@@ -231,6 +231,74 @@ static void api_free(th_ctx *ctx, void *ptr)
 	free(h);
 }
 
+/* --- ABI 1.1: portfolio views and trading-state control, served by the
+ * trading layer's provider (see host_set_portfolio_provider) --- */
+
+#define PROVIDER(ctx) (&(ctx)->host->portfolio)
+
+static const th_instrument *api_instrument(th_ctx *ctx, const char *venue, const char *symbol)
+{
+	const host_portfolio_provider *p = PROVIDER(ctx);
+	return p->ctx && venue && symbol ? p->instrument(p->ctx, venue, symbol) : NULL;
+}
+
+static th_price api_last_price(th_ctx *ctx, const char *venue, const char *symbol, int32_t *scale)
+{
+	const host_portfolio_provider *p = PROVIDER(ctx);
+	int32_t dummy;
+	return p->ctx && venue && symbol ? p->last_price(p->ctx, venue, symbol, scale ? scale : &dummy) : 0;
+}
+
+static int api_wallet_stats(th_ctx *ctx, const char *wallet, th_wallet_stats *out)
+{
+	const host_portfolio_provider *p = PROVIDER(ctx);
+	if (!wallet || !out)
+		return TH_ERR_INVALID;
+	return p->ctx ? p->wallet_stats(p->ctx, wallet, out) : TH_ERR_NOT_FOUND;
+}
+
+static size_t api_positions(th_ctx *ctx, const char *wallet, th_position *out, size_t cap)
+{
+	const host_portfolio_provider *p = PROVIDER(ctx);
+	return p->ctx && wallet && (out || cap == 0) ? p->positions(p->ctx, wallet, out, cap) : 0;
+}
+
+static size_t api_open_orders(th_ctx *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX], size_t cap)
+{
+	const host_portfolio_provider *p = PROVIDER(ctx);
+	return p->ctx && (out || cap == 0) ? p->open_orders(p->ctx, agent, out, agents, cap) : 0;
+}
+
+static const char *api_agent_farm(th_ctx *ctx, const char *agent)
+{
+	const char *farm = agent ? host_instance_farm(ctx->host, agent) : NULL;
+	return farm ? farm : "";
+}
+
+static int api_trading_state(th_ctx *ctx, int scope, const char *name)
+{
+	const host_portfolio_provider *p = PROVIDER(ctx);
+	return p->ctx ? p->trading_state(p->ctx, scope, name ? name : "") : TH_STATE_ACTIVE;
+}
+
+static int api_set_trading_state(th_ctx *ctx, int scope, const char *name, int state, const char *reason)
+{
+	const host_portfolio_provider *p = PROVIDER(ctx);
+	if (!p->ctx)
+		return TH_ERR_UNSUPPORTED;
+	return p->set_trading_state(p->ctx, scope, name ? name : "", state, reason ? reason : "", ctx->slot->name);
+}
+
+static int api_reduce_exposure(th_ctx *ctx, int scope, const char *name, uint32_t step_bps)
+{
+	const host_portfolio_provider *p = PROVIDER(ctx);
+	if (!p->ctx)
+		return TH_ERR_UNSUPPORTED;
+	if (step_bps == 0 || step_bps > 10000)
+		return TH_ERR_INVALID;
+	return p->reduce_exposure(p->ctx, scope, name ? name : "", step_bps);
+}
+
 void host_api_init(th_host_api *api)
 {
 	memset(api, 0, sizeof *api);
@@ -262,4 +330,13 @@ void host_api_init(th_host_api *api)
 	api->state_delete = api_state_delete;
 	api->alloc = api_alloc;
 	api->free = api_free;
+	api->instrument = api_instrument;
+	api->last_price = api_last_price;
+	api->wallet_stats = api_wallet_stats;
+	api->positions = api_positions;
+	api->open_orders = api_open_orders;
+	api->agent_farm = api_agent_farm;
+	api->trading_state = api_trading_state;
+	api->set_trading_state = api_set_trading_state;
+	api->reduce_exposure = api_reduce_exposure;
 }

@@ -64,6 +64,9 @@ struct host {
 	loader_module **modules;   /* loaded modules; a module is unloaded when no instance uses it */
 	size_t nmodules;
 	int stopping;
+	host_portfolio_provider portfolio; /* ctx NULL: none */
+	struct { char name[32]; host_command_fn fn; void *arg; } commands[16];
+	size_t ncommands;
 };
 
 void host_api_init(th_host_api *api);

@@ -319,6 +319,7 @@ int trading_start(trading_t *t, char *err, size_t errlen)
 	t->last_rebalance_ns = host_now_ns(t->host);
 	if (trading_goals_start(t, host_now_ns(t->host), err, errlen) != 0)
 		return -1;
+	trading_install_provider(t);
 	oms_reconcile(t->oms);
 	for (size_t f = 0; f < t->cfg.nfarms; f++)
 		if (t->cfg.farms[f].coordination == COORD_EMERGENCY)
@@ -334,6 +335,7 @@ void trading_stop(trading_t *t)
 {
 	if (!t)
 		return;
+	host_set_portfolio_provider(t->host, NULL);
 	host_cancel_timers(t->host, &t->feed_timer);
 	host_cancel_timers(t->host, t);
 	bus_unsubscribe_owner(t->bus, t);

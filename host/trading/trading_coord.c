@@ -53,10 +53,22 @@ static th_qty position_of(trading_t *t, const char *agent, const char *venue, co
 	return 0;
 }
 
-static int reduces_only(trading_t *t, const th_event *in)
+/* True when the intent can only shrink the agent's position: opposite side
+ * and, with the agent's open orders on that side, no more than it holds (so
+ * it can neither grow nor flip the position). */
+int trading_intent_reduces(trading_t *t, const th_event *in)
 {
 	th_qty pos = position_of(t, in->h.agent, in->h.venue, in->u.intent.order.symbol);
 	th_qty q = in->u.intent.order.qty;
+	for (size_t i = 0; i < oms_order_count(t->oms); i++) {
+		oms_order_view v;
+		oms_order_at(t->oms, i, &v);
+		if (v.state == TH_ORDER_FILLED || v.state == TH_ORDER_CANCELED || v.state == TH_ORDER_REJECTED ||
+			v.state == TH_ORDER_EXPIRED || strcmp(v.agent, in->h.agent) != 0 || strcmp(v.venue, in->h.venue) != 0 ||
+			strcmp(v.order->symbol, in->u.intent.order.symbol) != 0 || v.order->side != in->u.intent.order.side)
+			continue;
+		q += v.order->qty - v.filled_qty;
+	}
 	if (in->u.intent.order.side == TH_SIDE_SELL)
 		return pos > 0 && q <= pos;
 	return pos < 0 && q <= -pos;
@@ -198,7 +210,7 @@ void trading_coordinate(trading_t *t, const th_event *in)
 		return;
 	}
 	case COORD_EMERGENCY:
-		if (reduces_only(t, in)) {
+		if (trading_intent_reduces(t, in)) {
 			trading_proceed(t, in, 0, NULL);
 			return;
 		}
@@ -238,7 +250,6 @@ void trading_flatten_farm(trading_t *t, const char *farm)
 			o->side = pos[k].p.qty > 0 ? TH_SIDE_SELL : TH_SIDE_BUY;
 			o->type = TH_ORDER_MARKET;
 			o->tif = TH_TIF_IOC;
-			o->flags = TH_ORDER_REDUCE_ONLY;
 			o->qty = pos[k].p.qty > 0 ? pos[k].p.qty : -pos[k].p.qty;
 			o->price_scale = pos[k].p.price_scale;
 			o->qty_scale = pos[k].p.qty_scale;

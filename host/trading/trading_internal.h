@@ -59,7 +59,10 @@ struct trading {
 	uint32_t goal_ids[TRADING_MAX_GOALS];   /* goals library id per configured goal (0 = finished) */
 	int64_t goal_last_ppm[TRADING_MAX_GOALS];
 	int64_t last_rebalance_ns;
-	int flatten_pending;       /* an emergency farm must be flattened once trading runs */
+	int flatten_pending;
+	struct { char wallet[TH_NAME_MAX]; th_money peak; } peaks[128];
+	size_t npeaks;
+	uint64_t denials_by_reason[32]; /* th_risk_reason -> count */       /* an emergency farm must be flattened once trading runs */
 	uint64_t events_seen;      /* backtest: events pulled from the source */
 	double replay_seconds;     /* backtest: wall time of the replay loop */
 };
@@ -76,10 +79,17 @@ void trading_on_intent(void *arg, const th_event *ev);
 void trading_coordinate(trading_t *t, const th_event *intent);
 void trading_on_coord_flush(void *arg, const th_event *ev);
 void trading_flatten_farm(trading_t *t, const char *farm);
+int trading_intent_reduces(trading_t *t, const th_event *intent);
 /* After the coordinator: risk plugins in order, then the OMS. coord_max_qty
  * > 0 caps the quantity; `who` names a coordinator that approved it. */
 void trading_proceed(trading_t *t, const th_event *intent, th_qty coord_max_qty, const char *who);
 void trading_deny(trading_t *t, const th_event *intent, uint32_t reason, const char *message, const char *who);
+
+/* Portfolio views and trading-state control for risk plugins and the
+ * operator (trading_provider.c). */
+void trading_install_provider(trading_t *t);
+int trading_set_state(trading_t *t, int scope, const char *name, int state, const char *reason, const char *who);
+int trading_reduce_exposure(trading_t *t, int scope, const char *name, uint32_t step_bps);
 
 /* Goals and scheduled rebalancing (trading_goals.c). */
 int trading_goals_start(trading_t *t, int64_t now, char *err, size_t errlen);

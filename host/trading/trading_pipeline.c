@@ -18,6 +18,10 @@ static void publish_decision(trading_t *t, const th_event *intent, const th_risk
 	th_strlcpy(ev.h.symbol, intent->h.symbol, sizeof ev.h.symbol);
 	th_strlcpy(ev.h.agent, intent->h.agent, sizeof ev.h.agent);
 	ev.u.risk.intent_id = intent->u.intent.intent_id;
+	/* every verdict is journaled (audit) and counted by reason */
+	oms_journal_decision(t->oms, intent, (int)v->approved, v->reason_code, who, v->message);
+	if (v->reason_code < sizeof t->denials_by_reason / sizeof t->denials_by_reason[0])
+		t->denials_by_reason[v->reason_code]++;
 	ev.u.risk.approved = v->approved;
 	ev.u.risk.reason_code = v->reason_code;
 	th_strlcpy(ev.u.risk.plugin, who, sizeof ev.u.risk.plugin);
@@ -66,6 +70,40 @@ static int run_risk(trading_t *t, const th_event *intent, th_qty *max_qty, th_ri
 	return 1;
 }
 
+/* The strictest trading state over the intent's host, farm, agent and
+ * instrument: HALTED lets nothing through, REDUCING only orders that shrink
+ * the agent's position without flipping it. */
+static int state_blocks(trading_t *t, const th_event *in, char *why, size_t cap)
+{
+	char inst[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
+	snprintf(inst, sizeof inst, "%s:%s", in->h.venue, in->u.intent.order.symbol);
+	const struct { int scope; const char *name; const char *label; } scopes[] = {
+		{ TH_SCOPE_HOST, "", "host" }, { TH_SCOPE_FARM, in->u.intent.farm, "farm" },
+		{ TH_SCOPE_AGENT, in->h.agent, "agent" }, { TH_SCOPE_INSTRUMENT, inst, "instrument" },
+	};
+	int worst = TH_STATE_ACTIVE;
+	size_t at = 0;
+	for (size_t i = 0; i < 4; i++) {
+		if (scopes[i].scope == TH_SCOPE_FARM && !scopes[i].name[0])
+			continue;
+		int st = oms_trading_state(t->oms, scopes[i].scope, scopes[i].name);
+		if (st > worst) {
+			worst = st;
+			at = i;
+		}
+	}
+	if (worst == TH_STATE_HALTED) {
+		snprintf(why, cap, "trading HALTED (%s %s): only cancels pass", scopes[at].label, scopes[at].name);
+		return 1;
+	}
+	if (worst == TH_STATE_REDUCING && !trading_intent_reduces(t, in)) {
+		snprintf(why, cap, "trading REDUCING (%s %s): the order would grow or flip the position", scopes[at].label,
+			scopes[at].name);
+		return 1;
+	}
+	return 0;
+}
+
 void trading_deny(trading_t *t, const th_event *intent, uint32_t reason, const char *message, const char *who)
 {
 	th_risk_verdict v;
@@ -108,6 +146,10 @@ void trading_on_intent(void *arg, const th_event *ev)
 	if (intent.u.intent.action != TH_INTENT_PLACE) {
 		if (oms_submit(t->oms, &intent, 0, err, sizeof err) != TH_OK)
 			log_debug("cancel from %s not applied: %s", ev->h.agent, err);
+		return;
+	}
+	if (state_blocks(t, &intent, why, sizeof why)) {
+		trading_deny(t, &intent, TH_RISK_STATE, why, "trading-state");
 		return;
 	}
 	if (oms_is_paused(t->oms, intent.h.agent, intent.u.intent.farm)) {

@@ -45,7 +45,9 @@ static inline int ta_adx_step(th_ta_adx *s, double high, double low, double clos
 
 	double plus_di = 0.0, minus_di = 0.0, dx = 0.0;
 	int have_dx = 0;
-	if (s->tr != 0.0) {
+	/* TRn == 0, or so small beside a DM (only possible with closes outside the bars'
+	 * ranges) that the ratio would overflow: no direction this bar. */
+	if (s->tr != 0.0 && s->plus_dm <= s->tr * 1e250 && s->minus_dm <= s->tr * 1e250) {
 		minus_di = 100.0 * (s->minus_dm / s->tr);
 		plus_di = 100.0 * (s->plus_dm / s->tr);
 		double di_sum = minus_di + plus_di;

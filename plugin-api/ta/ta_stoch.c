@@ -1,4 +1,5 @@
 /* ta_stoch.c — slow stochastic oscillator, TA-Lib STOCH with SMA smoothing (see th_ta.h). */
+#include <math.h>
 #include <string.h>
 
 #include "ta_avg.h"
@@ -12,9 +13,12 @@ static inline int ta_stoch_step(th_ta_stoch *s, double high, double low, double 
 	double ll = -ta_winmax_push(&s->ll, -low); /* rolling min = -(rolling max of -x) */
 	if (ta_winmax_seen(&s->hh) < s->k_period)
 		return 0;
-	/* TA-Lib's expression, including the division of the range by 100 first. */
+	/* TA-Lib's expression, including the division of the range by 100 first. A close far
+	 * outside a (sub)microscopic range would overflow: count that range as zero too, so no
+	 * Inf can enter the averages. */
 	double diff = (hh - ll) / 100.0;
-	double raw = diff != 0.0 ? (close - ll) / diff : 0.0;
+	double num = close - ll;
+	double raw = (diff != 0.0 && fabs(num) <= diff * 1e250) ? num / diff : 0.0;
 	if (!ta_sma_step(&s->k, raw, &k))
 		return 0;
 	if (!ta_sma_step(&s->d, k, &d))

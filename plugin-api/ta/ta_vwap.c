@@ -1,4 +1,5 @@
 /* ta_vwap.c — volume-weighted average price, cumulative or over n bars (see th_ta.h). */
+#include <math.h>
 #include <string.h>
 
 #include "ta_internal.h"
@@ -46,7 +47,12 @@ static inline int ta_vwap_step(th_ta_vwap *s, double high, double low, double cl
 	double vol = ta_ksum_value(&s->vol);
 	if (s->traded == 0 || !(vol > 0.0))
 		return 0;
-	*out = ta_ksum_value(&s->pv) / vol;
+	double vwap = ta_ksum_value(&s->pv) / vol;
+	/* A typical price is within TH_TA_INPUT_MAX; beyond it the ratio is rounding residue of an
+	 * extreme outlier that left the window before this turn's rebuild: not a value. */
+	if (!(fabs(vwap) <= TH_TA_INPUT_MAX))
+		return 0;
+	*out = vwap;
 	return 1;
 }
 

@@ -83,6 +83,7 @@ typedef struct fake_host {
 	size_t nmetrics;
 
 	long live_allocs;
+	struct fake_portfolio *portfolio; /* ABI 1.1 slots: see fake_portfolio.h */
 } fake_host;
 
 /* Instance name `name`; config read against `schema`. */

@@ -116,6 +116,35 @@ typedef struct th_host_api {
 	/* --- memory, counted per instance; free only what alloc returned --- */
 	void *(*alloc)(th_ctx *ctx, size_t size);
 	void (*free)(th_ctx *ctx, void *ptr);
+
+	/* ===== ABI 1.1: portfolio views and trading-state control (risk models) =====
+	 * Check TH_HOST_HAS(api, slot) before use. All views copy into caller-owned
+	 * memory and reflect the state at the moment of the call. */
+
+	/* The instrument `symbol` on venue instance `venue`, or NULL. Host-owned,
+	 * valid until the venue instance stops. */
+	const th_instrument *(*instrument)(th_ctx *ctx, const char *venue, const char *symbol);
+	/* Last traded or bar-close price seen on the bus; 0 if none yet. */
+	th_price (*last_price)(th_ctx *ctx, const char *venue, const char *symbol, int32_t *price_scale);
+	/* Figures of a wallet: an agent, a farm, "master" or "total". */
+	int (*wallet_stats)(th_ctx *ctx, const char *wallet, th_wallet_stats *out);
+	/* Non-flat positions of a wallet (agent: its own; farm / "total":
+	 * aggregated per instrument). Writes at most `cap`, returns how many exist. */
+	size_t (*positions)(th_ctx *ctx, const char *wallet, th_position *out, size_t cap);
+	/* Open orders (agent NULL = all). `out_agents` may be NULL; else an array
+	 * of `cap` names receiving each order's agent. Returns how many exist. */
+	size_t (*open_orders)(th_ctx *ctx, const char *agent, th_order *out, char (*out_agents)[TH_NAME_MAX], size_t cap);
+	/* The farm of an agent ("" if none). Host-owned string. */
+	const char *(*agent_farm)(th_ctx *ctx, const char *agent);
+	/* Trading state of a scope (th_state_scope, name as documented there). */
+	int (*trading_state)(th_ctx *ctx, int scope, const char *name);
+	/* Set a trading state; persisted (journaled) and published as an alert.
+	 * `reason` is copied. */
+	int (*set_trading_state)(th_ctx *ctx, int scope, const char *name, int state, const char *reason);
+	/* De-leverage: cancel the scope's open orders and send orders that cut
+	 * each of its positions by `step_bps` of its size (10000 = flatten), at
+	 * market, reduce-only, through the OMS. Returns the number of orders sent. */
+	int (*reduce_exposure)(th_ctx *ctx, int scope, const char *name, uint32_t step_bps);
 } th_host_api;
 
 #define TH_HOST_HAS(api, slot) \

@@ -35,7 +35,7 @@
 #include "th_status.h"
 
 #define TH_ABI_MAJOR 1
-#define TH_ABI_MINOR 0
+#define TH_ABI_MINOR 1
 
 #define TH_ENTRY_NAME th_plugin_entry_v1
 #define TH_ENTRY_SYMBOL "th_plugin_entry_v1"

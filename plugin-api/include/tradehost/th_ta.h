@@ -125,8 +125,9 @@ typedef struct th_ta_winmax {
 
 /* Rolling mean and population variance of the last `period` inputs. Sums are kept of
  * (x - shift), where shift is re-centred on the window mean (sums recomputed from the window,
- * O(period) once per `period` updates at most) when the mean drifts away, so the variance
- * does not lose digits to cancellation on large prices with small moves. */
+ * O(period) once per `period` updates at most) when the mean drifts away or an outlier has
+ * passed through, so the variance does not lose digits to cancellation on large prices with
+ * small moves. */
 typedef struct th_ta_moments {
 	uint32_t period;
 	th_ta_ring ring;
@@ -336,7 +337,8 @@ int th_ta_macd_batch(const double *in, size_t n, uint32_t fast, uint32_t slow, u
  * STOCH — slow stochastic oscillator (TA-Lib STOCH, both MA types SMA).
  *   raw_t = (close_t - LL) / ((HH - LL) / 100), HH/LL = highest high / lowest low of the last
  *   k_period bars including t; raw = 0 when HH == LL (as TA-Lib).
- *   %K = SMA_{k_smooth}(raw);  %D = SMA_{d_period}(%K).
+ *   (raw is also 0 if the close lies so far outside a microscopic range that the ratio would
+ *   overflow.)  %K = SMA_{k_smooth}(raw);  %D = SMA_{d_period}(%K).
  *   Params: k_period, k_smooth, d_period each in 1..TH_TA_PERIOD_MAX (common: 14,3,3).
  *   First valid index: k_period + k_smooth + d_period - 3.  Buffers: 2 rolling maxima of
  *   2*k_period+1 doubles each and rings of k_smooth and d_period doubles.
@@ -368,7 +370,9 @@ int th_ta_stoch_batch(const double *high, const double *low, const double *close
  *   +DI = 100 * (+DMn / TRn), -DI likewise; DX = 100 * |+DI - -DI| / (+DI + -DI).
  *   ADX seed (bar 2n-1) = (sum of DX over bars n..2n-1) / n; then ADX = (ADX*(n-1) + DX)/n.
  *   A bar with TRn == 0 or +DI + -DI == 0 contributes no DX (seed: adds nothing; later: ADX
- *   unchanged), and reports both DIs as 0 when TRn == 0 — as TA-Lib.
+ *   unchanged), and reports both DIs as 0 when TRn == 0 — as TA-Lib. (TRn counts as 0 also
+ *   when a DMn exceeds it by 1e250 times, possible only with closes outside the bars' ranges,
+ *   where the ratio would overflow.)
  *   Params: period n in 1..TH_TA_PERIOD_MAX.  First valid index: 2n-1 (27 for 14). No buffer.
  * ---------------------------------------------------------------------------------------- */
 typedef struct th_ta_adx_out {
@@ -414,7 +418,9 @@ int th_ta_donchian_batch(const double *high, const double *low, size_t n, uint32
  *   period 0: cumulative since init/_reset (reset it at your session boundary);
  *   period n: over the last n bars.
  *   Ready when (n > 0: at least n bars seen, and) the window holds at least one bar with
- *   volume > 0 — a window of zero volume is "not ready", never a division by zero.
+ *   volume > 0 — a window of zero volume is "not ready", never a division by zero. (Also not
+ *   ready in the one turn of the window after an extreme outlier left it, if the rounding
+ *   residue would make |vwap| exceed TH_TA_INPUT_MAX.)
  *   First valid index: the first bar with volume > 0 (period 0); for period n, n-1 if that
  *   window has volume.  Volume must be >= 0 (else TH_TA_EINPUT).
  *   Params: period in 0..TH_TA_PERIOD_MAX.  Buffers (n > 0): 2 rings of n doubles.

@@ -142,4 +142,33 @@ typedef struct th_balance {
 	th_money reserved;      /* held by open orders */
 } th_balance;
 
+/* Trading states (for the host, a farm, an agent or an instrument). */
+typedef enum th_trading_state {
+	TH_STATE_ACTIVE = 1,   /* normal trading */
+	TH_STATE_REDUCING = 2, /* only orders that shrink a position (no growth, no flip); cancels pass */
+	TH_STATE_HALTED = 3    /* only cancels */
+} th_trading_state;
+
+typedef enum th_state_scope {
+	TH_SCOPE_HOST = 1,       /* name "" */
+	TH_SCOPE_FARM = 2,
+	TH_SCOPE_AGENT = 3,
+	TH_SCOPE_INSTRUMENT = 4  /* name "venue:symbol" */
+} th_state_scope;
+
+/* A wallet's figures as the capital hierarchy sees them (TH_MONEY_SCALE). */
+typedef struct th_wallet_stats {
+	th_money equity;        /* cash + reserved + positions at mark */
+	th_money cash;
+	th_money reserved;      /* held by open orders */
+	th_money realized_pnl;
+	th_money unrealized_pnl;
+	th_money fees;
+	th_money gross_exposure;/* sum of |position value| */
+	th_money net_exposure;  /* sum of position value (signed) */
+	th_money peak_equity;   /* highest equity seen (for drawdown) */
+	uint32_t open_orders;
+	uint32_t positions;
+} th_wallet_stats;
+
 #endif

@@ -51,6 +51,7 @@ void arb_publish_msg(arb_agent *a, const char *kind, const char *text)
 	th_strlcpy(ev.u.agent_msg.kind, kind, sizeof ev.u.agent_msg.kind);
 	th_strlcpy(ev.u.agent_msg.text, text, sizeof ev.u.agent_msg.text);
 	a->api->publish(a->ctx, &ev);
+	a->api->logf(a->ctx, TH_LOG_WARN, "%s: %s", kind, text); /* the same words in a debug log */
 }
 
 int arb_venue_index(const arb_agent *a, const char *venue)

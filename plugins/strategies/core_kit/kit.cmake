@@ -23,7 +23,8 @@ set_target_properties(th_strat_kit PROPERTIES
 
 # Test support: a fake OMS on top of tests/support/fake_host (strategy unit tests only).
 if(TH_BUILD_TESTS AND TARGET th_fake_host AND NOT TARGET th_strat_kit_testing)
-  add_library(th_strat_kit_testing STATIC ${TH_STRAT_KIT_DIR}/testing/kit_fake_oms.c)
+  add_library(th_strat_kit_testing STATIC ${TH_STRAT_KIT_DIR}/testing/kit_fake_oms.c
+    ${TH_STRAT_KIT_DIR}/testing/kit_rig.c)
   target_include_directories(th_strat_kit_testing PUBLIC ${TH_STRAT_KIT_DIR}/testing)
   target_link_libraries(th_strat_kit_testing PUBLIC th_fake_host th_strat_kit)
 endif()

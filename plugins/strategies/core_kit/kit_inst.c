@@ -33,7 +33,8 @@ int kit_cfg_to_scale(int64_t v_cfg, int32_t scale, int64_t *out)
 	return 0;
 }
 
-int kit_inst_learn(kit_inst *in, int32_t price_scale, int32_t qty_scale, char *why, size_t cap)
+int kit_inst_learn(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol,
+	int32_t price_scale, int32_t qty_scale, char *why, size_t cap)
 {
 	if (in->known) {
 		if (price_scale == in->price_scale && qty_scale == in->qty_scale)
@@ -42,21 +43,48 @@ int kit_inst_learn(kit_inst *in, int32_t price_scale, int32_t qty_scale, char *w
 			price_scale, qty_scale);
 		return -1;
 	}
-	th_price tick;
-	th_qty lot;
-	if (kit_cfg_to_scale(in->tick_cfg, price_scale, &tick) != 0 || tick <= 0) {
-		snprintf(why, cap, "tick is finer than the market's price scale (%d digits)", price_scale);
-		return -1;
-	}
-	if (kit_cfg_to_scale(in->lot_cfg, qty_scale, &lot) != 0 || lot <= 0) {
-		snprintf(why, cap, "lot is finer than the market's quantity scale (%d digits)", qty_scale);
-		return -1;
+	const th_instrument *ins = NULL;
+	if (api && TH_HOST_HAS(api, instrument))
+		ins = api->instrument(ctx, venue, symbol);
+	if (ins && ins->price_scale == price_scale && ins->qty_scale == qty_scale && ins->tick > 0 && ins->lot > 0) {
+		/* the venue's own rules: what the OMS checks orders against */
+		in->tick = ins->tick;
+		in->lot = ins->lot;
+		in->min_qty = ins->min_qty > ins->lot ? ins->min_qty : ins->lot;
+		in->from_host = 1;
+	} else {
+		th_price tick;
+		th_qty lot;
+		if (kit_cfg_to_scale(in->tick_cfg, price_scale, &tick) != 0 || tick <= 0) {
+			snprintf(why, cap, "tick is finer than the market's price scale (%d digits)", price_scale);
+			return -1;
+		}
+		if (kit_cfg_to_scale(in->lot_cfg, qty_scale, &lot) != 0 || lot <= 0) {
+			snprintf(why, cap, "lot is finer than the market's quantity scale (%d digits)", qty_scale);
+			return -1;
+		}
+		in->tick = tick;
+		in->lot = lot;
+		in->min_qty = lot;
+		in->from_host = 0;
 	}
 	in->price_scale = price_scale;
 	in->qty_scale = qty_scale;
-	in->tick = tick;
-	in->lot = lot;
 	in->known = 1;
+	return 0;
+}
+
+/* A configured quantity at the instrument's scale, floored to the lot. -1 if
+ * it has more digits than the scale or ends below the minimum quantity. */
+int kit_inst_qty(const kit_inst *in, int64_t qty_cfg, th_qty *out)
+{
+	th_qty q;
+	if (!in->known || kit_cfg_to_scale(qty_cfg, in->qty_scale, &q) != 0)
+		return -1;
+	q = kit_qty_floor(in, q);
+	if (q <= 0 || q < in->min_qty)
+		return -1;
+	*out = q;
 	return 0;
 }
 

@@ -1,12 +1,11 @@
 /*
  * core_kit — the instrument as a strategy sees it: scales learnt from the
- * first market event, tick and lot from the agent's configuration.
- *
- * The SDK gives a strategy no instrument lookup, so tick and lot come from
- * config keys (read at KIT_CFG_SCALE fractional digits, defaults matching the
- * host's [market] defaults) and the price/qty scales from the bars. Prices
- * sent in intents are rounded to the tick, quantities floored to the lot, so
- * the OMS's tick/lot checks pass whenever the configuration matches the venue.
+ * first market event; tick, lot and minimum quantity from the host's
+ * instrument table when it has one (ABI 1.1 `instrument` slot), else from the
+ * agent's `tick` / `lot` config keys (read at KIT_CFG_SCALE fractional
+ * digits; defaults match the host's [market] defaults). Prices sent in
+ * intents are rounded to the tick and quantities floored to the lot, so the
+ * OMS's tick/lot checks pass.
  */
 #ifndef KIT_INST_H
 #define KIT_INST_H
@@ -24,6 +23,9 @@ typedef struct kit_inst {
 	int32_t price_scale, qty_scale;
 	th_price tick;           /* at price_scale, > 0 once known */
 	th_qty lot;              /* at qty_scale, > 0 once known */
+	th_qty min_qty;          /* at qty_scale (a multiple of lot; at least one lot) */
+	int32_t from_host;       /* 1: tick/lot came from the host's instrument table */
+	int32_t pad_;
 } kit_inst;
 
 /* Schema rows for the keys kit_inst_config() reads; paste into a schema. */
@@ -36,10 +38,17 @@ typedef struct kit_inst {
 /* Read and check "tick" and "lot" (both > 0). */
 int kit_inst_config(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *plugin);
 
-/* Learn the scales from a market event. Fails (with a reason in why) if
- * tick or lot is finer than the scale can express. Idempotent for the same
- * scales; different scales later are refused. */
-int kit_inst_learn(kit_inst *in, int32_t price_scale, int32_t qty_scale, char *why, size_t cap);
+/* Learn the scales from a market event of symbol on venue, and tick/lot from
+ * the host if it can tell (api may be NULL: config only). Fails (with a reason
+ * in why) if the configured tick or lot is finer than the scale can express.
+ * Idempotent for the same scales; different scales later are refused. */
+int kit_inst_learn(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol,
+	int32_t price_scale, int32_t qty_scale, char *why, size_t cap);
+
+/* A configured quantity (KIT_CFG_SCALE) at the instrument's qty scale,
+ * floored to the lot; -1 if it has more digits than the scale or is below
+ * the minimum quantity. */
+int kit_inst_qty(const kit_inst *in, int64_t qty_cfg, th_qty *out);
 
 /* A KIT_CFG_SCALE value at `scale`, exactly; -1 if digits would be lost. */
 int kit_cfg_to_scale(int64_t v_cfg, int32_t scale, int64_t *out);

@@ -29,6 +29,17 @@ int kit_solo_config(kit_solo *s, const th_host_api *api, th_ctx *ctx, const char
 	return TH_OK;
 }
 
+int kit_solo_subscribe(const kit_solo *s, const th_host_api *api, th_ctx *ctx, th_event_fn on_bar,
+	th_event_fn on_own, void *arg)
+{
+	uint64_t id;
+	th_subscription bars = { .topics = TH_TOPIC(TH_EV_BAR), .venue = s->venue, .symbol = s->symbol };
+	th_subscription own = { .topics = TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_FILL) | TH_TOPIC(TH_EV_RISK),
+		.agent = api->instance_name(ctx) };
+	int rc = api->subscribe(ctx, &bars, on_bar, arg, &id);
+	return rc != TH_OK ? rc : api->subscribe(ctx, &own, on_own, arg, &id);
+}
+
 static void halt(kit_solo *s, const th_host_api *api, th_ctx *ctx, const char *why)
 {
 	s->halted = 1;
@@ -37,13 +48,15 @@ static void halt(kit_solo *s, const th_host_api *api, th_ctx *ctx, const char *w
 	kit_say(api, ctx, s->symbol, "explanation", "%s: not trading: %s", s->symbol, why);
 }
 
-static int learn(kit_solo *s, int32_t price_scale, int32_t qty_scale, char *why, size_t cap)
+static int learn(kit_solo *s, const th_host_api *api, th_ctx *ctx, int32_t price_scale, int32_t qty_scale,
+	char *why, size_t cap)
 {
 	int was = s->inst.known;
-	if (kit_inst_learn(&s->inst, price_scale, qty_scale, why, cap) != 0)
+	if (kit_inst_learn(&s->inst, api, ctx, s->venue, s->symbol, price_scale, qty_scale, why, cap) != 0)
 		return -1;
-	if (!was && (kit_cfg_to_scale(s->qty_cfg, qty_scale, &s->qty) != 0 || s->qty <= 0)) {
-		snprintf(why, cap, "qty has more digits than the market's quantity scale (%d)", qty_scale);
+	if (!was && kit_inst_qty(&s->inst, s->qty_cfg, &s->qty) != 0) {
+		snprintf(why, cap, "qty does not fit the instrument (more digits than its %d-digit quantity scale, or "
+			"below one lot / the minimum quantity)", qty_scale);
 		s->inst.known = 0;
 		return -1;
 	}
@@ -56,7 +69,7 @@ int kit_solo_bar(kit_solo *s, const th_host_api *api, th_ctx *ctx, const th_even
 	char why[160];
 	if (ev->h.type != TH_EV_BAR || strcmp(ev->h.symbol, s->symbol) != 0 || s->halted)
 		return 0;
-	if (learn(s, b->price_scale, b->qty_scale, why, sizeof why) != 0) {
+	if (learn(s, api, ctx, b->price_scale, b->qty_scale, why, sizeof why) != 0) {
 		halt(s, api, ctx, why);
 		return 0;
 	}
@@ -132,7 +145,7 @@ int kit_solo_adopt(kit_solo *s, const kit_solo *old, const th_host_api *api, th_
 	n.book = old->book;
 	n.pos = old->pos;
 	n.extreme = old->extreme;
-	if (old->inst.known && learn(&n, old->inst.price_scale, old->inst.qty_scale, why, sizeof why) != 0) {
+	if (old->inst.known && learn(&n, api, ctx, old->inst.price_scale, old->inst.qty_scale, why, sizeof why) != 0) {
 		api->set_error(ctx, "%s: import: %s", s->plugin, why);
 		return TH_ERR_INVALID;
 	}

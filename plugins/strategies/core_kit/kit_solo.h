@@ -43,6 +43,11 @@ typedef struct kit_solo {
 /* Read symbol, venue, qty, tick, lot (qty > 0 and a multiple of lot). */
 int kit_solo_config(kit_solo *s, const th_host_api *api, th_ctx *ctx, const char *plugin);
 
+/* Subscribe to the symbol's bars on the venue and to the agent's own
+ * ORDER / FILL / RISK events. */
+int kit_solo_subscribe(const kit_solo *s, const th_host_api *api, th_ctx *ctx, th_event_fn on_bar,
+	th_event_fn on_own, void *arg);
+
 /* Take in a bar of the agent's symbol: learn the scales (halting with an
  * explanation if they do not fit), record it, move the trailing extreme.
  * Returns 1 if the strategy should evaluate its rule on this bar. */

@@ -100,12 +100,7 @@ static void on_own(void *arg, const th_event *ev)
 static int m_start(void *arg)
 {
 	momentum *m = arg;
-	uint64_t id;
-	th_subscription bars = { .topics = TH_TOPIC(TH_EV_BAR), .venue = m->s.solo.venue, .symbol = m->s.solo.symbol };
-	th_subscription own = { .topics = TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_FILL) | TH_TOPIC(TH_EV_RISK),
-		.agent = m->api->instance_name(m->ctx) };
-	int rc = m->api->subscribe(m->ctx, &bars, on_bar, m, &id);
-	return rc != TH_OK ? rc : m->api->subscribe(m->ctx, &own, on_own, m, &id);
+	return kit_solo_subscribe(&m->s.solo, m->api, m->ctx, on_bar, on_own, m);
 }
 
 /* Nothing to undo: orders are market IOC, and the host drops subscriptions. */

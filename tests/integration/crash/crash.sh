@@ -106,6 +106,7 @@ TOML
 orders_of() { sed -n 's/^crash_check [a-z]*: \([0-9]*\) orders journaled.*/\1/p' <<<"$1"; }
 
 start=$SECONDS
+early=0
 for i in $(seq 1 "$rounds"); do
 	log=$t/run-$i.log
 	"$bin" run -c "$cfg" > "$log" 2>&1 &
@@ -119,7 +120,8 @@ for i in $(seq 1 "$rounds"); do
 	kill -9 "$pid"
 	rc=0; { wait "$pid"; } 2>/dev/null || rc=$?; pid=
 	[ "$rc" -eq 137 ] || fail "round $i: expected the host to die of SIGKILL (137), got $rc"
-	grep -q "tradehost running" "$log" || fail "round $i: the host was killed after ${ms} ms before it was running"
+	# A kill during startup (journal replay, reconciliation) is a fair crash point too; just count them.
+	grep -q "tradehost running" "$log" || early=$(( early + 1 ))
 	if (( i % 5 == 0 )); then
 		out=$("$check" --interim -c "$cfg" "$t/var" 2>&1) || { echo "$out"; fail "round $i: interim check failed"; }
 		echo "round $i (killed after ${ms} ms): $(tail -n 2 <<<"$out" | head -n 1)"
@@ -177,4 +179,4 @@ expect_failure "a duplicate submit" "FAIL (b)"
 rm "$t/var/sim/sim.duplicates"
 "$check" -c "$cfg" "$t/var" > /dev/null || fail "the restored state no longer passes the check"
 
-echo "crash test passed: $rounds SIGKILLs, $n orders, $(( SECONDS - start )) s, seed $seed"
+echo "crash test passed: $rounds SIGKILLs ($early during startup), $n orders, $(( SECONDS - start )) s, seed $seed"

@@ -89,8 +89,10 @@ static const th_plugin_desc desc = {
 #else
 	.abi_major = TH_ABI_MAJOR,
 #endif
-#ifdef BAD_ABI_MINOR
+#if defined(BAD_ABI_MINOR)
 	.abi_minor = TH_ABI_MINOR + 1,
+#elif defined(OLD_ABI_MINOR)
+	.abi_minor = 0, /* built against ABI 1.0: must still load */
 #else
 	.abi_minor = TH_ABI_MINOR,
 #endif

@@ -178,6 +178,37 @@ static void test_outliers_leave_no_trace(void **state)
 	}
 }
 
+/* Inconsistent bars (a close far outside a microscopic high-low range) must not produce
+ * Inf in STOCH or ADX, whose ratios divide by data-dependent ranges. */
+static void test_no_overflow_on_inconsistent_bars(void **state)
+{
+	(void)state;
+	th_ta_stoch st;
+	th_ta_adx adx;
+	th_ta_stoch_out so;
+	th_ta_adx_out ao;
+	int ready = 0;
+
+	assert_int_equal(th_ta_stoch_init(&st, 2, 1, 1, NULL), 0);
+	assert_int_equal(th_ta_adx_init(&adx, 2, NULL), 0);
+	for (int i = 0; i < 20; i++) {
+		double lo = 1e-300 * (1 + (i % 2)), hi = lo * (1 + 1e-15);
+		double close = (i % 3) ? 1e40 : -1e40;
+		if (th_ta_stoch_update(&st, hi, lo, close, &so) == 1) {
+			assert_true(isfinite(so.k) && isfinite(so.d));
+			ready++;
+		}
+		if (th_ta_adx_update(&adx, hi * (i + 1), lo * (i + 1), close, &ao) == 1) {
+			assert_true(isfinite(ao.adx) && isfinite(ao.plus_di) && isfinite(ao.minus_di));
+			assert_true(ao.adx >= 0 && ao.adx <= 100);
+			ready++;
+		}
+	}
+	assert_true(ready > 20);
+	th_ta_stoch_free(&st);
+	th_ta_adx_free(&adx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_zeroed_states_refuse),
 		cmocka_unit_test(test_outliers_leave_no_trace),
+		cmocka_unit_test(test_no_overflow_on_inconsistent_bars),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
