@@ -18,6 +18,7 @@ int cli_cmd_reload(int argc, char **argv);
 int cli_cmd_backtest(int argc, char **argv);
 int cli_cmd_config_doc(int argc, char **argv);
 int cli_cmd_kill(int argc, char **argv);
+int cli_cmd_journal(int argc, char **argv);
 int cli_cmd_resume(int argc, char **argv);
 int cli_cmd_state(int argc, char **argv);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_indicator.h"
 #include "cli/cmd_keys.h"
 
 #include <tradehost/th_plugin.h>
@@ -26,6 +27,8 @@ static const command commands[] = {
 	{ "kill", cli_cmd_kill, "kill switch: halt all trading and cancel every open order now" },
 	{ "resume", cli_cmd_resume, "lift the kill switch (host trading state back to ACTIVE)" },
 	{ "state", cli_cmd_state, "show or set trading states (host, farm, agent, instrument)" },
+	{ "indicator", cli_cmd_indicator, "compute an indicator over OHLCV CSV on stdin, print it as CSV" },
+	{ "journal", cli_cmd_journal, "print the order journal as JSON lines (host stopped)" },
 	{ "reload", cli_cmd_reload, "ask a running host to rescan plugins and configuration" },
 	{ "keygen", cli_cmd_keygen, "create an Ed25519 key pair for signing plugins" },
 	{ "sign", cli_cmd_sign, "write a detached signature next to each plugin file" },

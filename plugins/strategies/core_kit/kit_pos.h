@@ -18,4 +18,11 @@ typedef struct kit_pos {
 /* Apply one fill. Returns the signed quantity before it. */
 th_qty kit_pos_apply(kit_pos *p, uint32_t side, th_price px, th_qty qty);
 
+/* The agent's position in symbol on venue as the host's ledger has it (ABI
+ * 1.1 `positions` slot), for a fresh instance after a restart. Returns 1 and
+ * fills *out (flat if the ledger has none) when the host can tell and the
+ * scales match `qty_scale` / `price_scale`; 0 when it cannot. */
+int kit_pos_from_host(const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol,
+	int32_t price_scale, int32_t qty_scale, kit_pos *out);
+
 #endif

@@ -73,6 +73,19 @@ int kit_solo_bar(kit_solo *s, const th_host_api *api, th_ctx *ctx, const th_even
 		halt(s, api, ctx, why);
 		return 0;
 	}
+	if (!s->seeded) {
+		s->seeded = 1;
+		kit_pos held;
+		if (kit_pos_from_host(api, ctx, s->venue, s->symbol, b->price_scale, b->qty_scale, &held) && held.qty != 0 &&
+			s->pos.qty == 0) {
+			char q[40];
+			s->pos = held;
+			s->extreme = held.avg;
+			kit_fmt_short(q, sizeof q, held.qty, b->qty_scale);
+			kit_say(api, ctx, s->symbol, "explanation", "%s: position %s taken over from the host's ledger",
+				s->symbol, q);
+		}
+	}
 	kit_hist_push(&s->hist, b);
 	if ((s->pos.qty > 0 && b->close > s->extreme) || (s->pos.qty < 0 && b->close < s->extreme))
 		s->extreme = b->close;
@@ -145,6 +158,7 @@ int kit_solo_adopt(kit_solo *s, const kit_solo *old, const th_host_api *api, th_
 	n.book = old->book;
 	n.pos = old->pos;
 	n.extreme = old->extreme;
+	n.seeded = 1;
 	if (old->inst.known && learn(&n, api, ctx, old->inst.price_scale, old->inst.qty_scale, why, sizeof why) != 0) {
 		api->set_error(ctx, "%s: import: %s", s->plugin, why);
 		return TH_ERR_INVALID;

@@ -29,6 +29,7 @@ typedef struct kit_solo {
 	th_qty qty_cfg;             /* entry size at KIT_CFG_SCALE */
 	th_qty qty;                 /* entry size at the instrument's qty scale, once known */
 	th_price extreme;           /* best close since the position opened (long: highest, short: lowest) */
+	uint32_t seeded;            /* position taken over (reload) or read from the host (fresh start) */
 	uint32_t halted;            /* the configuration does not fit the market: no trading */
 	char halt_reason[160];
 } kit_solo;
@@ -49,7 +50,9 @@ int kit_solo_subscribe(const kit_solo *s, const th_host_api *api, th_ctx *ctx, t
 	th_event_fn on_own, void *arg);
 
 /* Take in a bar of the agent's symbol: learn the scales (halting with an
- * explanation if they do not fit), record it, move the trailing extreme.
+ * explanation if they do not fit), on a fresh instance read its position from
+ * the host (a restart must not forget what it holds), record the bar, move
+ * the trailing extreme.
  * Returns 1 if the strategy should evaluate its rule on this bar. */
 int kit_solo_bar(kit_solo *s, const th_host_api *api, th_ctx *ctx, const th_event *ev);
 

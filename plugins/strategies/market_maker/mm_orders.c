@@ -67,6 +67,7 @@ static int place(mm_agent *a, int side, th_price price)
 
 static int send_cancel(mm_agent *a, const char *clid)
 {
+	a->api->logf(a->ctx, TH_LOG_WARN, "DBG cancel %s", clid);
 	th_event ev;
 	intent_init(a, &ev, TH_INTENT_CANCEL);
 	th_strlcpy(ev.u.intent.order.client_order_id, clid, sizeof ev.u.intent.order.client_order_id);
@@ -200,6 +201,7 @@ static mm_slot *slot_of(mm_agent *a, const th_order_update *u)
 static void on_order(mm_agent *a, const th_order_update *u)
 {
 	mm_slot *s = slot_of(a, u);
+	a->api->logf(a->ctx, TH_LOG_WARN, "DBG order %s side %u state %u px %lld filled %lld reason %s slot %d", u->client_order_id, u->side, u->state, (long long)u->price, (long long)u->filled_qty, u->reason, s ? (int)(s - a->b.slots) : -1);
 	if (!s) {
 		/* Not a quote we know (say, left over from a run whose state was
 		 * lost): one cancel, so nothing unaccounted rests in our name. */
