@@ -71,6 +71,8 @@ typedef struct mm_agent {
 	double sigma;               /* bp per sqrt(s), valid once sigma_ready */
 	int sigma_ready;
 	uint64_t timer_id;
+	int refreshing, again, again_forced; /* re-entrancy guard of mm_refresh */
+	char again_why[96];
 	mm_book b;
 } mm_agent;
 

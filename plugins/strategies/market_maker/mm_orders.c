@@ -9,6 +9,13 @@
  * never more than one pending intent per side. A risk denial arrives as a
  * TH_EV_RISK with our intent id. A refused slot is not re-placed until the
  * next forced refresh (timer or mid move), so a refusal cannot loop.
+ *
+ * Re-entrancy: publish() may deliver events synchronously (the host drains
+ * its bus at once when we publish from a timer, outside any handler), so
+ * our own order events can arrive INSIDE publish(). Every slot is therefore
+ * put in its new state before the intent is published (and put back only if
+ * the publish failed and nothing changed it meanwhile), and a refresh asked
+ * for while one runs is deferred and run again by the outer one.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -53,8 +60,6 @@ static int place(mm_agent *a, int side, th_price price)
 	o->flags = TH_ORDER_POST_ONLY; /* a quote provides liquidity or does not trade */
 	o->price = price;
 	o->qty = a->order_qty;
-	if (a->api->publish(a->ctx, &ev) != TH_OK)
-		return -1; /* bus full: the slot stays idle, the next refresh tries again */
 	mm_slot *s = &a->b.slots[side];
 	memset(s, 0, sizeof *s);
 	s->state = MM_PENDING;
@@ -62,12 +67,18 @@ static int place(mm_agent *a, int side, th_price price)
 	s->price = price;
 	s->qty = a->order_qty;
 	a->b.placed++;
+	if (a->api->publish(a->ctx, &ev) != TH_OK) {
+		/* bus full: the slot goes back to idle, the next refresh tries again */
+		if (s->state == MM_PENDING && s->intent_id == ev.u.intent.intent_id && !s->clid[0])
+			memset(s, 0, sizeof *s);
+		a->b.placed--;
+		return -1;
+	}
 	return 0;
 }
 
 static int send_cancel(mm_agent *a, const char *clid)
 {
-	a->api->logf(a->ctx, TH_LOG_WARN, "DBG cancel %s", clid);
 	th_event ev;
 	intent_init(a, &ev, TH_INTENT_CANCEL);
 	th_strlcpy(ev.u.intent.order.client_order_id, clid, sizeof ev.u.intent.order.client_order_id);
@@ -76,11 +87,17 @@ static int send_cancel(mm_agent *a, const char *clid)
 
 static int cancel_slot(mm_agent *a, mm_slot *s)
 {
-	if (send_cancel(a, s->clid) != 0)
-		return -1; /* stays WORKING: the next refresh retries */
+	char clid[TH_CLORD_MAX];
+	th_strlcpy(clid, s->clid, sizeof clid);
 	s->state = MM_CANCELING;
 	s->cancel_on_ack = 0;
 	a->b.canceled++;
+	if (send_cancel(a, clid) != 0) {
+		if (s->state == MM_CANCELING && strcmp(s->clid, clid) == 0)
+			s->state = MM_WORKING; /* the next refresh retries */
+		a->b.canceled--;
+		return -1;
+	}
 	return 0;
 }
 
@@ -121,9 +138,9 @@ static int sync_slot(mm_agent *a, int side, th_price want, char *acts, size_t ca
 	case MM_WORKING:
 		if (want && want == s->price)
 			return 0;
+		th_fixed_format(s->price, a->b.price_scale, px, sizeof px);
 		if (cancel_slot(a, s) != 0)
 			return 0;
-		th_fixed_format(s->price, a->b.price_scale, px, sizeof px);
 		say(acts, cap, "; cancel %s %s (%s)", side_name(side), px, want ? "stale price" : "side off");
 		return 1;
 	default:
@@ -131,11 +148,9 @@ static int sync_slot(mm_agent *a, int side, th_price want, char *acts, size_t ca
 	}
 }
 
-void mm_refresh(mm_agent *a, int forced, const char *why)
+static void refresh_once(mm_agent *a, int forced, const char *why)
 {
 	mm_book *b = &a->b;
-	if (a->disabled || !b->have_scales || !a->sigma_ready || b->bid <= 0)
-		return;
 	if (forced) {
 		b->slots[MM_BID].blocked = b->slots[MM_ASK].blocked = 0;
 		b->quoted_mid2 = b->bid + b->ask;
@@ -176,6 +191,34 @@ void mm_refresh(mm_agent *a, int forced, const char *why)
 	mm_publish_msg(a, "decision", text);
 }
 
+void mm_refresh(mm_agent *a, int forced, const char *why)
+{
+	if (a->disabled || !a->b.have_scales || !a->sigma_ready || a->b.bid <= 0)
+		return;
+	if (a->refreshing) {
+		/* asked from inside our own publish(): run again once the outer refresh is done */
+		if (!a->again)
+			th_strlcpy(a->again_why, why, sizeof a->again_why);
+		a->again = 1;
+		a->again_forced |= forced;
+		return;
+	}
+	a->refreshing = 1;
+	char reason[sizeof a->again_why];
+	th_strlcpy(reason, why, sizeof reason);
+	/* bounded: each round only follows up on what the previous one provoked */
+	for (int round = 0; round < 8; round++) {
+		a->again = 0;
+		a->again_forced = 0;
+		refresh_once(a, forced, reason);
+		if (!a->again)
+			break;
+		forced = a->again_forced;
+		th_strlcpy(reason, a->again_why, sizeof reason);
+	}
+	a->refreshing = 0;
+}
+
 static int is_final(uint32_t state)
 {
 	return state == TH_ORDER_FILLED || state == TH_ORDER_CANCELED || state == TH_ORDER_REJECTED ||
@@ -201,7 +244,6 @@ static mm_slot *slot_of(mm_agent *a, const th_order_update *u)
 static void on_order(mm_agent *a, const th_order_update *u)
 {
 	mm_slot *s = slot_of(a, u);
-	a->api->logf(a->ctx, TH_LOG_WARN, "DBG order %s side %u state %u px %lld filled %lld reason %s slot %d", u->client_order_id, u->side, u->state, (long long)u->price, (long long)u->filled_qty, u->reason, s ? (int)(s - a->b.slots) : -1);
 	if (!s) {
 		/* Not a quote we know (say, left over from a run whose state was
 		 * lost): one cancel, so nothing unaccounted rests in our name. */

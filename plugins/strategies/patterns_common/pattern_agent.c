@@ -108,24 +108,46 @@ const char *pa_px(th_price v, int scale, char *buf, size_t cap)
 	return buf;
 }
 
-/* A config value at PA_CONFIG_SCALE as a step at `scale`; a step finer than
- * the scale (or 0 = "one unit") is one unit. */
+/* A config value at PA_CONFIG_SCALE as a step at `scale`, or 0 if it is 0
+ * ("ask the venue"); a step finer than the scale is one unit. */
 static int64_t step_at(int64_t v8, int scale)
 {
 	int64_t out;
-	if (v8 <= 0 || th_fixed_rescale(v8, PA_CONFIG_SCALE, scale, &out) != 0 || out < 1)
+	if (v8 <= 0)
+		return 0;
+	if (th_fixed_rescale(v8, PA_CONFIG_SCALE, scale, &out) != 0 || out < 1)
 		return 1;
 	return out;
 }
 
+/* The venue's instrument, when the host can tell (ABI 1.1 slot) and it is at
+ * the bars' scales. */
+static const th_instrument *venue_instrument(const pa_agent *a)
+{
+	if (a->book.price_scale < 0 || !TH_HOST_HAS(a->api, instrument))
+		return NULL;
+	const th_instrument *ins = a->api->instrument(a->ctx, a->venue, a->symbol);
+	if (!ins || ins->price_scale != a->book.price_scale || ins->qty_scale != a->book.qty_scale)
+		return NULL;
+	return ins;
+}
+
 th_price pa_tick(const pa_agent *a)
 {
-	return step_at(a->tick8, a->book.price_scale < 0 ? PA_CONFIG_SCALE : a->book.price_scale);
+	th_price t = step_at(a->tick8, a->book.price_scale < 0 ? PA_CONFIG_SCALE : a->book.price_scale);
+	const th_instrument *ins;
+	if (t == 0)
+		t = (ins = venue_instrument(a)) && ins->tick > 0 ? ins->tick : 1;
+	return t;
 }
 
 th_qty pa_lot(const pa_agent *a)
 {
-	return step_at(a->lot8, a->book.qty_scale < 0 ? PA_CONFIG_SCALE : a->book.qty_scale);
+	th_qty l = step_at(a->lot8, a->book.qty_scale < 0 ? PA_CONFIG_SCALE : a->book.qty_scale);
+	const th_instrument *ins;
+	if (l == 0)
+		l = (ins = venue_instrument(a)) && ins->lot > 0 ? ins->lot : 1;
+	return l;
 }
 
 th_price pa_round_tick(th_price px, th_price tick, int dir)
@@ -207,7 +229,8 @@ static int entry_qty(const pa_agent *a, th_qty *out)
 	if (th_fixed_rescale(a->qty8, PA_CONFIG_SCALE, a->book.qty_scale, &q) != 0)
 		return -1;
 	q -= q % lot;
-	if (q <= 0)
+	const th_instrument *ins = venue_instrument(a);
+	if (q <= 0 || (ins && q < ins->min_qty))
 		return -1;
 	*out = q;
 	return 0;
@@ -236,7 +259,8 @@ int pa_enter(pa_agent *a, const th_bar *b, int side, const char *why)
 	if (pa_busy(a) || a->book.position != 0)
 		return TH_ERR_STATE;
 	if (entry_qty(a, &qty) != 0) {
-		pa_message(a, "decision", "%s -> no order: qty rounds to zero at quantity scale %d", why, a->book.qty_scale);
+		pa_message(a, "decision", "%s -> no order: qty rounds below one lot / the minimum at quantity scale %d", why,
+			a->book.qty_scale);
 		return TH_ERR_INVALID;
 	}
 	if (entry_limit(a, b->close, side, &limit) != 0) {

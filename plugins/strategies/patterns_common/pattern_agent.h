@@ -32,9 +32,9 @@
 	{ "qty", TH_CONFIG_DECIMAL, 0, "\"0.01\"", "0", NULL, \
 		"quantity per entry (positive, rounded down to the lot)" }, \
 	{ "tick", TH_CONFIG_DECIMAL, 0, "\"0\"", "0", NULL, \
-		"price increment of the instrument; 0 = one unit of the bars' price scale" }, \
+		"price increment; 0 = the venue's tick (one unit of the price scale if the host cannot tell)" }, \
 	{ "lot", TH_CONFIG_DECIMAL, 0, "\"0\"", "0", NULL, \
-		"quantity increment of the instrument; 0 = one unit of the bars' quantity scale" }, \
+		"quantity increment; 0 = the venue's lot (one unit of the quantity scale if the host cannot tell)" }, \
 	{ "max_slippage_bps", TH_CONFIG_INT, 0, "50", "0", "1000", \
 		"entries are IOC limit orders this many basis points beyond the close; 0 = at the close" }
 
@@ -103,7 +103,8 @@ void pa_message(pa_agent *a, const char *kind, const char *fmt, ...)
 /* Format a price at `scale` into buf ("?" if it does not fit); returns buf. */
 const char *pa_px(th_price v, int scale, char *buf, size_t cap);
 
-/* The tick and lot at the bars' scales (at least 1 unit). */
+/* The tick and lot at the bars' scales (at least 1 unit): the configured
+ * value, else the venue's (host ABI 1.1 `instrument` slot), else one unit. */
 th_price pa_tick(const pa_agent *a);
 th_qty pa_lot(const pa_agent *a);
 

@@ -360,6 +360,46 @@ static void test_hot_reload_keeps_boxes_and_position(void **state)
 	pt_finish(&second);
 }
 
+static th_instrument stub_ins;
+
+static const th_instrument *stub_instrument(th_ctx *ctx, const char *venue, const char *symbol)
+{
+	(void)ctx;
+	return strcmp(venue, PT_VENUE) == 0 && strcmp(symbol, PT_SYMBOL) == 0 ? &stub_ins : NULL;
+}
+
+/* With tick and lot left at 0 the venue's instrument decides (host ABI 1.1). */
+static void test_tick_and_lot_from_the_venue(void **state)
+{
+	(void)state;
+	static const char *const cfg[] = { "lookback", "5", "confirm_bars", "3", "volume_period", "5", "qty", "\"0.057\"",
+		NULL };
+	memset(&stub_ins, 0, sizeof stub_ins);
+	stub_ins.price_scale = PT_PRICE_SCALE;
+	stub_ins.qty_scale = PT_QTY_SCALE;
+	stub_ins.tick = 5;   /* 0.05 */
+	stub_ins.lot = 100;  /* 0.01 */
+	stub_ins.min_qty = 100;
+	pt_run r;
+	pt_start(&r, plugin(), cfg);
+	r.h.api.instrument = stub_instrument;
+	feed(&r, box_path, sizeof box_path / sizeof box_path[0]);
+	pt_bar(&r, 10400, 10650, 10400, 10600, V(2));
+	assert_int_equal(pt_intents(&r), 1);
+	assert_int_equal(pt_intent(&r, 0)->order.qty, 500);     /* 0.057 rounded down to 0.05 */
+	assert_int_equal(pt_intent(&r, 0)->order.price, 10655); /* 106.53 rounded up to the 0.05 tick */
+	pt_finish(&r);
+	/* below the venue's minimum quantity: no order, and the decision says why */
+	stub_ins.min_qty = 1000;
+	pt_start(&r, plugin(), cfg);
+	r.h.api.instrument = stub_instrument;
+	feed(&r, box_path, sizeof box_path / sizeof box_path[0]);
+	pt_bar(&r, 10400, 10650, 10400, 10600, V(2));
+	assert_int_equal(pt_intents(&r), 0);
+	assert_non_null(strstr(pt_message(&r, "decision", 0), "no order"));
+	pt_finish(&r);
+}
+
 static void test_explain_reports_the_box(void **state)
 {
 	(void)state;
@@ -388,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_risk_denial_frees_the_agent),
 		cmocka_unit_test(test_bad_bar_ignored),
 		cmocka_unit_test(test_hot_reload_keeps_boxes_and_position),
+		cmocka_unit_test(test_tick_and_lot_from_the_venue),
 		cmocka_unit_test(test_explain_reports_the_box),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
