@@ -59,18 +59,71 @@ static int api_unsubscribe(th_ctx *ctx, uint64_t sub_id)
 	return bus_unsubscribe(ctx->host->bus, sub_id);
 }
 
+/* Who may publish what. Venues speak only for themselves (order and fill
+ * events carry their own instance name, so no plugin can forge a fill for a
+ * venue); only agents propose intents, and they speak only for themselves;
+ * risk decisions, lifecycle and goal events come from the host alone. */
+static int publish_allowed(const th_ctx *ctx, const th_event *ev, const char **why)
+{
+	uint32_t kind = ctx->slot->kind;
+	switch (ev->h.type) {
+	case TH_EV_TRADE:
+	case TH_EV_QUOTE:
+	case TH_EV_BOOK:
+	case TH_EV_BAR:
+	case TH_EV_ORDER:
+	case TH_EV_FILL:
+		*why = "only exchange plugins publish market data, order and fill events";
+		return kind == TH_KIND_EXCHANGE;
+	case TH_EV_INTENT:
+	case TH_EV_AGENT_MSG:
+		*why = "only strategy plugins publish intents and agent messages";
+		return kind == TH_KIND_STRATEGY;
+	case TH_EV_RISK:
+	case TH_EV_LIFECYCLE:
+	case TH_EV_GOAL:
+		*why = "risk decisions, lifecycle and goal events come from the host only";
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 static int api_publish(th_ctx *ctx, const th_event *ev)
 {
+	const char *why = "";
 	if (!ev)
 		return TH_ERR_INVALID;
-	/* A strategy speaks only for itself: the agent field is its instance name. */
-	if (ctx->slot->kind == TH_KIND_STRATEGY && strcmp(ev->h.agent, ctx->slot->name) != 0) {
+	if (!publish_allowed(ctx, ev, &why)) {
+		snprintf(ctx->error, sizeof ctx->error, "publish refused: %s", why);
+		return TH_ERR_STATE;
+	}
+	/* Stamp who is speaking: a venue's events carry its instance name, an
+	 * agent's its own name. */
+	int venue = ctx->slot->kind == TH_KIND_EXCHANGE, agent = ctx->slot->kind == TH_KIND_STRATEGY;
+	if ((venue && strcmp(ev->h.venue, ctx->slot->name) != 0 && (ev->h.type == TH_EV_ORDER || ev->h.type == TH_EV_FILL)) ||
+		(agent && strcmp(ev->h.agent, ctx->slot->name) != 0) || (venue && ev->h.agent[0])) {
 		th_event copy;
 		uint32_t size = th_event_size(ev);
 		if (size > sizeof copy)
 			return TH_ERR_INVALID;
 		memcpy(&copy, ev, size);
-		th_strlcpy(copy.h.agent, ctx->slot->name, sizeof copy.h.agent);
+		if (venue && (ev->h.type == TH_EV_ORDER || ev->h.type == TH_EV_FILL))
+			th_strlcpy(copy.h.venue, ctx->slot->name, sizeof copy.h.venue);
+		if (agent)
+			th_strlcpy(copy.h.agent, ctx->slot->name, sizeof copy.h.agent);
+		else
+			copy.h.agent[0] = '\0';
+		copy.h.flags = 0; /* only the OMS marks its re-publications */
+		return bus_publish(ctx->host->bus, &copy);
+	}
+	if (ev->h.flags) {
+		th_event copy;
+		uint32_t size = th_event_size(ev);
+		if (size > sizeof copy)
+			return TH_ERR_INVALID;
+		memcpy(&copy, ev, size);
+		copy.h.flags = 0;
 		return bus_publish(ctx->host->bus, &copy);
 	}
 	return bus_publish(ctx->host->bus, ev);

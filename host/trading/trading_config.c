@@ -7,7 +7,7 @@
 #include "config/schema.h"
 #include "trading/trading_coord.h"
 
-const char *const trading_sections[] = { "market", "capital", "oms", "backtest", "goals", NULL };
+const char *const trading_sections[] = { "market", "capital", "oms", "risk", "backtest", "goals", NULL };
 
 static const th_config_field market_schema[] = {
 	{ "source", TH_CONFIG_STRING, 0, "\"synthetic\"", NULL, NULL, "synthetic (seeded generator) or csv" },
@@ -70,6 +70,12 @@ static const th_config_field oms_schema[] = {
 	TH_CONFIG_END
 };
 
+static const th_config_field risk_schema[] = {
+	{ "timeout_us", TH_CONFIG_INT, 0, "5000", "0", "10000000",
+		"paper/live: a risk plugin check slower than this denies the intent and raises an alert (0 = no limit)" },
+	TH_CONFIG_END
+};
+
 static const th_config_field backtest_schema[] = {
 	{ "out", TH_CONFIG_STRING, 0, "\"reports\"", NULL, NULL, "directory for report.json and report.html" },
 	{ "progress", TH_CONFIG_BOOL, 0, "true", NULL, NULL, "show progress on a terminal" },
@@ -97,7 +103,8 @@ void trading_config_describe(FILE *out, int markdown)
 {
 	static const struct { const char *header; const th_config_field *schema; } sections[] = {
 		{ "[market]", market_schema }, { "[capital]", capital_schema },
-		{ "[capital.farms.<farm>]", farm_schema }, { "[oms]", oms_schema }, { "[backtest]", backtest_schema },
+		{ "[capital.farms.<farm>]", farm_schema }, { "[oms]", oms_schema }, { "[risk]", risk_schema },
+		{ "[backtest]", backtest_schema },
 		{ "[[goals]]", goal_schema },
 	};
 	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
@@ -473,7 +480,7 @@ static int load_goals(const toml_value *root, trading_config *c, char *err, size
 int trading_config_load(const toml_value *root, const char *base_dir, int64_t now_ns, trading_config *out, char *err,
 	size_t errlen)
 {
-	toml_value *m = NULL, *cap = NULL, *oms = NULL, *bt = NULL;
+	toml_value *m = NULL, *cap = NULL, *oms = NULL, *bt = NULL, *risk = NULL;
 	int rc = -1;
 	memset(out, 0, sizeof *out);
 	/* [capital] holds a nested farms table the flat schema does not know. */
@@ -485,7 +492,8 @@ int trading_config_load(const toml_value *root, const char *base_dir, int64_t no
 	if (validate_section(root, "market", market_schema, &m, err, errlen) != 0 ||
 		config_validate(cap_flat, capital_schema, "capital", &cap, verr, sizeof verr) != TH_OK ||
 		validate_section(root, "oms", oms_schema, &oms, err, errlen) != 0 ||
-		validate_section(root, "backtest", backtest_schema, &bt, err, errlen) != 0) {
+		validate_section(root, "backtest", backtest_schema, &bt, err, errlen) != 0 ||
+		validate_section(root, "risk", risk_schema, &risk, err, errlen) != 0) {
 		if (!cap)
 			snprintf(err, errlen, "%s", verr);
 		goto out;
@@ -512,6 +520,8 @@ int trading_config_load(const toml_value *root, const char *base_dir, int64_t no
 	th_strlcpy(out->clid_prefix, s, sizeof out->clid_prefix);
 	config_get_int(oms, "market_reserve_bps", &out->market_reserve_bps);
 	config_get_int(oms, "fee_reserve_bps", &out->fee_reserve_bps);
+	config_get_int(risk, "timeout_us", &v);
+	out->risk_timeout_ns = v * 1000;
 	config_get_string(bt, "out", &s, NULL);
 	if (s[0] == '/')
 		snprintf(out->out_dir, sizeof out->out_dir, "%s", s);
@@ -527,6 +537,7 @@ out:
 	toml_free(cap_flat);
 	toml_free(oms);
 	toml_free(bt);
+	toml_free(risk);
 	return rc;
 }
 

@@ -66,6 +66,8 @@ typedef struct trading_config {
 	int64_t batch_delay_us;
 	char clid_prefix[9];
 	int64_t market_reserve_bps, fee_reserve_bps;
+	/* [risk] */
+	int64_t risk_timeout_ns;   /* paper/live: a slower check is a denial; 0 = no limit */
 	/* [[goals]] */
 	trading_goal_cfg goals[TRADING_MAX_GOALS];
 	size_t ngoals;

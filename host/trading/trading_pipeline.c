@@ -4,6 +4,7 @@
  * only an approved intent reaches the OMS. Cancels are never blocked. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <tradehost/tradehost.h>
 
 #include "common/log.h"
@@ -29,6 +30,26 @@ static void publish_decision(trading_t *t, const th_event *intent, const th_risk
 	bus_publish(t->bus, &ev);
 }
 
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* A failing or slow risk plugin is a denial, and an operator should know. */
+static void risk_alert(trading_t *t, const char *code, const char *text)
+{
+	th_event ev;
+	th_event_init(&ev, TH_EV_ALERT);
+	memset(&ev.u.alert, 0, sizeof ev.u.alert);
+	ev.u.alert.level = TH_ALERT_CRITICAL;
+	th_strlcpy(ev.u.alert.code, code, sizeof ev.u.alert.code);
+	th_strlcpy(ev.u.alert.text, text, sizeof ev.u.alert.text);
+	bus_publish(t->bus, &ev);
+	log_error("%s", text);
+}
+
 /* Runs the risk instances in configuration order. Returns 1 approved (with
  * *max_qty the smallest scale-down asked for, 0 = none), 0 denied. */
 static int run_risk(trading_t *t, const th_event *intent, th_qty *max_qty, th_risk_verdict *v, char *who, size_t cap)
@@ -49,11 +70,24 @@ static int run_risk(trading_t *t, const th_event *intent, th_qty *max_qty, th_ri
 			return 0;
 		}
 		const th_risk_api *r = api;
+		/* Backtests do not time checks: wall time would make them nondeterministic. */
+		int timed = t->mode == TRADING_PAPER && t->cfg.risk_timeout_ns > 0;
+		int64_t started = timed ? mono_ns() : 0;
 		int rc = r->check(inst, intent, v);
+		int64_t took = timed ? mono_ns() - started : 0;
 		if (rc != TH_OK) {
 			memset(v, 0, sizeof *v);
 			v->reason_code = TH_RISK_ERROR;
-			snprintf(v->message, sizeof v->message, "risk instance %s failed (%d): denied", info.name, rc);
+			snprintf(v->message, sizeof v->message, "risk instance %s failed (%d): denied (fail closed)", info.name, rc);
+			risk_alert(t, "risk_plugin_failed", v->message);
+			return 0;
+		}
+		if (timed && took > t->cfg.risk_timeout_ns) {
+			memset(v, 0, sizeof *v);
+			v->reason_code = TH_RISK_ERROR;
+			snprintf(v->message, sizeof v->message, "risk instance %s took %lld us (limit %lld us): denied (fail closed)",
+				info.name, (long long)(took / 1000), (long long)(t->cfg.risk_timeout_ns / 1000));
+			risk_alert(t, "risk_plugin_slow", v->message);
 			return 0;
 		}
 		if (!v->approved) {

@@ -324,6 +324,7 @@ static arb_order *order_of(arb_agent *a, int venue, const th_order_update *u)
 static void on_order(arb_agent *a, int venue, const th_order_update *u)
 {
 	arb_order *o = order_of(a, venue, u);
+	a->api->logf(a->ctx, TH_LOG_WARN, "DBG order v%d %s side %u state %u filled %lld reason %s slot %d", venue, u->client_order_id, u->side, u->state, (long long)u->filled_qty, u->reason, o ? (int)(o - a->b.orders) : -1);
 	if (!o)
 		return; /* not in flight (IOC orders of an earlier generation end on their own) */
 	if (!o->clid[0] && u->client_order_id[0])
@@ -345,6 +346,7 @@ static void on_order(arb_agent *a, int venue, const th_order_update *u)
 
 static void on_fill(arb_agent *a, int venue, const th_fill *f)
 {
+	a->api->logf(a->ctx, TH_LOG_WARN, "DBG fill v%d %s side %u qty %lld", venue, f->client_order_id, f->side, (long long)f->qty);
 	th_qty q;
 	if (!a->b.have_scales && arb_learn_scales(a, f->price_scale, f->qty_scale) != 0)
 		return;

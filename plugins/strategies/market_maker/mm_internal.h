@@ -36,6 +36,11 @@ typedef struct mm_slot {
 	th_qty qty, filled;
 } mm_slot;
 
+/* One mid change: its return (bp) and the time it took (s). */
+typedef struct mm_sample {
+	double r_bps, dt_s;
+} mm_sample;
+
 /* Everything that survives a hot reload (plain data, no pointers). */
 typedef struct mm_book {
 	int32_t have_scales, price_scale, qty_scale, reserved_;
@@ -64,10 +69,11 @@ typedef struct mm_agent {
 	th_price tick;
 	th_qty lot, order_qty, max_pos;
 	int disabled;               /* configuration cannot fit the instrument: never quote */
-	/* volatility: th_ta STDDEV over the last vol_window samples, kept also in
-	 * a ring so export_state can hand them over */
-	th_ta_stddev vol;
-	double *ring;               /* vol_window samples, api->alloc */
+	/* volatility: realized variance per second over the last vol_window mid
+	 * changes, sigma^2 = sum(r^2) / sum(dt) = SMA(r^2) / SMA(dt) (th_ta SMA);
+	 * the samples are kept in a ring too so export_state can hand them over */
+	th_ta_sma mean_r2, mean_dt;
+	mm_sample *ring;            /* vol_window samples, api->alloc */
 	double sigma;               /* bp per sqrt(s), valid once sigma_ready */
 	int sigma_ready;
 	uint64_t timer_id;
@@ -78,7 +84,7 @@ typedef struct mm_agent {
 
 /* mm_plugin.c */
 int mm_learn_scales(mm_agent *a, int32_t price_scale, int32_t qty_scale);
-void mm_vol_push(mm_agent *a, double x);
+void mm_vol_push(mm_agent *a, double r_bps, double dt_s);
 
 /* mm_orders.c */
 /* Recompute the quotes and bring both slots in line. `forced` (timer, mid moved)

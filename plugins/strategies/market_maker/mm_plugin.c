@@ -95,30 +95,33 @@ int mm_learn_scales(mm_agent *a, int32_t price_scale, int32_t qty_scale)
 	return 0;
 }
 
-void mm_vol_push(mm_agent *a, double x)
+void mm_vol_push(mm_agent *a, double r_bps, double dt_s)
 {
-	double sd;
-	int rc = th_ta_stddev_update(&a->vol, x, &sd);
-	if (rc < 0)
-		return; /* a non-finite sample never enters the window */
-	a->ring[a->b.samples_seen % a->vol_window] = x;
+	double m_r2, m_dt;
+	if (!isfinite(r_bps) || !isfinite(r_bps * r_bps) || !isfinite(dt_s) || dt_s <= 0)
+		return; /* both windows must take the same samples: refuse before either sees it */
+	int rc1 = th_ta_sma_update(&a->mean_r2, r_bps * r_bps, &m_r2);
+	int rc2 = th_ta_sma_update(&a->mean_dt, dt_s, &m_dt);
+	a->ring[a->b.samples_seen % a->vol_window] = (mm_sample){ r_bps, dt_s };
 	a->b.samples_seen++;
-	if (rc == 1) {
-		a->sigma = sd;
-		a->sigma_ready = 1;
+	if (rc1 == 1 && rc2 == 1 && m_dt > 0 && m_r2 >= 0) {
+		a->sigma = sqrt(m_r2 / m_dt);
+		a->sigma_ready = isfinite(a->sigma);
 	}
 }
 
-/* One volatility sample per quote that moved the clock: the mid's return in bp
- * divided by sqrt(elapsed seconds), so sigma is per sqrt(second) whatever the
- * quote rate. Quotes at the same instant only move the reference forward. */
+/* One volatility sample per quote that moved the clock: the mid's return in
+ * bp and the seconds it took. Quotes arrive at irregular times, so sigma is
+ * the realized volatility sqrt(sum r^2 / sum dt) in bp per sqrt(second)
+ * rather than a stdev of returns each scaled by its own sqrt(dt) (which two
+ * quotes a millisecond apart would blow up). Quotes at the same instant only
+ * move the reference forward. */
 static void sample_mid(mm_agent *a, th_price mid2, int64_t t_ns)
 {
 	mm_book *b = &a->b;
 	if (b->ref_mid2 > 0 && t_ns > b->ref_ns) {
 		double r_bps = 1e4 * (double)(mid2 - b->ref_mid2) / (double)b->ref_mid2;
-		double dt_s = (double)(t_ns - b->ref_ns) / 1e9;
-		mm_vol_push(a, r_bps / sqrt(dt_s));
+		mm_vol_push(a, r_bps, (double)(t_ns - b->ref_ns) / 1e9);
 	} else if (b->ref_mid2 > 0) {
 		return; /* same instant: keep the older reference so the next sample spans both */
 	}
@@ -221,7 +224,8 @@ static int read_config(mm_agent *a)
 
 static void free_agent(mm_agent *a)
 {
-	th_ta_stddev_free(&a->vol);
+	th_ta_sma_free(&a->mean_r2);
+	th_ta_sma_free(&a->mean_dt);
 	if (a->ring)
 		a->api->free(a->ctx, a->ring);
 	a->api->free(a->ctx, a);
@@ -241,7 +245,8 @@ static int s_create(const th_host_api *api, th_ctx *ctx, void **out)
 		return rc;
 	}
 	th_ta_error terr;
-	if (th_ta_stddev_init(&a->vol, a->vol_window, &terr) != TH_TA_OK) {
+	if (th_ta_sma_init(&a->mean_r2, a->vol_window, &terr) != TH_TA_OK ||
+		th_ta_sma_init(&a->mean_dt, a->vol_window, &terr) != TH_TA_OK) {
 		api->set_error(ctx, "market_maker: key 'vol_window': %s", terr.msg);
 		free_agent(a);
 		return TH_ERR_INVALID;

@@ -27,7 +27,7 @@ int mm_export(void *instance, void **data, size_t *len)
 {
 	mm_agent *a = instance;
 	uint32_t n = a->b.samples_seen < a->vol_window ? (uint32_t)a->b.samples_seen : a->vol_window;
-	size_t size = sizeof(mm_state_header) + sizeof(mm_book) + (size_t)n * sizeof(double);
+	size_t size = sizeof(mm_state_header) + sizeof(mm_book) + (size_t)n * sizeof(mm_sample);
 	unsigned char *p = a->api->alloc(a->ctx, size);
 	if (!p)
 		return TH_ERR_NOMEM;
@@ -41,10 +41,10 @@ int mm_export(void *instance, void **data, size_t *len)
 	th_strlcpy(h.venue, a->venue, sizeof h.venue);
 	memcpy(p, &h, sizeof h);
 	memcpy(p + sizeof h, &a->b, sizeof a->b);
-	double *out = (double *)(void *)(p + sizeof h + sizeof a->b);
 	uint64_t first = a->b.samples_seen - n;
 	for (uint32_t i = 0; i < n; i++)
-		out[i] = a->ring[(first + i) % a->vol_window];
+		memcpy(p + sizeof h + sizeof a->b + (size_t)i * sizeof(mm_sample), &a->ring[(first + i) % a->vol_window],
+			sizeof(mm_sample));
 	*data = p;
 	*len = size;
 	return TH_OK;
@@ -60,7 +60,7 @@ int mm_import(void *instance, const void *data, size_t len)
 	}
 	memcpy(&h, data, sizeof h);
 	if (h.magic != MM_STATE_MAGIC || h.version != MM_STATE_VERSION || h.book_size != sizeof(mm_book) ||
-		len != sizeof h + sizeof(mm_book) + (size_t)h.nsamples * sizeof(double)) {
+		len != sizeof h + sizeof(mm_book) + (size_t)h.nsamples * sizeof(mm_sample)) {
 		a->api->set_error(a->ctx, "market_maker: state is not a version %u market_maker state", MM_STATE_VERSION);
 		return TH_ERR_INVALID;
 	}
@@ -83,12 +83,13 @@ int mm_import(void *instance, const void *data, size_t len)
 		a->b.have_scales = 0;
 		mm_learn_scales(a, b.price_scale, b.qty_scale); /* with this generation's tick, lot and sizes */
 	}
-	th_ta_stddev_reset(&a->vol);
+	th_ta_sma_reset(&a->mean_r2);
+	th_ta_sma_reset(&a->mean_dt);
 	a->sigma_ready = 0;
 	for (uint32_t i = 0; i < h.nsamples; i++) {
-		double x;
+		mm_sample x;
 		memcpy(&x, p + sizeof h + sizeof b + (size_t)i * sizeof x, sizeof x);
-		mm_vol_push(a, x);
+		mm_vol_push(a, x.r_bps, x.dt_s);
 	}
 	return TH_OK;
 }

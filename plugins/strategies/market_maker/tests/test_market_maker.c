@@ -53,7 +53,23 @@ typedef struct world {
 	int auto_ack;
 	int64_t t;
 	int max_live_per_side; /* the most orders ever working on one side at once */
+	int sync;              /* answer inside publish(), as the host does for publishes from a timer */
 } world;
+
+static void pump(world *w);
+
+static int (*fake_publish)(th_ctx *ctx, const th_event *ev);
+
+/* The fake host queues what the plugin publishes; in sync mode the scripted
+ * OMS answers before publish() returns, re-entering the plugin. */
+static int sync_publish(th_ctx *ctx, const th_event *ev)
+{
+	world *w = (world *)(void *)ctx; /* fake_host is the first member */
+	int rc = fake_publish(ctx, ev);
+	if (rc == TH_OK && w->sync)
+		pump(w);
+	return rc;
+}
 
 static void base_config(fake_host *h)
 {
@@ -75,6 +91,8 @@ static void world_init(world *w)
 	base_config(&w->h);
 	w->auto_ack = 1;
 	w->t = w->h.now_ns;
+	fake_publish = w->h.api.publish;
+	w->h.api.publish = sync_publish;
 }
 
 static void world_start(world *w)
@@ -287,7 +305,7 @@ static void test_no_quotes_before_warm_up(void **state)
 }
 
 /* The two quotes are post-only GTC limits at exactly the model's prices for
- * the volatility of the samples the agent saw. */
+ * the realized volatility of the samples the agent saw. */
 static void test_quotes_match_the_model(void **state)
 {
 	(void)state;
@@ -298,17 +316,22 @@ static void test_quotes_match_the_model(void **state)
 	warm_up(&w, 6);
 	assert_int_equal(intents(&w), 2);
 
-	double x[5];
+	/* realized volatility: sqrt(sum r^2 / sum dt), r in bp, quotes 1 s apart */
+	double r2[5], dt[5], m_r2[5] = { 0 }, m_dt[5] = { 0 };
 	for (int i = 1; i < 6; i++) {
 		double m0 = (double)(2 * warm_bid[i - 1] + 2), m1 = (double)(2 * warm_bid[i] + 2);
-		x[i - 1] = 1e4 * (m1 - m0) / m0 / sqrt(1.0);
+		double r = 1e4 * (m1 - m0) / m0;
+		r2[i - 1] = r * r;
+		dt[i - 1] = 1.0;
 	}
-	double sd[5] = { 0 };
-	assert_int_equal(th_ta_stddev_batch(x, 5, 5, sd), 0);
+	assert_int_equal(th_ta_sma_batch(r2, 5, 5, m_r2), 0);
+	assert_int_equal(th_ta_sma_batch(dt, 5, 5, m_dt), 0);
+	double sigma = sqrt(m_r2[4] / m_dt[4]);
+	assert_true(sigma > 0.13 && sigma < 0.15); /* moves of 0.50 and 1.00 on 65000: 0.077 and 0.154 bp a second */
 	mm_params p = { .gamma = 0.1, .kappa = 0.5, .horizon_s = 60, .min_spread_bps = 2, .max_spread_bps = 200,
 		.max_skew_bps = 50 };
 	mm_quote q;
-	assert_int_equal(mm_model_quote(&p, warm_bid[5], warm_bid[5] + 2, 1, sd[4], 0.0, &q), 0);
+	assert_int_equal(mm_model_quote(&p, warm_bid[5], warm_bid[5] + 2, 1, sigma, 0.0, &q), 0);
 
 	const th_intent *bid = intent_at(&w, 0), *ask = intent_at(&w, 1);
 	const th_event *bid_ev = fake_event(&w.h, TH_EV_INTENT, 0);
@@ -403,6 +426,49 @@ static void test_requote_on_timer(void **state)
 	/* nothing changed since: the next tick sends nothing */
 	advance(&w, 10000);
 	assert_int_equal(intents(&w), 6);
+	world_end(&w);
+}
+
+/* The host delivers events inside publish() when the agent publishes from
+ * a timer: the answers to a cancel or a place arrive before publish()
+ * returns. Slots must not be left stuck, nor two orders work on one side. */
+static void test_synchronous_answers(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w);
+	w.sync = 1;
+	fake_config(&w.h, "requote_bps", "1000");
+	world_start(&w);
+	warm_up(&w, 6);
+	assert_int_equal(intents(&w), 2);
+	char buf[512];
+	for (int i = 0; i < 5; i++) {
+		quote_at(&w, 1000, 6501299 + 700 * i, 6501301 + 700 * i);
+		advance(&w, 10000); /* timer: cancel inside publish -> CANCELED -> replacement */
+		explain(&w, buf, sizeof buf);
+		if (!strstr(buf, "bid working") || !strstr(buf, "ask working"))
+			fail_msg("round %d: %s", i, buf);
+		assert_int_equal(live_on_side(&w, TH_SIDE_BUY), 1);
+		assert_int_equal(live_on_side(&w, TH_SIDE_SELL), 1);
+	}
+	assert_true(intents(&w) >= 2 + 5 * 4);
+	assert_int_equal(w.max_live_per_side, 1);
+	/* a fill inside publish as well */
+	fake_order *bid = NULL;
+	for (size_t i = 0; i < w.norders; i++)
+		if (w.orders[i].live && w.orders[i].side == TH_SIDE_BUY)
+			bid = &w.orders[i];
+	assert_non_null(bid);
+	char clid[TH_CLORD_MAX];
+	strcpy(clid, bid->clid);
+	fill(&w, clid, QTY, 1);
+	advance(&w, 10000);
+	explain(&w, buf, sizeof buf);
+	assert_non_null(strstr(buf, "position 0.0100"));
+	assert_non_null(strstr(buf, "bid working"));
+	assert_non_null(strstr(buf, "ask working"));
+	assert_int_equal(w.max_live_per_side, 1);
 	world_end(&w);
 }
 
@@ -581,9 +647,10 @@ static void test_jump_is_clamped(void **state)
 }
 
 /* The script every determinism run plays. */
-static void scenario(world *w)
+static void scenario(world *w, int sync)
 {
 	world_init(w);
+	w->sync = sync;
 	world_start(w);
 	warm_up(w, 6);
 	quote_at(w, 700, 6504049, 6504051);
@@ -599,8 +666,8 @@ static void test_deterministic(void **state)
 	world *a = malloc(sizeof *a), *b = malloc(sizeof *b);
 	assert_non_null(a);
 	assert_non_null(b);
-	scenario(a);
-	scenario(b);
+	scenario(a, 0);
+	scenario(b, 0);
 	size_t n = intents(a);
 	assert_true(n >= 8);
 	assert_int_equal(n, intents(b));
@@ -610,6 +677,17 @@ static void test_deterministic(void **state)
 		assert_int_equal(x->h.ts_ns, y->h.ts_ns);
 	}
 	assert_int_equal(fake_count(&a->h, TH_EV_AGENT_MSG), fake_count(&b->h, TH_EV_AGENT_MSG));
+	world_end(a);
+	world_end(b);
+	/* the same in sync mode: identical to each other */
+	scenario(a, 1);
+	scenario(b, 1);
+	n = intents(a);
+	assert_true(n >= 8);
+	assert_int_equal(n, intents(b));
+	for (size_t k = 0; k < n; k++)
+		assert_memory_equal(&fake_event(&a->h, TH_EV_INTENT, k)->u.intent, &fake_event(&b->h, TH_EV_INTENT, k)->u.intent,
+			sizeof(th_intent));
 	world_end(a);
 	world_end(b);
 	free(a);
@@ -694,6 +772,7 @@ int main(void)
 		cmocka_unit_test(test_quotes_match_the_model),
 		cmocka_unit_test(test_requote_on_mid_move),
 		cmocka_unit_test(test_requote_on_timer),
+		cmocka_unit_test(test_synchronous_answers),
 		cmocka_unit_test(test_inventory_bound),
 		cmocka_unit_test(test_refusals_back_off),
 		cmocka_unit_test(test_bad_parameters_refused),
