@@ -165,14 +165,18 @@ int host_check(host_t *h, char *err, size_t errlen)
 	for (size_t i = 0; i < h->nslots; i++) {
 		slot_t *s = h->slots[i];
 		loader_module *m;
-		char merr[1024], where[96];
-		toml_value *effective = NULL;
+		char merr[1024];
 		int rc = module_acquire(h, s->plugin, &m, merr, sizeof merr);
 		if (rc == 0) {
-			snprintf(where, sizeof where, "instances.%s.config", s->name);
-			rc = config_validate(s->config_src, loader_module_schema(m), where, &effective, merr, sizeof merr);
-			toml_free(effective);
-			module_release(h, m);
+			/* create (never start) the instance, so checks a plugin makes
+			 * across keys (slow > fast, ...) are reported too; then drop it */
+			th_ctx *ctx;
+			s->kind = m->kind;
+			rc = ctx_create(h, s, m, s->config_src, &ctx, merr, sizeof merr);
+			if (rc == 0)
+				ctx_destroy(ctx); /* releases the module */
+			else
+				module_release(h, m);
 		}
 		if (rc != 0) {
 			if (s->optional) {

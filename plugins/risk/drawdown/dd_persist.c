@@ -100,7 +100,7 @@ static int get_i64(reader *r, int64_t *v)
 int dd_decode(dd_table *t, const uint8_t *buf, size_t len, char *err, size_t errcap)
 {
 	reader r = { buf, buf + len };
-	uint32_t version, count;
+	uint32_t version = 0, count = 0;
 	dd_table_clear(t);
 	if (len < DD_BLOB_HEADER || memcmp(buf, magic, 4) != 0)
 		FAIL("not a drawdown breaker state (bad magic)");

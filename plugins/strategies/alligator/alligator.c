@@ -129,6 +129,7 @@ static void on_bar(void *arg, const th_event *ev)
 	const th_bar *b = &ev->u.bar;
 	if (!pa_accept_bar(a, b))
 		return;
+	pa_finish_exit(a, b);
 	int ps = a->book.price_scale;
 	double median = th_ta_price(b->high, ps) / 2.0 + th_ta_price(b->low, ps) / 2.0;
 	double jaw, teeth, lips;

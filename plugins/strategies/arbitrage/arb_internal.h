@@ -84,7 +84,7 @@ int arb_venue_index(const arb_agent *a, const char *venue);
 /* arb_legs.c */
 /* Nothing in flight: take an opportunity if the touches show one, after any residual is hedged. */
 void arb_evaluate(arb_agent *a);
-/* Timer: retry a residual hedge after failures. */
+/* Timer: retry a residual hedge (after failures, or when the bus refused one). */
 void arb_check(arb_agent *a);
 void arb_on_own_event(void *arg, const th_event *ev);
 th_qty arb_residual(const arb_agent *a);

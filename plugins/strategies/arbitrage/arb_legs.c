@@ -18,6 +18,13 @@
  * raises an alert and retries only on its timer; no new opportunity is
  * taken while any residual is held. Legs are never larger than qty and
  * qty <= max_residual, so one failed leg cannot exceed the bound.
+ *
+ * Re-entrancy: publish() may deliver events synchronously (the host drains
+ * its bus at once when we publish from a timer, outside any handler), so the
+ * answers to an order can arrive INSIDE its publish(). Slots are therefore
+ * filled in before the intents are published -- both legs before the first
+ * one goes out, so an episode can never look finished after one leg -- and
+ * the explanation is published first, so the event stream reads in order.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,17 +84,18 @@ static void alert(arb_agent *a, uint32_t level, const char *code, const char *te
 	a->api->publish(a->ctx, &ev);
 }
 
-/* Sends one IOC order into slot `k`. Returns 0, or -1 if the bus refused it. */
-static int send_order(arb_agent *a, int k, int venue, uint32_t side, th_price limit, th_qty qty, uint32_t role)
+/* Reserves slot `k` for one IOC order and fills in `ev`; the slot is in its
+ * new state before anything is published. */
+static void prepare_order(arb_agent *a, int k, int venue, uint32_t side, th_price limit, th_qty qty, uint32_t role,
+	th_event *ev)
 {
-	th_event ev;
-	th_event_init(&ev, TH_EV_INTENT);
-	memset(&ev.u.intent, 0, sizeof ev.u.intent);
-	th_strlcpy(ev.h.venue, a->venue[venue], sizeof ev.h.venue);
-	th_strlcpy(ev.h.symbol, a->symbol, sizeof ev.h.symbol);
-	ev.u.intent.intent_id = ++a->b.next_intent;
-	ev.u.intent.action = TH_INTENT_PLACE;
-	th_order *o = &ev.u.intent.order;
+	th_event_init(ev, TH_EV_INTENT);
+	memset(&ev->u.intent, 0, sizeof ev->u.intent);
+	th_strlcpy(ev->h.venue, a->venue[venue], sizeof ev->h.venue);
+	th_strlcpy(ev->h.symbol, a->symbol, sizeof ev->h.symbol);
+	ev->u.intent.intent_id = ++a->b.next_intent;
+	ev->u.intent.action = TH_INTENT_PLACE;
+	th_order *o = &ev->u.intent.order;
 	th_strlcpy(o->symbol, a->symbol, sizeof o->symbol);
 	o->side = side;
 	o->type = limit > 0 ? TH_ORDER_LIMIT : TH_ORDER_MARKET;
@@ -96,19 +104,32 @@ static int send_order(arb_agent *a, int k, int venue, uint32_t side, th_price li
 	o->qty = qty;
 	o->price_scale = a->b.price_scale;
 	o->qty_scale = a->b.qty_scale;
-	if (a->api->publish(a->ctx, &ev) != TH_OK)
-		return -1;
 	arb_order *s = &a->b.orders[k];
 	memset(s, 0, sizeof *s);
 	s->state = ARB_ORD_PENDING;
 	s->venue = (uint32_t)venue;
 	s->side = side;
 	s->role = role;
-	s->intent_id = ev.u.intent.intent_id;
+	s->intent_id = ev->u.intent.intent_id;
 	s->price = limit;
 	s->qty = qty;
-	return 0;
 }
+
+/* Publishes a prepared order. If the bus refuses it, the slot is closed as
+ * an order that filled nothing. Returns 0 or -1. */
+static int publish_order(arb_agent *a, int k, const th_event *ev)
+{
+	if (a->api->publish(a->ctx, ev) == TH_OK)
+		return 0;
+	arb_order *s = &a->b.orders[k];
+	if (s->state == ARB_ORD_PENDING && s->intent_id == ev->u.intent.intent_id)
+		s->state = ARB_ORD_DONE;
+	a->api->logf(a->ctx, TH_LOG_WARN, "%s: order on %s not sent: the bus refused it", a->symbol,
+		ev->h.venue);
+	return -1;
+}
+
+static void finish_episode(arb_agent *a);
 
 static void hedge(arb_agent *a, const char *context)
 {
@@ -139,8 +160,6 @@ static void hedge(arb_agent *a, const char *context)
 		snprintf(text, sizeof text, "%s: residual %s exceeds max_residual; hedging it at market", a->symbol, rs);
 		alert(a, TH_ALERT_CRITICAL, "arb_residual_over_limit", text);
 	}
-	if (send_order(a, 0, venue, side, 0, q, ARB_HEDGE) != 0)
-		return; /* bus full: the next quote or timer tick tries again */
 	b->hedges++;
 	if (a->metrics)
 		a->api->metric_add(a->ctx, a->m_hedges, 1);
@@ -148,6 +167,10 @@ static void hedge(arb_agent *a, const char *context)
 		a->venue[ARB_A], pa, a->venue[ARB_B], pb, context,
 		retry ? "retry: complete the missing leg" : "flatten: undo the excess where it filled",
 		side == TH_SIDE_BUY ? "buy" : "sell", qs, a->venue[venue]);
+	th_event ev;
+	prepare_order(a, 0, venue, side, 0, q, ARB_HEDGE, &ev);
+	if (publish_order(a, 0, &ev) != 0)
+		memset(b->orders, 0, sizeof b->orders); /* nothing out: the next quote or timer tick tries again */
 }
 
 static int fresh(const arb_agent *a, const arb_touch *t, int64_t now)
@@ -196,18 +219,6 @@ void arb_evaluate(arb_agent *a)
 	fmt_qty(a, q, qs, sizeof qs);
 	fmt_qty(a, b->pos[ARB_A], pa, sizeof pa);
 	fmt_qty(a, b->pos[ARB_B], pb, sizeof pb);
-	if (send_order(a, 0, x, TH_SIDE_BUY, s.buy_px, q, ARB_LEG) != 0)
-		return;
-	if (send_order(a, 1, y, TH_SIDE_SELL, s.sell_px, q, ARB_LEG) != 0) {
-		/* the buy leg is out alone: account the sell leg as unfilled, the residual gets hedged */
-		arb_order *o = &b->orders[1];
-		memset(o, 0, sizeof *o);
-		o->state = ARB_ORD_DONE;
-		o->venue = (uint32_t)y;
-		o->side = TH_SIDE_SELL;
-		o->role = ARB_LEG;
-		o->qty = q;
-	}
 	b->episodes++;
 	b->last = s;
 	if (a->metrics)
@@ -217,17 +228,26 @@ void arb_evaluate(arb_agent *a)
 		"bp -> IOC legs of %s (positions %s %s, %s %s)",
 		a->symbol, a->venue[x], bp, a->venue[y], sp, s.gross_bps, s.fees_bps, s.net_bps, (double)a->threshold / 1e4,
 		qs, a->venue[ARB_A], pa, a->venue[ARB_B], pb);
+	th_event buy, sell;
+	prepare_order(a, 0, x, TH_SIDE_BUY, s.buy_px, q, ARB_LEG, &buy);
+	prepare_order(a, 1, y, TH_SIDE_SELL, s.sell_px, q, ARB_LEG, &sell);
+	if (publish_order(a, 0, &buy) != 0) {
+		memset(b->orders, 0, sizeof b->orders); /* nothing went out */
+		return;
+	}
+	if (publish_order(a, 1, &sell) != 0)
+		finish_episode(a); /* the buy leg is out alone: once done, its fill is a residual to hedge */
 }
 
+/* The timer only retries hedges: an opportunity is taken once, on the quote
+ * that shows it -- re-trading an old touch would assume liquidity our own
+ * IOC may already have taken. */
 void arb_check(arb_agent *a)
 {
 	arb_book *b = &a->b;
-	if (a->disabled || !b->have_scales || arb_busy(a))
+	if (a->disabled || !b->have_scales || arb_busy(a) || arb_residual(a) == 0)
 		return;
-	if (arb_residual(a) != 0)
-		hedge(a, b->halted ? "still open (timer retry)" : "still open");
-	else
-		arb_evaluate(a);
+	hedge(a, b->halted ? "still open (timer retry)" : "still open");
 }
 
 /* Every order of the episode is final: account it and hedge what is left. */
@@ -324,7 +344,6 @@ static arb_order *order_of(arb_agent *a, int venue, const th_order_update *u)
 static void on_order(arb_agent *a, int venue, const th_order_update *u)
 {
 	arb_order *o = order_of(a, venue, u);
-	a->api->logf(a->ctx, TH_LOG_WARN, "DBG order v%d %s side %u state %u filled %lld reason %s slot %d", venue, u->client_order_id, u->side, u->state, (long long)u->filled_qty, u->reason, o ? (int)(o - a->b.orders) : -1);
 	if (!o)
 		return; /* not in flight (IOC orders of an earlier generation end on their own) */
 	if (!o->clid[0] && u->client_order_id[0])
@@ -346,7 +365,6 @@ static void on_order(arb_agent *a, int venue, const th_order_update *u)
 
 static void on_fill(arb_agent *a, int venue, const th_fill *f)
 {
-	a->api->logf(a->ctx, TH_LOG_WARN, "DBG fill v%d %s side %u qty %lld", venue, f->client_order_id, f->side, (long long)f->qty);
 	th_qty q;
 	if (!a->b.have_scales && arb_learn_scales(a, f->price_scale, f->qty_scale) != 0)
 		return;

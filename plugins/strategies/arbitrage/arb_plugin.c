@@ -51,7 +51,7 @@ void arb_publish_msg(arb_agent *a, const char *kind, const char *text)
 	th_strlcpy(ev.u.agent_msg.kind, kind, sizeof ev.u.agent_msg.kind);
 	th_strlcpy(ev.u.agent_msg.text, text, sizeof ev.u.agent_msg.text);
 	a->api->publish(a->ctx, &ev);
-	a->api->logf(a->ctx, TH_LOG_WARN, "%s: %s", kind, text); /* the same words in a debug log */
+	a->api->logf(a->ctx, TH_LOG_DEBUG, "%s: %s", kind, text); /* the same words in a debug log */
 }
 
 int arb_venue_index(const arb_agent *a, const char *venue)
@@ -272,10 +272,11 @@ static int s_explain(void *arg, char *buf, size_t cap)
 	th_fixed_format(arb_residual(a), b->qty_scale, res, sizeof res);
 	snprintf(buf, cap,
 		"%s: position %s %s, %s %s, residual %s; %llu opportunities (%llu complete, %llu partial), %llu hedges, %llu "
-		"refused; %s%s",
+		"refused; last net edge %.2f bp; %s%s",
 		a->symbol, a->venue[ARB_A], pa, a->venue[ARB_B], pb, res, (unsigned long long)b->episodes,
 		(unsigned long long)b->full, (unsigned long long)b->partial, (unsigned long long)b->hedges,
-		(unsigned long long)b->refused, arb_busy(a) ? "orders in flight" : "waiting for an edge",
+		(unsigned long long)b->refused, b->episodes ? b->last.net_bps : 0.0,
+		arb_busy(a) ? "orders in flight" : "waiting for an edge",
 		b->halted ? "; HALTED: residual hedges keep failing" : "");
 	return TH_OK;
 }

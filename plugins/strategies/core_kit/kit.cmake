@@ -28,3 +28,11 @@ if(TH_BUILD_TESTS AND TARGET th_fake_host AND NOT TARGET th_strat_kit_testing)
   target_include_directories(th_strat_kit_testing PUBLIC ${TH_STRAT_KIT_DIR}/testing)
   target_link_libraries(th_strat_kit_testing PUBLIC th_fake_host th_strat_kit)
 endif()
+
+# The kit's own unit tests (registered once, from the first strategy folder that includes this file).
+if(TH_BUILD_TESTS AND TARGET th_strat_kit_testing AND NOT TARGET strat_kit_test)
+  add_executable(strat_kit_test ${TH_STRAT_KIT_DIR}/tests/test_kit.c)
+  target_link_libraries(strat_kit_test PRIVATE th_strat_kit_testing th_strat_kit PkgConfig::CMOCKA m)
+  add_test(NAME strategy_core_kit COMMAND strat_kit_test)
+  set_tests_properties(strategy_core_kit PROPERTIES LABELS "unit")
+endif()

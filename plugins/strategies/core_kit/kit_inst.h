@@ -10,6 +10,7 @@
 #ifndef KIT_INST_H
 #define KIT_INST_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <tradehost/tradehost.h>
@@ -64,6 +65,13 @@ th_qty kit_qty_floor(const kit_inst *in, th_qty q);
  * Refuses NaN, Inf, values <= 0 and values outside int64: nothing
  * non-finite ever reaches an intent. */
 int kit_price_from_double(const kit_inst *in, double v, int dir, th_price *out);
+
+/* A fixed-point mantissa as a double, for analytics only (indicators,
+ * statistics): NaN for a scale outside 0..18. */
+static inline double kit_px(int64_t mantissa, int32_t scale)
+{
+	return scale >= 0 && scale <= TH_SCALE_MAX ? (double)mantissa / (double)th_pow10(scale) : NAN;
+}
 
 /* floor(a * b / d) with a 128-bit intermediate; d > 0, a,b >= 0. -1 on overflow. */
 int kit_muldiv_floor(int64_t a, int64_t b, int64_t d, int64_t *out);

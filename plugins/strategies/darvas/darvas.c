@@ -126,6 +126,7 @@ static void on_bar(void *arg, const th_event *ev)
 	const th_bar *b = &ev->u.bar;
 	if (!pa_accept_bar(a, b))
 		return;
+	pa_finish_exit(a, b);
 	int ps = a->book.price_scale;
 	char c[32], s[32];
 

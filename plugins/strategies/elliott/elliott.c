@@ -93,7 +93,7 @@ static const th_config_field schema[] = {
 	{ "w3_target", TH_CONFIG_FLOAT, 0, "1.618", "0", "10",
 		"wave-3 trades take profit at end of wave 2 + this x wave 1; 0 = no target" },
 	{ "w5_target", TH_CONFIG_FLOAT, 0, "1.0", "0", "10",
-		"wave-5 trades take profit at end of wave 4 + this x wave 1; 0 = no target" },
+		"wave-5 trades take profit at end of wave 4 + this x wave 1 (never beyond a wave 3 shorter than wave 1); 0 = only that cap" },
 	{ "trade_wave3", TH_CONFIG_BOOL, 0, "true", NULL, NULL, "trade wave-3 setups (break of the wave-1 end)" },
 	{ "trade_wave5", TH_CONFIG_BOOL, 0, "true", NULL, NULL, "trade wave-5 setups (end of a valid wave 4)" },
 	{ "allow_short", TH_CONFIG_BOOL, 0, "true", NULL, NULL, "also trade bearish counts (sell short)" },
@@ -304,6 +304,7 @@ static void on_bar(void *arg, const th_event *ev)
 	const th_bar *b = &ev->u.bar;
 	if (!pa_accept_bar(a, b))
 		return;
+	pa_finish_exit(a, b);
 	int ps = a->book.price_scale;
 	th_ta_zigzag_pivot pv;
 	int new_kind = 0;

@@ -151,13 +151,13 @@ static int relay_step(grid *g, th_price close)
 	seed(g, close);
 	g->s.relay = 0;
 	g->s.relay_cancel_sent = 0;
-	char pos[40], lo[40], hi[40];
+	char px[40], pos[40], lo[40], hi[40];
 	kit_say(g->api, g->ctx, g->p.symbol, "decision",
 		"%s: grid of %u levels %s..%s laid at close %s with position %s given to the nearest cells", g->p.symbol,
 		g->s.nlevels, kit_fmt(lo, sizeof lo, g->s.level[0], g->s.inst.price_scale),
 		kit_fmt(hi, sizeof hi, g->s.level[g->s.nlevels - 1], g->s.inst.price_scale),
-		kit_fmt(pos, sizeof pos, close, g->s.inst.price_scale),
-		kit_fmt_short(lo, sizeof lo, g->s.pos.qty, g->s.inst.qty_scale));
+		kit_fmt(px, sizeof px, close, g->s.inst.price_scale),
+		kit_fmt_short(pos, sizeof pos, g->s.pos.qty, g->s.inst.qty_scale));
 	return 1;
 }
 

@@ -33,7 +33,7 @@ void mm_publish_msg(mm_agent *a, const char *kind, const char *text)
 	th_strlcpy(ev.u.agent_msg.kind, kind, sizeof ev.u.agent_msg.kind);
 	th_strlcpy(ev.u.agent_msg.text, text, sizeof ev.u.agent_msg.text);
 	a->api->publish(a->ctx, &ev);
-	a->api->logf(a->ctx, TH_LOG_WARN, "%s: %s", kind, text); /* the same words in a debug log */
+	a->api->logf(a->ctx, TH_LOG_DEBUG, "%s: %s", kind, text); /* the same words in a debug log */
 }
 
 static void intent_init(mm_agent *a, th_event *ev, uint32_t action)

@@ -29,7 +29,7 @@ static const th_config_field schema[] = {
 	{ "horizon_seconds", TH_CONFIG_FLOAT, 0, "60", "0.001", "31536000",
 		"T - t of the model: the rolling horizon the inventory risk is priced over, seconds" },
 	{ "vol_window", TH_CONFIG_INT, 0, "50", "2", "100000",
-		"mid-return samples in the rolling volatility (quotes needed before the first quote + 1)" },
+		"mid changes in the realized volatility; quoting starts after vol_window + 1 quotes" },
 	{ "min_spread_bps", TH_CONFIG_FLOAT, 0, "2", "0", "5000", "smallest total spread quoted, bp of the mid" },
 	{ "max_spread_bps", TH_CONFIG_FLOAT, 0, "200", "0", "5000", "largest total spread quoted, bp of the mid" },
 	{ "max_skew_bps", TH_CONFIG_FLOAT, 0, "50", "0", "2500",
@@ -202,9 +202,9 @@ static int read_config(mm_agent *a)
 	if (api->config_double(ctx, "min_spread_bps", &p->min_spread_bps) != TH_OK || !(p->min_spread_bps >= 0) ||
 		p->min_spread_bps > MM_MAX_SPREAD_BPS)
 		return cfg_err(api, ctx, "min_spread_bps", "must be within 0..5000");
-	if (api->config_double(ctx, "max_spread_bps", &p->max_spread_bps) != TH_OK || !(p->max_spread_bps > 0) ||
+	if (api->config_double(ctx, "max_spread_bps", &p->max_spread_bps) != TH_OK || !(p->max_spread_bps >= 0) ||
 		p->max_spread_bps > MM_MAX_SPREAD_BPS)
-		return cfg_err(api, ctx, "max_spread_bps", "must be within 0..5000 and > 0");
+		return cfg_err(api, ctx, "max_spread_bps", "must be within 0..5000");
 	if (p->max_spread_bps < p->min_spread_bps)
 		return cfg_err(api, ctx, "max_spread_bps", "must be >= min_spread_bps");
 	if (api->config_double(ctx, "max_skew_bps", &p->max_skew_bps) != TH_OK || !(p->max_skew_bps >= 0) ||

@@ -287,6 +287,7 @@ int pa_exit(pa_agent *a, const th_bar *b, const char *why)
 		return TH_ERR_STATE;
 	int side = a->book.position > 0 ? TH_SIDE_SELL : TH_SIDE_BUY;
 	th_qty qty = a->book.position > 0 ? a->book.position : -a->book.position;
+	a->book.exiting = 1; /* until flat, even if this order is refused or fills only in part */
 	int rc = send_order(a, side, TH_ORDER_MARKET, 0, qty);
 	if (rc != TH_OK) {
 		pa_message(a, "decision", "%s -> exit not sent (bus refused: %d)", why, rc);
@@ -296,6 +297,16 @@ int pa_exit(pa_agent *a, const th_bar *b, const char *why)
 		side == TH_SIDE_SELL ? "sell to flat" : "buy to cover", pa_px(qty, a->book.qty_scale, qbuf, sizeof qbuf),
 		(unsigned long long)a->book.inflight_intent);
 	return TH_OK;
+}
+
+void pa_finish_exit(pa_agent *a, const th_bar *b)
+{
+	if (!a->book.exiting)
+		return;
+	if (a->book.position == 0)
+		a->book.exiting = 0;
+	else if (!pa_busy(a))
+		pa_exit(a, b, "finishing the exit decided earlier (position not flat yet)");
 }
 
 static int terminal(uint32_t state)
@@ -317,8 +328,9 @@ void pa_on_own_event(void *arg, const th_event *ev)
 		}
 		return;
 	}
-	/* Only the OMS's copies count: the venue's raw events carry no owner. */
-	if (!(ev->h.flags & TH_EVENT_FLAG_OMS) || strcmp(ev->h.symbol, a->symbol) != 0)
+	/* Only the OMS's copies count: the venue's raw events carry no owner. A
+	 * venue that leaves h.symbol empty still moves our position. */
+	if (!(ev->h.flags & TH_EVENT_FLAG_OMS) || (ev->h.symbol[0] && strcmp(ev->h.symbol, a->symbol) != 0))
 		return;
 	if (ev->h.type == TH_EV_FILL) {
 		const th_fill *f = &ev->u.fill;
@@ -328,6 +340,8 @@ void pa_on_own_event(void *arg, const th_event *ev)
 		else if (f->qty_scale != a->book.qty_scale && th_fixed_rescale(f->qty, f->qty_scale, a->book.qty_scale, &q) != 0)
 			return;
 		a->book.position += f->side == TH_SIDE_BUY ? q : -q;
+		if (a->book.position == 0)
+			a->book.exiting = 0;
 	} else if (ev->h.type == TH_EV_ORDER) {
 		const th_order_update *u = &ev->u.order;
 		if (terminal(u->state)) {

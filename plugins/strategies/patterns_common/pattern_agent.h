@@ -49,7 +49,9 @@ typedef struct pa_book {
 	uint64_t next_intent;    /* last intent id used */
 	uint64_t inflight_intent;/* intent id of the order in flight, 0 if none */
 	int32_t inflight;        /* 1 while an order of ours is working */
+	int32_t exiting;         /* 1 from an exit decision until the position is flat */
 	int32_t bad_bars;        /* bars refused (inconsistent OHLC, bad scale) */
+	int32_t pad_;
 	uint64_t bars;           /* usable bars seen */
 } pa_book;
 
@@ -91,6 +93,11 @@ int pa_enter(pa_agent *a, const th_bar *b, int side, const char *why);
 
 /* Close the whole position at market (IOC), with a "decision" message. */
 int pa_exit(pa_agent *a, const th_bar *b, const char *why);
+
+/* An exit that left part of the position (IOC partly filled, refused, denied)
+ * is sent again for the rest: call on every bar before the strategy's rules.
+ * The order it sends makes pa_busy() true, which keeps the rules from acting. */
+void pa_finish_exit(pa_agent *a, const th_bar *b);
 
 /* Publish an agent message of `kind` ("decision", "explanation"), prefixed
  * with the symbol. */

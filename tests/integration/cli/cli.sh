@@ -83,13 +83,15 @@ for case in "abi_major_field:abi_major is 2" "other_major:th_plugin_entry_v2" "a
 	expect "plugin-$name" 2 "$needle" -- "$bin" check -c "$t/$name.toml"
 done
 
-# create / start failures: refuse to start (exit 1) unless the instance is optional
+# create failures: refused at the configuration check (exit 2) unless the instance is optional
 d=$(plugdir create_fails good)
 config "$t/create.toml" "$d" $'[instances.x]\nplugin = "create_fails"\n[instances.a]\nplugin = "good"'
-expect create-fails 1 "cannot reach the moon" -- timeout 10 "$bin" run -c "$t/create.toml"
+expect create-fails 2 "cannot reach the moon" -- timeout 10 "$bin" run -c "$t/create.toml"
 config "$t/create-opt.toml" "$d" $'[instances.x]\nplugin = "create_fails"\noptional = true\n[instances.a]\nplugin = "good"'
-( sleep 1; pkill -TERM -f "run -c $t/create-opt.toml" ) &
-expect create-fails-optional 0 "optional instance x not started" -- timeout 10 "$bin" run -c "$t/create-opt.toml"
+# stop it once it runs (waiting for its own "running" line, not a fixed delay)
+( for _ in $(seq 200); do grep -q "tradehost running" "$t/opt.log" 2>/dev/null && break; sleep 0.05; done
+  pkill -TERM -f "^$bin run -c $t/create-opt.toml" ) &
+expect create-fails-optional 0 "optional instance x not started" -- sh -c "timeout 20 '$bin' run -c '$t/create-opt.toml' > '$t/opt.log' 2>&1; rc=\$?; cat '$t/opt.log'; exit \$rc"
 wait
 
 # a world-writable plugin directory is refused

@@ -55,7 +55,21 @@ typedef struct world {
 	answer_mode mode[2];
 	th_qty fill[2];
 	int64_t t;
+	int sync; /* answer inside publish(), as the host does for publishes from a timer */
 } world;
+
+static void pump(world *w);
+
+static int (*fake_publish)(th_ctx *ctx, const th_event *ev);
+
+static int sync_publish(th_ctx *ctx, const th_event *ev)
+{
+	world *w = (world *)(void *)ctx; /* fake_host is the first member */
+	int rc = fake_publish(ctx, ev);
+	if (rc == TH_OK && w->sync)
+		pump(w);
+	return rc;
+}
 
 static void base_config(fake_host *h)
 {
@@ -80,6 +94,8 @@ static void world_init(world *w)
 	base_config(&w->h);
 	w->fill[0] = w->fill[1] = -1;
 	w->t = w->h.now_ns;
+	fake_publish = w->h.api.publish;
+	w->h.api.publish = sync_publish;
 }
 
 static void world_start(world *w)
@@ -455,6 +471,38 @@ static void test_failing_hedges_alert_and_retry_on_timer(void **state)
 	world_end(&w);
 }
 
+/* Publishing from the timer, the host answers inside publish(): a hedge
+ * sent from the timer must still be tracked to its end. */
+static void test_synchronous_answers(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w);
+	w.sync = 1;
+	fake_config(&w.h, "max_hedge_attempts", "1");
+	world_start(&w);
+	w.mode[0] = ANSWER_SILENT;
+	w.fill[1] = 0;
+	pair(&w, 1000, 2000);
+	assert_int_equal(intents(&w), 2);
+	complete(&w, &w.orders[0], QTY); /* buy on a fills, sell on b missed: hedge on a */
+	assert_int_equal(intents(&w), 3);
+	complete(&w, &w.orders[2], 0);   /* the hedge misses: halted */
+	assert_explains(&w, "HALTED");
+	w.mode[0] = ANSWER_FILL;
+	w.t += 1000 * MS;
+	fake_advance_to(&w.h, w.t); /* timer: hedge, answered inside publish() */
+	assert_int_equal(intents(&w), 4);
+	assert_explains(&w, "residual 0.0000");
+	assert_explains(&w, "waiting for an edge");
+	w.fill[1] = -1;
+	pair(&w, 1000, 2000);
+	assert_int_equal(intents(&w), 6);
+	assert_explains(&w, "2 opportunities (1 complete, 1 partial), 2 hedges");
+	assert_explains(&w, "position sim 0.0100, sim_b -0.0100, residual 0.0000");
+	world_end(&w);
+}
+
 /* A leg denied by risk or rejected by the OMS counts as unfilled. */
 static void test_refused_legs(void **state)
 {
@@ -537,9 +585,10 @@ static void test_bad_parameters_refused(void **state)
 	expect_refused("max_hedge_attempts", "0", "key 'max_hedge_attempts'");
 }
 
-static void scenario(world *w)
+static void scenario(world *w, int sync)
 {
 	world_init(w);
+	w->sync = sync;
 	world_start(w);
 	pair(w, 1000, 2000);
 	w->fill[1] = 30;
@@ -556,18 +605,20 @@ static void test_deterministic(void **state)
 	world *a = malloc(sizeof *a), *b = malloc(sizeof *b);
 	assert_non_null(a);
 	assert_non_null(b);
-	scenario(a);
-	scenario(b);
-	size_t n = intents(a);
-	assert_true(n >= 9);
-	assert_int_equal(n, intents(b));
-	for (size_t k = 0; k < n; k++) {
-		const th_event *x = intent_ev(a, k), *y = intent_ev(b, k);
-		assert_memory_equal(&x->u.intent, &y->u.intent, sizeof x->u.intent);
-		assert_string_equal(x->h.venue, y->h.venue);
+	for (int sync = 0; sync < 2; sync++) {
+		scenario(a, sync);
+		scenario(b, sync);
+		size_t n = intents(a);
+		assert_true(n >= 9);
+		assert_int_equal(n, intents(b));
+		for (size_t k = 0; k < n; k++) {
+			const th_event *x = intent_ev(a, k), *y = intent_ev(b, k);
+			assert_memory_equal(&x->u.intent, &y->u.intent, sizeof x->u.intent);
+			assert_string_equal(x->h.venue, y->h.venue);
+		}
+		world_end(a);
+		world_end(b);
 	}
-	world_end(a);
-	world_end(b);
 	free(a);
 	free(b);
 }
@@ -636,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_partial_leg_flattened),
 		cmocka_unit_test(test_partial_leg_retried),
 		cmocka_unit_test(test_failing_hedges_alert_and_retry_on_timer),
+		cmocka_unit_test(test_synchronous_answers),
 		cmocka_unit_test(test_refused_legs),
 		cmocka_unit_test(test_cap_to_quote_size),
 		cmocka_unit_test(test_bad_parameters_refused),

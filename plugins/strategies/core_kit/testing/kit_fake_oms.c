@@ -90,11 +90,14 @@ static void place(kit_fake_oms *m, const th_event *in)
 	}
 	ev.u.risk.approved = 1;
 	fake_deliver(m->h, &ev);
-	if (m->reject_next > 0 || m->norders == KIT_OMS_MAX_ORDERS) {
+	int reject = m->reject_next > 0 && m->reject_after == 0;
+	if (m->reject_next > 0 && m->reject_after > 0)
+		m->reject_after--;
+	if (reject || m->norders == KIT_OMS_MAX_ORDERS) {
 		kit_oms_order tmp;
 		memset(&tmp, 0, sizeof tmp);
 		tmp.o = it->order;
-		if (m->reject_next > 0)
+		if (reject)
 			m->reject_next--;
 		send_order(m, &tmp, TH_ORDER_REJECTED, "test rejection: insufficient funds");
 		return;

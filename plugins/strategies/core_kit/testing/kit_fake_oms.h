@@ -34,6 +34,7 @@ typedef struct kit_fake_oms {
 	size_t seen;                /* published events already answered */
 	uint64_t next_clid;
 	int reject_next;            /* reject the next N placements (OMS-style, no clid) */
+	int reject_after;           /* ... after letting this many more placements through */
 	int deny_next;              /* deny the next N placements (risk) */
 	int hold_market;            /* acknowledge market orders without filling them */
 	th_qty fill_cap;            /* > 0: market orders fill at most this much, the rest is canceled (IOC) */

@@ -318,6 +318,31 @@ static void test_risk_denial_frees_the_agent(void **state)
 	pt_finish(&r);
 }
 
+/* An exit that fills only in part is finished on the next bars. */
+static void test_partial_exit_is_finished(void **state)
+{
+	(void)state;
+	pt_run r;
+	pt_start(&r, plugin(), base_cfg);
+	feed(&r, box_path, sizeof box_path / sizeof box_path[0]);
+	pt_bar(&r, 10400, 10650, 10400, 10600, V(2)); /* bought 0.05 */
+	r.fill_cap = 200;
+	pt_bar(&r, 10200, 10210, 10050, 10090, V(1)); /* exit: only 0.02 fills */
+	assert_int_equal(pt_intents(&r), 2);
+	pt_bar(&r, 10090, 10300, 10000, 10250, V(1)); /* back above the stop: still getting out */
+	assert_int_equal(pt_intents(&r), 3);
+	assert_int_equal(pt_intent(&r, 2)->order.side, TH_SIDE_SELL);
+	assert_int_equal(pt_intent(&r, 2)->order.qty, 300);
+	assert_non_null(strstr(pt_message(&r, "decision", 2), "finishing the exit"));
+	r.fill_cap = 0;
+	pt_bar(&r, 10250, 10300, 10000, 10250, V(1));
+	assert_int_equal(pt_intents(&r), 4); /* the last 0.01 */
+	assert_int_equal(pt_intent(&r, 3)->order.qty, 100);
+	pt_bar(&r, 10250, 10300, 10000, 10250, V(1));
+	assert_int_equal(pt_intents(&r), 4); /* flat: done */
+	pt_finish(&r);
+}
+
 static void test_bad_bar_ignored(void **state)
 {
 	(void)state;
@@ -426,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_bad_parameters_refused),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_risk_denial_frees_the_agent),
+		cmocka_unit_test(test_partial_exit_is_finished),
 		cmocka_unit_test(test_bad_bar_ignored),
 		cmocka_unit_test(test_hot_reload_keeps_boxes_and_position),
 		cmocka_unit_test(test_tick_and_lot_from_the_venue),

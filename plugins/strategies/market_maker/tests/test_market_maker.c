@@ -399,6 +399,45 @@ static void test_requote_on_mid_move(void **state)
 	world_end(&w);
 }
 
+/* A quote that goes stale before the OMS named it is canceled as soon as it
+ * is named; an order of ours we do not know is canceled once. */
+static void test_stale_before_named_and_orphans(void **state)
+{
+	(void)state;
+	world w;
+	world_init(&w);
+	w.auto_ack = 0;
+	world_start(&w);
+	warm_up(&w, 6);
+	assert_int_equal(intents(&w), 2);
+	quote_at(&w, 500, 6505049, 6505051); /* +7.7 bp while both intents are unanswered */
+	assert_int_equal(intents(&w), 2);
+	deliver_order(&w, "x1", TH_SIDE_BUY, TH_ORDER_SUBMITTED, intent_at(&w, 0)->order.price, QTY, 0, "");
+	assert_int_equal(intents(&w), 3);
+	assert_int_equal(intent_at(&w, 2)->action, TH_INTENT_CANCEL);
+	assert_string_equal(intent_at(&w, 2)->order.client_order_id, "x1");
+	/* the ask, stale as well, is canceled when named */
+	deliver_order(&w, "x2", TH_SIDE_SELL, TH_ORDER_ACCEPTED, intent_at(&w, 1)->order.price, QTY, 0, "");
+	assert_int_equal(intents(&w), 4);
+	assert_string_equal(intent_at(&w, 3)->order.client_order_id, "x2");
+	/* an order the agent never placed */
+	deliver_order(&w, "zz", TH_SIDE_BUY, TH_ORDER_ACCEPTED, 6400000, QTY, 0, "");
+	assert_int_equal(intents(&w), 5);
+	assert_int_equal(intent_at(&w, 4)->action, TH_INTENT_CANCEL);
+	assert_string_equal(intent_at(&w, 4)->order.client_order_id, "zz");
+	deliver_order(&w, "zz", TH_SIDE_BUY, TH_ORDER_PARTIALLY_FILLED, 6400000, QTY, 10, "");
+	assert_int_equal(intents(&w), 5); /* once */
+	/* the cancels confirmed: both sides re-placed at the new mid */
+	deliver_order(&w, "x1", TH_SIDE_BUY, TH_ORDER_CANCELED, 0, QTY, 0, "canceled by request");
+	deliver_order(&w, "x2", TH_SIDE_SELL, TH_ORDER_CANCELED, 0, QTY, 0, "canceled by request");
+	assert_int_equal(intents(&w), 7);
+	assert_int_equal(intent_at(&w, 5)->order.side, TH_SIDE_BUY);
+	assert_true(intent_at(&w, 5)->order.price < 6505051);
+	assert_int_equal(intent_at(&w, 6)->order.side, TH_SIDE_SELL);
+	assert_true(intent_at(&w, 6)->order.price > 6505049);
+	world_end(&w);
+}
+
 /* The timer refreshes quotes whose price went stale without a big mid move. */
 static void test_requote_on_timer(void **state)
 {
@@ -771,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_no_quotes_before_warm_up),
 		cmocka_unit_test(test_quotes_match_the_model),
 		cmocka_unit_test(test_requote_on_mid_move),
+		cmocka_unit_test(test_stale_before_named_and_orphans),
 		cmocka_unit_test(test_requote_on_timer),
 		cmocka_unit_test(test_synchronous_answers),
 		cmocka_unit_test(test_inventory_bound),

@@ -19,6 +19,7 @@
 #include <tradehost/tradehost.h>
 
 #include "fake_host.h"
+#include "fake_portfolio.h"
 #include "kit_fake_oms.h"
 
 #define SYM "BTC-USDT"
@@ -499,6 +500,91 @@ static void test_partial_fill_position(void **state)
 	rig_close(&r);
 }
 
+static void add_instrument(fake_portfolio *pf, th_qty lot)
+{
+	th_instrument *ins = &pf->instruments[pf->ninstruments++];
+	memset(ins, 0, sizeof *ins);
+	snprintf(ins->venue, sizeof ins->venue, "sim");
+	snprintf(ins->symbol, sizeof ins->symbol, SYM);
+	ins->price_scale = 2;
+	ins->qty_scale = 4;
+	ins->tick = 1;
+	ins->lot = lot;
+	ins->min_qty = lot;
+}
+
+/* A restarted agent takes its position from the host's ledger: the first
+ * signal on a falling market is the exit of that position, not an entry. */
+static void test_restart_takes_ledger_position(void **state)
+{
+	(void)state;
+	rig r;
+	fake_portfolio pf;
+	memset(&r, 0, sizeof r);
+	memset(&pf, 0, sizeof pf);
+	fake_host_init(&r.h, "mo", desc()->config_schema);
+	base_config(&r.h);
+	fake_config(&r.h, "atr_mult", "0");
+	fake_portfolio_attach(&r.h, &pf);
+	fake_pf_position(&pf, "mo", "sim", SYM, 7000, PX(100), 2, 4);
+	kit_oms_init(&r.oms, &r.h, "sim");
+	assert_int_equal(desc()->create(&r.h.api, fake_ctx(&r.h), &r.inst), TH_OK);
+	assert_int_equal(desc()->start(r.inst), TH_OK);
+	r.t = 1767225600000000000LL;
+	r.last = PX(100);
+	for (int i = 0; i < 6; i++)
+		bar(&r, 100, 10);
+	assert_int_equal(last_decision(&r) == NULL, 1);
+	for (double p = 99; p >= 92; p -= 1)
+		bar(&r, p, 10);
+	assert_int_equal(intents(&r), 1);
+	assert_int_equal(intent(&r, 0)->order.side, TH_SIDE_SELL);
+	assert_int_equal(intent(&r, 0)->order.qty, 7000);
+	int said = 0;
+	for (size_t i = 0; i < r.h.nevents; i++)
+		if (r.h.events[i].h.type == TH_EV_AGENT_MSG && strstr(r.h.events[i].u.agent_msg.text, "0.7 taken over"))
+			said = 1;
+	assert_true(said);
+	rig_close(&r);
+}
+
+/* The venue's lot (from the host) wins over the config's: 0.5 fits a 0.1
+ * lot; 0.05 does not and the agent says so instead of trading. */
+static void test_host_instrument(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		rig r;
+		fake_portfolio pf;
+		memset(&r, 0, sizeof r);
+		memset(&pf, 0, sizeof pf);
+		fake_host_init(&r.h, "mo", desc()->config_schema);
+		base_config(&r.h);
+		if (k == 1)
+			fake_config(&r.h, "qty", "\"0.05\"");
+		fake_portfolio_attach(&r.h, &pf);
+		add_instrument(&pf, 1000);
+		kit_oms_init(&r.oms, &r.h, "sim");
+		assert_int_equal(desc()->create(&r.h.api, fake_ctx(&r.h), &r.inst), TH_OK);
+		assert_int_equal(desc()->start(r.inst), TH_OK);
+		r.t = 1767225600000000000LL;
+		r.last = PX(100);
+		flat_then_rise(&r, 3, 20);
+		if (k == 0) {
+			assert_int_equal(intents(&r), 1);
+			assert_int_equal(intent(&r, 0)->order.qty, 5000);
+		} else {
+			assert_int_equal(intents(&r), 0);
+			int said = 0;
+			for (size_t i = 0; i < r.h.nevents; i++)
+				if (r.h.events[i].h.type == TH_EV_AGENT_MSG && strstr(r.h.events[i].u.agent_msg.text, "qty does not fit"))
+					said++;
+			assert_int_equal(said, 1);
+		}
+		rig_close(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +605,8 @@ int main(void)
 		cmocka_unit_test(test_scale_mismatch_halts),
 		cmocka_unit_test(test_explain),
 		cmocka_unit_test(test_partial_fill_position),
+		cmocka_unit_test(test_restart_takes_ledger_position),
+		cmocka_unit_test(test_host_instrument),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,8 +59,8 @@ static void own_event(pt_run *r, th_event *ev)
 }
 
 /* The stand-in OMS: each new intent gets a risk decision and, if approved,
- * a fill of its whole quantity (at its limit, or the last close for market
- * orders) and a FILLED order event. */
+ * a fill of its whole quantity, or of fill_cap (at its limit, or the last
+ * close for market orders), and a FILLED (or IOC-CANCELED) order event. */
 void pt_answer(pt_run *r)
 {
 	while (r->answered < r->h.nevents) {
@@ -85,7 +85,8 @@ void pt_answer(pt_run *r)
 		th_strlcpy(ev.u.fill.client_order_id, clid, sizeof ev.u.fill.client_order_id);
 		ev.u.fill.side = o->side;
 		ev.u.fill.price = o->type == TH_ORDER_LIMIT ? o->price : r->last_close;
-		ev.u.fill.qty = o->qty;
+		th_qty filled = r->fill_cap > 0 && r->fill_cap < o->qty ? r->fill_cap : o->qty;
+		ev.u.fill.qty = filled;
 		ev.u.fill.price_scale = o->price_scale;
 		ev.u.fill.qty_scale = o->qty_scale;
 		own_event(r, &ev);
@@ -93,9 +94,10 @@ void pt_answer(pt_run *r)
 		ev.h.flags = TH_EVENT_FLAG_OMS;
 		memset(&ev.u, 0, sizeof ev.u);
 		th_strlcpy(ev.u.order.client_order_id, clid, sizeof ev.u.order.client_order_id);
-		ev.u.order.state = TH_ORDER_FILLED;
+		ev.u.order.state = filled == o->qty ? TH_ORDER_FILLED : TH_ORDER_CANCELED;
 		ev.u.order.side = o->side;
-		ev.u.order.qty = ev.u.order.filled_qty = o->qty;
+		ev.u.order.qty = o->qty;
+		ev.u.order.filled_qty = filled;
 		own_event(r, &ev);
 	}
 }

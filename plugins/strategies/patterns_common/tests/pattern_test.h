@@ -26,6 +26,7 @@ typedef struct pt_run {
 	size_t answered;     /* published events already answered by the stand-in OMS */
 	int auto_fill;       /* 1 (default): fill every intent right after the bar that caused it */
 	int deny;            /* 1: deny intents at risk instead */
+	th_qty fill_cap;     /* > 0: fill at most this much of each order, cancel the rest (IOC) */
 	th_price last_close;
 	uint64_t fills;
 } pt_run;
