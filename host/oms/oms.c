@@ -170,6 +170,7 @@ void oms_publish_order(oms_t *o, const oms_order *ord)
 	u->price_scale = ord->order.price_scale;
 	u->qty_scale = ord->order.qty_scale;
 	th_strlcpy(u->reason, ord->reason, sizeof u->reason);
+	u->intent_id = ord->intent_id;
 	o->env.publish(o->env.ctx, &ev);
 }
 

@@ -21,6 +21,7 @@ static void reject_intent(oms_t *o, const th_event *intent, const char *reason)
 	ev.u.order.state = TH_ORDER_REJECTED;
 	ev.u.order.side = intent->u.intent.order.side;
 	ev.u.order.qty = intent->u.intent.order.qty;
+	ev.u.order.intent_id = intent->u.intent.intent_id;
 	th_strlcpy(ev.u.order.reason, reason, sizeof ev.u.order.reason);
 	o->env.publish(o->env.ctx, &ev);
 }

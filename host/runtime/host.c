@@ -37,7 +37,11 @@ void host_set_sim_time(host_t *h, int64_t now_ns)
 	 * now() inside a timer sees the time it was scheduled for. */
 	while (timers_next_due(h->timers) <= now_ns) {
 		h->sim_now_ns = timers_next_due(h->timers);
+		/* like handlers, timer callbacks see what they publish delivered
+		 * after they return, never inside their own publish() */
+		bus_hold(h->bus);
 		timers_run_due(h->timers, h->sim_now_ns);
+		bus_release(h->bus);
 	}
 	h->sim_now_ns = now_ns;
 }
@@ -47,7 +51,9 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	host_t *h = arg;
+	bus_hold(h->bus);
 	timers_run_due(h->timers, host_now_ns(h));
+	bus_release(h->bus);
 	host_timers_changed(h);
 }
 

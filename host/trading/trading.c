@@ -93,6 +93,17 @@ static void on_venue_event(void *arg, const th_event *ev)
 	oms_on_venue_event(((trading_t *)arg)->oms, ev);
 }
 
+/* An agent removed by a reload leaves no order working without an owner. */
+static void on_lifecycle(void *arg, const th_event *ev)
+{
+	trading_t *t = arg;
+	if (ev->u.lifecycle.state != TH_LC_STOPPED)
+		return;
+	size_t n = oms_cancel_all(t->oms, ev->u.lifecycle.instance);
+	if (n)
+		log_info("instance %s stopped: %zu open order(s) canceled", ev->u.lifecycle.instance, n);
+}
+
 static void on_journal_ready(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -299,10 +310,12 @@ int trading_start(trading_t *t, char *err, size_t errlen)
 	th_subscription venue = { .topics = TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_FILL) };
 	th_subscription intents = { .topics = TH_TOPIC(TH_EV_INTENT) };
 	th_subscription flush = { .topics = TH_TOPIC(TH_EV_CUSTOM) };
+	th_subscription lifecycle = { .topics = TH_TOPIC(TH_EV_LIFECYCLE) };
 	if (bus_subscribe(t->bus, t, &market, trading_on_market, t, &id) != TH_OK ||
 		bus_subscribe(t->bus, t, &venue, on_venue_event, t, &id) != TH_OK ||
 		bus_subscribe(t->bus, t, &intents, trading_on_intent, t, &id) != TH_OK ||
-		bus_subscribe(t->bus, t, &flush, trading_on_coord_flush, t, &id) != TH_OK) {
+		bus_subscribe(t->bus, t, &flush, trading_on_coord_flush, t, &id) != TH_OK ||
+		bus_subscribe(t->bus, t, &lifecycle, on_lifecycle, t, &id) != TH_OK) {
 		snprintf(err, errlen, "cannot subscribe to the bus");
 		return -1;
 	}
@@ -338,6 +351,17 @@ void trading_stop(trading_t *t)
 	host_set_portfolio_provider(t->host, NULL);
 	host_cancel_timers(t->host, &t->feed_timer);
 	host_cancel_timers(t->host, t);
+	/* Make every journaled record durable and run its completion now, while
+	 * the OMS, the venues and the bus still work (an ORDER_NEW that became
+	 * durable sends its order; the venue's answer is journaled in turn).
+	 * Left for journal_close, an ORDER_NEW completion would run on the OMS
+	 * trading_destroy already freed, and an append from inside journal_close
+	 * would restart the journal's worker on a journal about to be freed. */
+	for (int round = 0; t->journal && t->oms && round < 8; round++) {
+		journal_sync(t->journal);
+		if (journal_poll_completions(t->journal) == 0)
+			break;
+	}
 	bus_unsubscribe_owner(t->bus, t);
 	if (t->journal_ev) {
 		event_free(t->journal_ev);
@@ -353,6 +377,7 @@ void trading_destroy(trading_t *t)
 	oms_destroy(t->oms);
 	goals_free(t->goals);
 	free(t->ballots);
+	free(t->pos_scratch);
 	if (t->journal && journal_close(t->journal) != 0)
 		log_error("journal closed with an error");
 	if (t->feed_open)

@@ -60,6 +60,8 @@ struct trading {
 	int64_t goal_last_ppm[TRADING_MAX_GOALS];
 	int64_t last_rebalance_ns;
 	int flatten_pending;
+	capital_position *pos_scratch; /* provider: a wallet's positions, grown to fit */
+	size_t pos_scratch_cap;
 	struct { char wallet[TH_NAME_MAX]; th_money peak; } peaks[128];
 	size_t npeaks;
 	uint64_t denials_by_reason[32]; /* th_risk_reason -> count */       /* an emergency farm must be flattened once trading runs */

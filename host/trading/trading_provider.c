@@ -26,17 +26,36 @@ static th_money track_peak(trading_t *t, const char *wallet, th_money equity)
 	return equity;
 }
 
+/* All of a wallet's positions, into a scratch buffer that grows to fit (no
+ * allocation once it is large enough). */
+static const capital_position *all_positions(trading_t *t, const char *wallet, size_t *n)
+{
+	size_t k = capital_positions(t->capital, wallet, 0, t->pos_scratch, t->pos_scratch_cap);
+	if (k > t->pos_scratch_cap) {
+		capital_position *grown = realloc(t->pos_scratch, k * sizeof *grown);
+		if (!grown) {
+			*n = t->pos_scratch_cap;
+			return t->pos_scratch;
+		}
+		t->pos_scratch = grown;
+		t->pos_scratch_cap = k;
+		k = capital_positions(t->capital, wallet, 0, t->pos_scratch, t->pos_scratch_cap);
+	}
+	*n = k;
+	return t->pos_scratch;
+}
+
 static size_t copy_positions(trading_t *t, const char *wallet, th_position *out, size_t cap, th_money *gross,
 	th_money *net)
 {
-	capital_position buf[64];
-	size_t n = capital_positions(t->capital, wallet, 0, buf, 64);
+	size_t n;
+	const capital_position *pos = all_positions(t, wallet, &n);
 	*gross = *net = 0;
-	for (size_t i = 0; i < n && i < 64; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (i < cap)
-			out[i] = buf[i].p;
-		*gross += buf[i].value < 0 ? -buf[i].value : buf[i].value;
-		*net += buf[i].value;
+			out[i] = pos[i].p;
+		*gross += pos[i].value < 0 ? -pos[i].value : pos[i].value;
+		*net += pos[i].value;
 	}
 	return n;
 }

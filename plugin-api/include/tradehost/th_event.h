@@ -66,6 +66,7 @@ typedef struct th_order_update {
 	int32_t price_scale;
 	int32_t qty_scale;
 	char reason[96];         /* why rejected / canceled / unknown; "" otherwise */
+	uint64_t intent_id;      /* OMS re-publications: the agent's intent that made this order (0 from venues) */
 } th_order_update;
 
 typedef struct th_fill {

@@ -37,7 +37,8 @@ typedef struct th_log_field {
 typedef enum th_metric_kind { TH_METRIC_COUNTER = 1, TH_METRIC_GAUGE = 2 } th_metric_kind;
 
 /* Timer callback: runs on the loop thread at (or, in backtests, exactly at)
- * the scheduled host time. `arg` is the pointer given to timer_add. */
+ * the scheduled host time. `arg` is the pointer given to timer_add. Events
+ * published inside it are delivered after it returns, as from a handler. */
 typedef void (*th_timer_fn)(void *arg, uint64_t timer_id);
 
 /* Event handler: `ev` is borrowed for the call. Publishing from inside a

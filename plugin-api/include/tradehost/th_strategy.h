@@ -6,6 +6,16 @@
  * trade) and TH_EV_AGENT_MSG events (why). The host stamps h.agent with the
  * instance name; the farm coordinator and the risk pipeline decide what
  * becomes an order. Strategies never talk to venues.
+ *
+ * What comes back, for the agent's own intents (subscribe with .agent set to
+ * the instance name; these events carry TH_EVENT_FLAG_OMS):
+ *   - TH_EV_RISK: the pipeline's decision on each intent (intent_id); a denied
+ *     intent produces no order at all;
+ *   - TH_EV_ORDER: every state of each order (u.order.intent_id names the
+ *     intent; REJECTED also when the OMS refused it: tick, lot, capital ...);
+ *   - TH_EV_FILL: each execution (the agent's position is the sum of these).
+ * Everything published from a handler or a timer is delivered after it
+ * returns, never inside publish().
  * The table may grow through minor versions (append-only; check struct_size).
  * Depends on the C standard headers only.
  */

@@ -417,7 +417,7 @@ static int check_consistency(lim *L)
 	return TH_OK;
 }
 
-/* Some rule of `measure` (or rule index r when measure < 0) is on anywhere. */
+/* Rule r is on at some scope (host-wide or in an override). */
 static int anywhere(const lim *L, int r)
 {
 	if ((L->defaults.present & ((uint64_t)1 << r)) && L->defaults.v[r] != LIM_OFF)

@@ -48,8 +48,20 @@ typedef struct lim_book {
 	char wallet[TH_NAME_MAX];
 	th_position *pos;
 	size_t n, cap;
-	uint32_t *mark_slot; /* per position: slot in lim_marks (when marks are kept) */
+	th_position *spare;  /* the next read goes here, then the two swap */
+	size_t cap_spare;
+	int indexed;         /* index and mark_slot describe pos[] */
+	/* HHI inputs, kept when marks are: each position's value at its mark
+	 * (quote units; a dimensionless statistic, so double) and their sums,
+	 * updated as marks move and recomputed whenever the wallet is re-read. */
+	uint32_t *mark_slot; /* per position: slot in lim_marks */
 	size_t cap_slots;
+	double *val;
+	size_t cap_val;
+	double sum_abs, sum_sq;
+	size_t n_missing;    /* positions without a mark (valued 0) */
+	size_t n_live;       /* non-flat positions */
+	unsigned partial_reads; /* re-reads since the sums were last recomputed in full */
 	lim_map index;       /* "venue:symbol" -> position */
 	uint64_t gen;        /* lim.gen_positions when read */
 	int64_t read_ns;     /* host clock when read */
@@ -141,6 +153,11 @@ void lim_books_free(lim *L);
 lim_book *lim_book_get(lim *L, const char *wallet, int64_t now_ns, long expect, char *why, size_t cap);
 /* The wallet's position in an instrument, or NULL. */
 const th_position *lim_book_find(const lim_book *b, const char *inst_key);
+/* Recompute every position's value and the sums from the marks, asking the
+ * host for marks still missing. */
+void lim_book_revalue(lim *L, lim_book *b);
+/* A mark moved: update the positions in the instrument `inst_key`, in every book. */
+void lim_books_mark_moved(lim *L, const char *inst_key, uint32_t slot);
 
 void lim_orders_free(lim *L);
 const lim_orders *lim_orders_get(lim *L, int64_t now_ns, char *why, size_t cap);

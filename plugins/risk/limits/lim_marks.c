@@ -49,8 +49,11 @@ void lim_on_market(void *arg, const th_event *ev)
 	if (px <= 0 || scale < 0 || scale > TH_SCALE_MAX || lim_inst_key(key, ev->h.venue, ev->h.symbol) != 0 ||
 		!lim_map_get(&L->marks.index, key, &slot))
 		return;
+	if (L->marks.arr[slot].price == px && L->marks.arr[slot].scale == scale)
+		return;
 	L->marks.arr[slot].price = px;
 	L->marks.arr[slot].scale = scale;
+	lim_books_mark_moved(L, key, slot);
 }
 
 void lim_marks_free(lim *L)

@@ -55,12 +55,14 @@ static int lim_create(const th_host_api *api, th_ctx *ctx, void **out)
 	return TH_OK;
 }
 
-/* Any order or fill may have changed positions and open orders. */
+/* Any order or fill may have changed the open orders; only fills move
+ * positions. (Both the venue's raw events and the OMS's re-published ones
+ * count: whichever comes first invalidates.) */
 static void on_trading_event(void *arg, const th_event *ev)
 {
 	lim *L = arg;
-	(void)ev;
-	L->gen_positions++;
+	if (ev->h.type == TH_EV_FILL)
+		L->gen_positions++;
 	L->gen_orders++;
 }
 

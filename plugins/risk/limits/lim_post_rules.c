@@ -61,50 +61,45 @@ static int over(const post *P, int m, th_risk_verdict *v, const char *what, int6
 		lim_fmt(a, sizeof a, got, scale), lim_fmt(b, sizeof b, limit, scale));
 }
 
-/* Value of a cached position at its mark, in quote units (double: HHI is a
- * dimensionless statistic). 0 with *missing when there is no price. */
-static double mark_value(lim *L, const lim_book *b, size_t i, int *missing)
+/* Index of the order's instrument in the book, or -1; is its cached value
+ * missing a mark? (The check values it at the fresh last price anyway.) */
+static long self_index(const post *P, int *self_missing)
 {
-	const th_position *p = &b->pos[i];
-	lim_mark *m = &L->marks.arr[b->mark_slot[i]];
-	if (m->price <= 0) {
-		int32_t scale = 0;
-		th_price px = L->api->last_price(L->ctx, p->venue, p->symbol, &scale);
-		if (px > 0 && scale >= 0 && scale <= TH_SCALE_MAX) {
-			m->price = px;
-			m->scale = scale;
-		}
-	}
-	if (m->price <= 0 || p->qty_scale < 0 || p->qty_scale > TH_SCALE_MAX) {
-		*missing = 1;
-		return 0;
-	}
-	return (double)p->qty / (double)th_pow10(p->qty_scale) * ((double)m->price / (double)th_pow10(m->scale));
+	long i = P->p ? (long)(P->p - P->book->pos) : -1;
+	*self_missing = i >= 0 && P->p->qty != 0 && P->book->val[i] == 0;
+	return i;
 }
 
+/* HHI before and after from the wallet's running sums: the order's
+ * instrument is taken out of them and put back at v and v'. O(1) per check
+ * unless some other position has no mark yet. */
 static int rule_hhi(post *P, th_risk_verdict *v)
 {
 	int64_t limit = P->e[LIM_M_HHI];
 	lim *L = P->L;
-	double sum_abs = 0, sum_sq = 0;
-	long n = 0;
-	for (size_t i = 0; i < P->book->n; i++) {
-		int missing = 0;
-		if (&P->book->pos[i] == P->p || P->book->pos[i].qty == 0)
-			continue;
-		double x = mark_value(L, P->book, i, &missing);
-		if (missing)
-			return lim_deny(v, TH_RISK_NO_DATA, "%s: no last price for %s:%s held by %s", key_of(P, LIM_M_HHI),
-				P->book->pos[i].venue, P->book->pos[i].symbol, P->who);
-		sum_abs += fabs(x);
-		sum_sq += x * x;
-		n++;
+	lim_book *b = P->book;
+	int self_missing;
+	long self = self_index(P, &self_missing);
+	if (b->n_missing > (size_t)self_missing) {
+		lim_book_revalue(L, b); /* asks the host for the marks still missing */
+		self = self_index(P, &self_missing);
+		for (size_t i = 0; b->n_missing > (size_t)self_missing && i < b->n; i++)
+			if ((long)i != self && b->pos[i].qty != 0 && b->val[i] == 0)
+				return lim_deny(v, TH_RISK_NO_DATA, "%s: no last price for %s:%s held by %s", key_of(P, LIM_M_HHI),
+					b->pos[i].venue, b->pos[i].symbol, P->who);
 	}
+	double sv = self >= 0 ? b->val[self] : 0;
+	double o_abs = b->sum_abs - fabs(sv), o_sq = b->sum_sq - sv * sv;
+	long o_n = (long)b->n_live - (self >= 0 && P->p->qty != 0);
+	if (o_abs < 0)
+		o_abs = 0;
+	if (o_sq < 0)
+		o_sq = 0;
 	double pre_v = (double)P->v_pre / 1e8, post_v = (double)P->v_post / 1e8;
-	double pre_abs = sum_abs + fabs(pre_v), post_abs = sum_abs + fabs(post_v);
-	double pre = pre_abs > 0 ? (sum_sq + pre_v * pre_v) / (pre_abs * pre_abs) * 10000.0 : 0;
-	double hhi = post_abs > 0 ? (sum_sq + post_v * post_v) / (post_abs * post_abs) * 10000.0 : 0;
-	long count = n + (P->q_post != 0);
+	double pre_abs = o_abs + fabs(pre_v), post_abs = o_abs + fabs(post_v);
+	double pre = pre_abs > 0 ? (o_sq + pre_v * pre_v) / (pre_abs * pre_abs) * 10000.0 : 0;
+	double hhi = post_abs > 0 ? (o_sq + post_v * post_v) / (post_abs * post_abs) * 10000.0 : 0;
+	long count = o_n + (P->q_post != 0);
 	/* HHI is a floating-point statistic: a millionth of a point is noise.
 	 * Shrinking a position can raise HHI (the rest weighs more) but never
 	 * adds risk, so only orders that grow this position are held to it. */
@@ -155,9 +150,9 @@ static int check_rules(post *P, th_risk_verdict *v)
 		return 1;
 	if (e[LIM_M_LEVERAGE] != LIM_OFF && g_post > g_pre &&
 		(eq <= 0 || g_post * th_pow10(LIM_RATIO_SCALE) > (i128)e[LIM_M_LEVERAGE] * eq)) {
-		int64_t lev = eq > 0 ? (int64_t)(g_post * th_pow10(LIM_RATIO_SCALE) / eq) : -1;
+		int64_t lev = eq > 0 ? (int64_t)(g_post * 1000000 / eq) : -1; /* 6 digits: never shows "2 (max 2)" */
 		return lim_deny(v, TH_RISK_LEVERAGE, "%s: leverage of %s would be %s (max %s)", key_of(P, LIM_M_LEVERAGE),
-			P->who, eq > 0 ? lim_fmt(a, sizeof a, lev, LIM_RATIO_SCALE) : "unbounded (equity <= 0)",
+			P->who, eq > 0 ? lim_fmt(a, sizeof a, lev, 6) : "unbounded (equity <= 0)",
 			lim_fmt(b, sizeof b, e[LIM_M_LEVERAGE], LIM_RATIO_SCALE));
 	}
 	return 0;
@@ -182,10 +177,12 @@ int lim_rule_post_trade(lim *L, lim_chk *c, int level, const char *wallet, th_ri
 	}
 	if (first < 0)
 		return 0;
-	if (level == LIM_LEVEL_HOST)
-		snprintf(P.who, sizeof P.who, "host");
-	else
-		snprintf(P.who, sizeof P.who, "%s %s", level == LIM_LEVEL_AGENT ? "agent" : "farm", wallet);
+	/* "agent marcus" / "farm alpha" / "host" for messages; no printf on the hot path */
+	const char *word = level == LIM_LEVEL_AGENT ? "agent " : level == LIM_LEVEL_FARM ? "farm " : "host";
+	size_t nw = strlen(word), nn = level == LIM_LEVEL_HOST ? 0 : strnlen(wallet, TH_NAME_MAX - 1);
+	memcpy(P.who, word, nw);
+	memcpy(P.who + nw, wallet, nn);
+	P.who[nw + nn] = '\0';
 	if (!lim_last(L, c))
 		return lim_deny(v, TH_RISK_NO_DATA, "%s: no last price for %s to value the position", key_of(&P, first), c->key);
 	long expect = -1;

@@ -21,6 +21,7 @@ static void revalue(const var_hist *h, var_scope *sc, const var_inst *in, th_mon
 		return;
 	var_span sp = var_hist_recent(h, h->n);
 	const size_t a[2] = { sp.a0, sp.a1 }, n[2] = { sp.n0, sp.n1 };
+	sc->pnl_gen++;
 	for (int part = 0; part < 2; part++) {
 		for (size_t i = a[part]; i < a[part] + n[part]; i++) {
 			double r = in->ret[i];
@@ -71,14 +72,20 @@ int var_book_set_position(var_model *m, var_scope *sc, uint32_t id, th_qty qty, 
 	return 0;
 }
 
-void var_book_delta(var_model *m, uint32_t id, th_money value, var_span sp)
+int64_t var_book_delta(var_model *m, uint32_t id, th_money value, var_span sp)
 {
 	const double *r = m->hist.inst[id].ret;
-	int64_t *d = m->delta;
-	for (size_t i = sp.a0; i < sp.a0 + sp.n0; i++)
-		d[i] = term(value, r[i]);
-	for (size_t i = sp.a1; i < sp.a1 + sp.n1; i++)
-		d[i] = term(value, r[i]);
+	int64_t *d = m->delta, hi = -VAR_SUM_CAP;
+	double v = (double)value;
+	for (size_t i = sp.a0; i < sp.a0 + sp.n0; i++) {
+		d[i] = var_money_round(v * r[i]);
+		hi = d[i] > hi ? d[i] : hi;
+	}
+	for (size_t i = sp.a1; i < sp.a1 + sp.n1; i++) {
+		d[i] = var_money_round(v * r[i]);
+		hi = d[i] > hi ? d[i] : hi;
+	}
+	return hi;
 }
 
 /* New slots enter the window: every instrument made no return there yet, so
@@ -96,9 +103,12 @@ static void advance(var_model *m, int64_t slot)
 		size_t idx = (from + k) % h->window;
 		for (size_t i = 0; i < h->ninst; i++)
 			h->inst[i].ret[idx] = 0.0;
-		for (size_t j = 0; j < m->max_scopes; j++)
-			if (m->scopes[j].live)
+		for (size_t j = 0; j < m->max_scopes; j++) {
+			if (m->scopes[j].live) {
 				m->scopes[j].pnl[idx] = 0;
+				m->scopes[j].pnl_gen++;
+			}
+		}
 	}
 	h->s = slot;
 	int64_t span = h->s - h->s0 + 1;
@@ -167,8 +177,10 @@ void var_book_on_bar(var_model *m, const th_event *ev)
 		in->ret[idx] = r;
 		for (size_t j = 0; j < m->max_scopes; j++) {
 			var_scope *sc = &m->scopes[j];
-			if (sc->live && sc->held_at[id] >= 0)
+			if (sc->live && sc->held_at[id] >= 0) {
 				sc->pnl[idx] = var_add_sat(sc->pnl[idx], term(sc->value[id], r));
+				sc->pnl_gen++;
+			}
 		}
 	}
 	in->close = b->close;

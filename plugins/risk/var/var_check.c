@@ -95,12 +95,38 @@ static th_price intent_price(var_model *m, const th_event *ev, const var_inst *i
 	return in->close;
 }
 
-static int64_t es_of(var_model *m, const var_scope *sc, const int64_t *delta, var_span sp, size_t n)
+static int64_t horizon(const var_model *m, int64_t x)
+{
+	return m->cfg.horizon_bars == 1 ? x : var_money_round((double)x * m->sqrt_h);
+}
+
+/* The scope's ES before the trade. */
+static int64_t es_pre(var_model *m, const var_scope *sc, var_span sp, size_t n)
 {
 	size_t k = var_es_need(n, VAR_CONF_975);
-	var_tail(sc->pnl, delta, sp, m->tail, k);
-	int64_t es = var_expected_shortfall(m->tail, n, VAR_CONF_975);
-	return m->cfg.horizon_bars == 1 ? es : var_money_round((double)es * m->sqrt_h);
+	var_tail(sc->pnl, NULL, sp, m->tail, k);
+	return horizon(m, var_expected_shortfall(m->tail, n, VAR_CONF_975));
+}
+
+/* The scope's ES after the trade (m->delta holds the trade's P&L, `dmax` its
+ * largest entry). Only scenarios whose post-trade P&L is at most the k-th
+ * smallest pre-trade P&L + dmax can be among the k worst (the k worst
+ * pre-trade scenarios are all below that), so the heap sees a few dozen
+ * candidates instead of every scenario. The k-th smallest pre-trade P&L is
+ * cached until the scope's P&L changes. */
+static int64_t es_post(var_model *m, var_scope *sc, var_span sp, size_t n, int64_t dmax)
+{
+	size_t k = var_es_need(n, VAR_CONF_975);
+	if (sc->kth_gen != sc->pnl_gen || sc->kth_slot != m->hist.s || sc->kth_n != n || sc->kth_k != k) {
+		var_tail(sc->pnl, NULL, sp, m->tail, k);
+		sc->kth = m->tail[k - 1];
+		sc->kth_gen = sc->pnl_gen;
+		sc->kth_slot = m->hist.s;
+		sc->kth_n = n;
+		sc->kth_k = k;
+	}
+	var_tail_bounded(sc->pnl, m->delta, sp, sc->kth + dmax, m->scratch, m->tail, k);
+	return horizon(m, var_expected_shortfall(m->tail, n, VAR_CONF_975));
 }
 
 int var_check(void *arg, const th_event *ev, th_risk_verdict *v)
@@ -160,6 +186,7 @@ int var_check(void *arg, const th_event *ev, th_risk_verdict *v)
 		value = -value;
 
 	size_t delta_n = 0;
+	int64_t dmax = 0;
 	for (int i = 0; i < 3; i++) {
 		if (want[i].limit <= 0)
 			continue;
@@ -168,7 +195,7 @@ int var_check(void *arg, const th_event *ev, th_risk_verdict *v)
 		if (!sc)
 			return deny(v, TH_RISK_ERROR, "cannot track the portfolio of %s (out of memory)",
 				want[i].name[0] ? want[i].name : "the host");
-		if (m->cfg.sync_on_check || sc->dirty)
+		if (m->cfg.sync_on_check || sc->dirty || sc->broken)
 			var_scope_sync(m, sc);
 		if (sc->broken)
 			return deny(v, TH_RISK_ERROR, "%s: %s", scope_label(sc, label, sizeof label), sc->why);
@@ -183,13 +210,13 @@ int var_check(void *arg, const th_event *ev, th_risk_verdict *v)
 			n = n_intent;
 		var_span sp = var_hist_recent(h, n);
 		if (n > delta_n) { /* recent spans nest: the longest one serves every scope */
-			var_book_delta(m, (uint32_t)id, value, sp);
+			dmax = var_book_delta(m, (uint32_t)id, value, sp);
 			delta_n = n;
 		}
-		int64_t post = es_of(m, sc, m->delta, sp, n);
+		int64_t post = es_post(m, sc, sp, n, dmax);
 		if (post <= sc->limit)
 			continue;
-		if (m->cfg.allow_risk_reducing && post < es_of(m, sc, NULL, sp, n))
+		if (m->cfg.allow_risk_reducing && post < es_pre(m, sc, sp, n))
 			continue; /* above the limit, but the trade lowers the risk */
 		if (m->have_metrics)
 			m->api->metric_add(m->ctx, m->metrics.denied, 1);

@@ -47,10 +47,13 @@ void var_hist_free(var_hist *h)
 {
 	if (!h->api)
 		return;
-	for (size_t i = 0; i < h->ninst; i++)
-		h->api->free(h->ctx, h->inst[i].ret);
-	h->api->free(h->ctx, h->inst);
-	h->api->free(h->ctx, h->table);
+	for (size_t i = 0; h->inst && i < h->ninst; i++)
+		if (h->inst[i].ret)
+			h->api->free(h->ctx, h->inst[i].ret);
+	if (h->inst)
+		h->api->free(h->ctx, h->inst);
+	if (h->table)
+		h->api->free(h->ctx, h->table);
 	h->inst = NULL;
 	h->table = NULL;
 	h->ninst = 0;

@@ -21,6 +21,13 @@
 
 #define VAR_HOST_WALLET "total"
 
+/* api->free for pointers that may still be NULL (a create that failed halfway). */
+static inline void var_release(const th_host_api *api, th_ctx *ctx, void *p)
+{
+	if (p)
+		api->free(ctx, p);
+}
+
 typedef struct var_scope {
 	int live;
 	int kind;                  /* var_scope_kind */
@@ -40,6 +47,13 @@ typedef struct var_scope {
 	uint32_t *held;            /* instruments with a position */
 	size_t nheld;
 	uint64_t pos_gen;          /* bumps when the held set or a quantity changes */
+	uint64_t pnl_gen;          /* bumps whenever pnl changes */
+	/* the k-th smallest P&L of the n newest scenarios, for the candidate
+	 * bound of check()'s tail scan; valid for (pnl_gen, newest slot, n, k) */
+	uint64_t kth_gen;
+	int64_t kth_slot;
+	size_t kth_n, kth_k;
+	int64_t kth;
 	/* data-quality cache, valid while neither history nor positions changed */
 	uint64_t meta_hist_gen, meta_pos_gen;
 	int meta_valid;
@@ -75,7 +89,7 @@ typedef struct var_model {
 	/* scratch for check() and the figures: allocated once */
 	int64_t *delta;             /* the intent's scenario P&L (window) */
 	int64_t *tail;              /* worst entries (window) */
-	int64_t *scratch;           /* window sums (window) */
+	int64_t *scratch;           /* window sums, tail candidates (window) */
 	var_metric_ids metrics;
 	int have_metrics;
 	uint64_t sub_bar, sub_fill, timer;
@@ -89,8 +103,9 @@ void var_book_on_bar(var_model *m, const th_event *ev);
 /* Sets a scope's position in one instrument and updates its P&L ring.
  * Returns 0, or -1 if the value overflows (the scope is then broken). */
 int var_book_set_position(var_model *m, var_scope *sc, uint32_t id, th_qty qty, int32_t qty_scale);
-/* The intent's scenario P&L, value x ret, into m->delta over the span. */
-void var_book_delta(var_model *m, uint32_t id, th_money value, var_span sp);
+/* The intent's scenario P&L, value x ret, into m->delta over the span;
+ * returns its largest entry. */
+int64_t var_book_delta(var_model *m, uint32_t id, th_money value, var_span sp);
 
 /* --- var_scope.c: the scope table and position syncs --- */
 int var_scopes_init(var_model *m);

@@ -8,6 +8,7 @@
  * fill events and the ledger update reach us. Syncs happen when a fill of the
  * scope arrives, on the refresh timer, and when a scope is first needed.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,12 +16,12 @@
 
 static void scope_free_arrays(var_model *m, var_scope *sc)
 {
-	m->api->free(m->ctx, sc->pnl);
-	m->api->free(m->ctx, sc->qty);
-	m->api->free(m->ctx, sc->qscale);
-	m->api->free(m->ctx, sc->value);
-	m->api->free(m->ctx, sc->held_at);
-	m->api->free(m->ctx, sc->held);
+	var_release(m->api, m->ctx, sc->pnl);
+	var_release(m->api, m->ctx, sc->qty);
+	var_release(m->api, m->ctx, sc->qscale);
+	var_release(m->api, m->ctx, sc->value);
+	var_release(m->api, m->ctx, sc->held_at);
+	var_release(m->api, m->ctx, sc->held);
 	sc->pnl = NULL;
 	sc->qty = NULL;
 	sc->qscale = NULL;
@@ -62,6 +63,7 @@ static void scope_clear(var_model *m, var_scope *sc)
 	sc->synced = 0;
 	sc->meta_valid = 0;
 	sc->pos_gen++;
+	sc->pnl_gen++;
 }
 
 int var_scopes_init(var_model *m)
@@ -88,12 +90,12 @@ void var_scopes_free(var_model *m)
 	if (m->scopes)
 		for (size_t i = 0; i < m->max_scopes; i++)
 			scope_free_arrays(m, &m->scopes[i]);
-	m->api->free(m->ctx, m->scopes);
-	m->api->free(m->ctx, m->mark);
-	m->api->free(m->ctx, m->newq);
-	m->api->free(m->ctx, m->newqs);
-	m->api->free(m->ctx, m->touched);
-	m->api->free(m->ctx, m->pos_buf);
+	var_release(m->api, m->ctx, m->scopes);
+	var_release(m->api, m->ctx, m->mark);
+	var_release(m->api, m->ctx, m->newq);
+	var_release(m->api, m->ctx, m->newqs);
+	var_release(m->api, m->ctx, m->touched);
+	var_release(m->api, m->ctx, m->pos_buf);
 	m->scopes = NULL;
 	m->mark = NULL;
 	m->newq = NULL;
@@ -102,10 +104,14 @@ void var_scopes_free(var_model *m)
 	m->pos_buf = NULL;
 }
 
-static void broken(var_scope *sc, const char *fmt, const char *a, const char *b)
+static void broken(var_scope *sc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void broken(var_scope *sc, const char *fmt, ...)
 {
+	va_list ap;
 	sc->broken = 1;
-	snprintf(sc->why, sizeof sc->why, fmt, a, b);
+	va_start(ap, fmt);
+	vsnprintf(sc->why, sizeof sc->why, fmt, ap);
+	va_end(ap);
 }
 
 /* Reads the scope's positions into m->pos_buf (growing it); count or -1. */
@@ -118,10 +124,10 @@ static long read_positions(var_model *m, var_scope *sc)
 		size_t cap = n + n / 2;
 		th_position *buf = m->api->alloc(m->ctx, cap * sizeof *buf);
 		if (!buf) {
-			broken(sc, "out of memory reading the positions of %s%s", sc->wallet, "");
+			broken(sc, "out of memory reading the positions of %s", sc->wallet);
 			return -1;
 		}
-		m->api->free(m->ctx, m->pos_buf);
+		var_release(m->api, m->ctx, m->pos_buf);
 		m->pos_buf = buf;
 		m->pos_cap = cap;
 	}

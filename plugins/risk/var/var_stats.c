@@ -29,25 +29,6 @@ var_span var_span_recent(size_t len, size_t newest, size_t n)
 	return s;
 }
 
-int64_t var_money_round(double x)
-{
-	if (x != x)
-		return 0;
-	if (x >= 9.2e18)
-		return INT64_MAX;
-	if (x <= -9.2e18)
-		return -INT64_MAX;
-	return x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(-x + 0.5);
-}
-
-int64_t var_add_sat(int64_t a, int64_t b)
-{
-	int64_t r;
-	if (__builtin_add_overflow(a, b, &r))
-		return a > 0 ? INT64_MAX : -INT64_MAX;
-	return r == INT64_MIN ? -INT64_MAX : r;
-}
-
 size_t var_var_rank(size_t n, uint32_t conf_bp)
 {
 	if (n == 0)
@@ -100,16 +81,19 @@ static void sift_up(int64_t *h, size_t i)
 	}
 }
 
-/* Offers one value to a max-heap holding the k smallest seen so far. */
+/* Offers one value to a max-heap holding the k smallest seen so far. Most
+ * values are not among them: one compare against the heap's top rejects them. */
 static inline void offer(int64_t *h, size_t k, size_t *count, int64_t x)
 {
-	if (*count < k) {
+	if (__builtin_expect(*count == k, 1)) {
+		if (x < h[0]) {
+			h[0] = x;
+			sift_down(h, k, 0);
+		}
+	} else {
 		h[*count] = x;
 		sift_up(h, *count);
 		(*count)++;
-	} else if (x < h[0]) {
-		h[0] = x;
-		sift_down(h, k, 0);
 	}
 }
 
@@ -139,6 +123,27 @@ void var_tail(const int64_t *base, const int64_t *delta, var_span sp, int64_t *o
 		out[end] = t;
 		sift_down(out, end, 0);
 	}
+}
+
+static size_t gather(const int64_t *base, const int64_t *delta, size_t a, size_t n, int64_t bound, int64_t *cand,
+	size_t c)
+{
+	/* no branch on the data: write every entry, advance only past candidates */
+	for (size_t i = a; i < a + n; i++) {
+		int64_t x = base[i] + delta[i];
+		cand[c] = x;
+		c += x <= bound;
+	}
+	return c;
+}
+
+size_t var_tail_bounded(const int64_t *base, const int64_t *delta, var_span sp, int64_t bound, int64_t *cand,
+	int64_t *out, size_t k)
+{
+	size_t c = gather(base, delta, sp.a0, sp.n0, bound, cand, 0);
+	c = gather(base, delta, sp.a1, sp.n1, bound, cand, c);
+	var_tail(cand, NULL, var_span_recent(c ? c : 1, c ? c - 1 : 0, c), out, k < c ? k : c);
+	return c;
 }
 
 int64_t var_value_at_risk(const int64_t *tail, size_t n, uint32_t conf_bp)

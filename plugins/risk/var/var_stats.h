@@ -40,13 +40,33 @@ static inline size_t var_span_size(var_span s)
 	return s.n0 + s.n1;
 }
 
-/* Money from a double, rounded half away from zero, clamped to +-9.2e18.
- * Every P&L term goes through this one function, so adding a term and later
- * subtracting it gives back exactly what was there. */
-int64_t var_money_round(double x);
+/* Range of the P&L arithmetic: one term (value x return) is clamped to
+ * +-2^61 money units, a sum to +-2^62 (about 2.3e10 and 4.6e10 in currency
+ * at scale 8), so base + delta never overflows int64 and the tail scan needs
+ * no overflow checks. A book beyond that saturates instead of wrapping. */
+#define VAR_TERM_CAP 2305843009213693952.0 /* 2^61 */
+#define VAR_SUM_CAP (INT64_C(1) << 62)
 
-/* Adds without wrapping (clamps to the int64 range). */
-int64_t var_add_sat(int64_t a, int64_t b);
+/* Money from a double, rounded half away from zero, clamped to the term cap
+ * (NaN gives the cap). Every P&L term goes through this one function, so
+ * adding a term and later subtracting it gives back exactly what was there.
+ * Branch-free and inline: it runs once per scenario in check(). */
+static inline int64_t var_money_round(double x)
+{
+	double y = x + (x >= 0 ? 0.5 : -0.5);
+	y = y < VAR_TERM_CAP ? y : VAR_TERM_CAP;
+	y = y > -VAR_TERM_CAP ? y : -VAR_TERM_CAP;
+	return (int64_t)y;
+}
+
+/* Adds, saturating at +-VAR_SUM_CAP. */
+static inline int64_t var_add_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (__builtin_expect(__builtin_add_overflow(a, b, &r), 0))
+		return a > 0 ? VAR_SUM_CAP : -VAR_SUM_CAP;
+	return r > VAR_SUM_CAP ? VAR_SUM_CAP : (r < -VAR_SUM_CAP ? -VAR_SUM_CAP : r);
+}
 
 /* Number of worst entries needed for VaR / ES at `conf_bp` over n scenarios. */
 size_t var_var_rank(size_t n, uint32_t conf_bp); /* VaR is the var_var_rank-th worst P&L */
@@ -55,6 +75,13 @@ size_t var_es_need(size_t n, uint32_t conf_bp);  /* ES reads this many worst P&L
 /* The k smallest values of base[i] (+ delta[i] when delta != NULL) over the
  * span, into out[0..k) in ascending order (out[0] = worst). k <= span size. */
 void var_tail(const int64_t *base, const int64_t *delta, var_span sp, int64_t *out, size_t k);
+
+/* The same, faster when a bound is known: only entries <= bound are
+ * candidates, and at least k entries must be (e.g. bound = the k-th smallest
+ * base + the largest delta). `cand` holds span size entries. Returns the
+ * number of candidates (for tests). Entries are within +-VAR_SUM_CAP. */
+size_t var_tail_bounded(const int64_t *base, const int64_t *delta, var_span sp, int64_t bound, int64_t *cand,
+	int64_t *out, size_t k);
 
 /* From an ascending tail of n scenarios (holding at least var_var_rank /
  * var_es_need entries), as a LOSS in money (positive = loss):

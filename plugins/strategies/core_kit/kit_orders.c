@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kit_msg.h"
+
 void kit_book_init(kit_book *b)
 {
 	memset(b, 0, sizeof *b);
@@ -48,6 +50,7 @@ int kit_place(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venu
 	memset(slot, 0, sizeof *slot);
 	slot->used = 1;
 	slot->intent_id = id;
+	slot->sent_ns = api->now_ns(ctx);
 	th_strlcpy(slot->symbol, o->symbol, sizeof slot->symbol);
 	slot->side = o->side;
 	slot->type = o->type;
@@ -155,16 +158,35 @@ static int on_risk(kit_book *b, const th_event *ev, kit_update *up)
 	return KIT_UP_NONE;
 }
 
+static kit_order *by_intent(kit_book *b, uint64_t intent_id)
+{
+	for (size_t i = 0; i < KIT_MAX_ORDERS; i++)
+		if (b->o[i].used && b->o[i].intent_id == intent_id)
+			return &b->o[i];
+	return NULL;
+}
+
 static int on_order(kit_book *b, const th_host_api *api, th_ctx *ctx, const th_event *ev, kit_update *up)
 {
 	const th_order_update *u = &ev->u.order;
 	kit_order *o = u->client_order_id[0] ? by_clid(b, u->client_order_id) : NULL;
-	if (!o) {
-		o = oldest_pending(b, ev->h.symbol, u->side);
-		if (o && u->client_order_id[0])
+	if (u->intent_id != 0)
+		b->host_ids = 1;
+	if (!o && u->intent_id != 0) {
+		o = by_intent(b, u->intent_id);
+		if (o && strcmp(o->symbol, ev->h.symbol) != 0)
+			o = NULL;
+		if (o && !o->clid[0] && u->client_order_id[0])
 			th_strlcpy(o->clid, u->client_order_id, sizeof o->clid);
-		else if (o && u->state != TH_ORDER_REJECTED)
-			o = NULL; /* an answer without a clid is only ever a rejection */
+	} else if (!o && !b->host_ids && (u->state == TH_ORDER_SUBMITTED || u->state == TH_ORDER_REJECTED)) {
+		/* no intent ids from this host: the OMS's first word on an order it
+		 * accepted is SUBMITTED (with the new clid); on one it refused,
+		 * REJECTED without a clid */
+		o = oldest_pending(b, ev->h.symbol, u->side);
+		if (o && u->client_order_id[0] && u->state == TH_ORDER_SUBMITTED)
+			th_strlcpy(o->clid, u->client_order_id, sizeof o->clid);
+		else if (o && (u->client_order_id[0] || u->state != TH_ORDER_REJECTED))
+			o = NULL;
 	}
 	up->state = u->state;
 	th_strlcpy(up->reason, u->reason, sizeof up->reason);
@@ -237,6 +259,28 @@ int kit_book_on_event(kit_book *b, const th_host_api *api, th_ctx *ctx, const th
 	if (ev->h.type == TH_EV_FILL)
 		return on_fill(b, ev, up);
 	return KIT_UP_NONE;
+}
+
+size_t kit_book_expire(kit_book *b, int64_t now_ns, int64_t max_age_ns)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < KIT_MAX_ORDERS; i++) {
+		kit_order *o = &b->o[i];
+		if (o->used && o->state == 0 && !o->clid[0] && now_ns - o->sent_ns > max_age_ns) {
+			memset(o, 0, sizeof *o);
+			n++;
+		}
+	}
+	return n;
+}
+
+void kit_book_sweep(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *symbol, int64_t bar_interval_ns)
+{
+	int64_t bar = bar_interval_ns > 0 ? bar_interval_ns : 60000000000LL;
+	size_t lost = kit_book_expire(b, api->now_ns(ctx), 3 * bar);
+	if (lost)
+		kit_say(api, ctx, symbol, "explanation", "%s: %zu intent(s) never answered by the host: forgotten", symbol,
+			lost);
 }
 
 size_t kit_book_live(const kit_book *b, const char *symbol)

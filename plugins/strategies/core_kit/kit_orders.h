@@ -3,15 +3,21 @@
  *
  * A strategy publishes TH_EV_INTENT with an empty client order id; the OMS
  * names the order and answers on the bus with events flagged
- * TH_EVENT_FLAG_OMS and h.agent = the agent. The SDK's order update carries
- * no intent id, so answers are matched to intents like this (it relies on the
- * bus delivering events in publication order, which th_host.h guarantees):
- *   - TH_EV_RISK denied            -> the pending intent with that intent_id;
- *   - TH_EV_ORDER, unknown clid    -> the oldest pending intent of the same
- *                                     symbol and side gets that clid;
- *   - TH_EV_ORDER REJECTED, no clid -> the oldest pending intent of the same
- *                                     symbol and side is rejected;
- *   - TH_EV_ORDER / TH_EV_FILL, known clid -> that order.
+ * TH_EVENT_FLAG_OMS and h.agent = the agent. Answers are matched to intents:
+ *   - TH_EV_RISK denied             -> the pending intent with that intent_id;
+ *   - TH_EV_ORDER with u.order.intent_id (hosts that fill it in) -> that
+ *     intent, which learns its clid;
+ *   - TH_EV_ORDER / TH_EV_FILL with a known clid -> that order.
+ * Hosts whose order updates carry no intent id (intent_id 0 everywhere) are
+ * matched by order instead — which relies on the bus delivering events in
+ * publication order, as th_host.h guarantees:
+ *   - SUBMITTED with an unknown clid   -> the oldest unanswered intent of the
+ *                                         same symbol and side gets that clid;
+ *   - REJECTED without a clid          -> the oldest unanswered intent of the
+ *                                         same symbol and side is rejected.
+ * Once the book has seen one intent id from the host it never guesses again
+ * (an order the host made for the agent, e.g. a de-leveraging order, must not
+ * take an intent's place).
  * The book is plain data (no pointers) so it travels in export_state as is.
  */
 #ifndef KIT_ORDERS_H
@@ -25,6 +31,7 @@
 
 typedef struct kit_order {
 	uint64_t intent_id;
+	int64_t sent_ns;          /* host time the intent was published */
 	char clid[TH_CLORD_MAX];  /* "" until the OMS names the order */
 	char symbol[TH_SYMBOL_MAX];
 	uint32_t side, type;
@@ -41,6 +48,8 @@ typedef struct kit_order {
 
 typedef struct kit_book {
 	uint64_t next_intent;
+	uint32_t host_ids;        /* 1: the host names intents in order updates */
+	uint32_t pad_;
 	kit_order o[KIT_MAX_ORDERS];
 } kit_book;
 
@@ -81,6 +90,16 @@ int kit_cancel_all(kit_book *b, const th_host_api *api, th_ctx *ctx, const char 
 /* Feed an event from the agent's own subscription (ORDER, FILL, RISK).
  * Fills *up and returns up->kind. Closed orders leave the book. */
 int kit_book_on_event(kit_book *b, const th_host_api *api, th_ctx *ctx, const th_event *ev, kit_update *up);
+
+/* Forget intents that got no answer at all (no risk decision, no order
+ * event) for longer than max_age_ns: the host answers every intent at once,
+ * so such an entry can only be a lost event, and it must not block the
+ * strategy forever. Orders the OMS acknowledged never expire. Returns how
+ * many were dropped. */
+size_t kit_book_expire(kit_book *b, int64_t now_ns, int64_t max_age_ns);
+
+/* kit_book_expire with max age = 3 bar intervals, said as an explanation. */
+void kit_book_sweep(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *symbol, int64_t bar_interval_ns);
 
 /* Working orders of symbol ("" or NULL = all). */
 size_t kit_book_live(const kit_book *b, const char *symbol);

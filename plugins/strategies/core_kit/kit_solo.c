@@ -86,6 +86,7 @@ int kit_solo_bar(kit_solo *s, const th_host_api *api, th_ctx *ctx, const th_even
 				s->symbol, q);
 		}
 	}
+	kit_book_sweep(&s->book, api, ctx, s->symbol, b->interval_ns);
 	kit_hist_push(&s->hist, b);
 	if ((s->pos.qty > 0 && b->close > s->extreme) || (s->pos.qty < 0 && b->close < s->extreme))
 		s->extreme = b->close;

@@ -169,6 +169,7 @@ static void on_bar(void *arg, const th_event *ev)
 		halt(g, why);
 		return;
 	}
+	kit_book_sweep(&g->s.book, g->api, g->ctx, g->p.symbol, b->interval_ns);
 	grid_on_close(g, b->close);
 }
 

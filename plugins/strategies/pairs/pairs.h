@@ -79,6 +79,7 @@ typedef struct pairs_persist {
 	th_price last_close[2];
 	int32_t target;                /* +1 long spread (long A), -1 short spread, 0 flat */
 	int32_t entering;              /* 1: entry legs sent, not all finished yet */
+	uint64_t undersized_at;        /* pairs_seen when "legs below one lot" was last said */
 	uint32_t halted;
 	char halt_reason[160];
 } pairs_persist;

@@ -81,7 +81,10 @@ static void enter(pairs *g, int dir)
 		kit_qty_for_notional(&g->s.inst[0], g->p.notional_cfg, g->s.last_close[0], &qa) != 0 ||
 		kit_qty_for_notional(&g->s.inst[1], nb, g->s.last_close[1], &qb) != 0 || qa < g->s.inst[0].min_qty ||
 		qb < g->s.inst[1].min_qty || qa <= 0 || qb <= 0) {
-		say(g, "no entry: a leg sized from notional and the hedge ratio is below the lot size", "");
+		/* said once per streak of such bars, not on every bar */
+		if (g->s.undersized_at + 1 != g->s.pairs_seen)
+			say(g, "no entry: a leg sized from notional and the hedge ratio is below the lot size", "");
+		g->s.undersized_at = g->s.pairs_seen;
 		return;
 	}
 	uint32_t side_a = dir > 0 ? TH_SIDE_BUY : TH_SIDE_SELL;

@@ -141,6 +141,8 @@ static void on_bar(void *arg, const th_event *ev)
 		return;
 	}
 	int other = 1 - leg;
+	if (leg == 0)
+		kit_book_sweep(&s->book, g->api, g->ctx, g->p.sym[0], b->interval_ns);
 	s->last_close[leg] = b->close;
 	s->pend[leg].open_time_ns = b->open_time_ns;
 	s->pend[leg].close = b->close;
@@ -226,8 +228,11 @@ static int p_import(void *arg, const void *data, size_t len)
 			rc = TH_ERR_INVALID;
 		}
 	}
-	if (rc == TH_OK)
+	if (rc == TH_OK) {
 		g->s = *s;
+		memset(&g->fit, 0, sizeof g->fit);
+		snprintf(g->fit.why, sizeof g->fit.why, "taken over (%u pairs kept); no reading since", s->count);
+	}
 	g->api->free(g->ctx, s);
 	return rc;
 }

@@ -6,6 +6,10 @@
 # crash_check that no order was lost or sent twice and the ledger matches the
 # venue.
 #
+# The venue runs with a 20 ms latency each way, so a kill often finds orders
+# durable but not yet at the venue, and fills made at the venue but not yet
+# reported: the cases reconciliation exists for.
+#
 # After every 5th kill crash_check --interim audits the raw crash state
 # before the next start touches it: unresolved orders and venue fills the host
 # had not made durable yet are allowed there (the next start reconciles them),
@@ -134,8 +138,11 @@ for i in $(seq 1 "$rounds"); do
 done
 
 # Final run: reconcile what the last kill left unresolved, then stop cleanly.
+# The venue's latency is 0 here: with latency, requests and reports still in
+# its queues at SIGTERM are lost like messages on a real network and only the
+# NEXT start would reconcile them, so the final audit could not be exact.
 log=$t/final.log
-"$bin" run -c "$cfg" > "$log" 2>&1 &
+"$bin" run -c "$cfg" --set instances.sim.config.latency_ms=0 > "$log" 2>&1 &
 pid=$!
 for k in $(seq 1 100); do
 	sleep 0.1
@@ -167,7 +174,7 @@ expect_failure() {
 	echo "checker self-test: $what -> $(grep -c '^FAIL' <<<"$out") problem line(s), e.g. $(grep -m1 -- "$needle" <<<"$out")"
 }
 if (( rounds >= 10 )); then
-	mv "$t/var/journal" "$t/final-journal" && cp -r "$t/old-journal" "$t/var/journal"
+	mv "$t/var/journal" "$t/final-journal" && cp -r --sparse=always "$t/old-journal" "$t/var/journal"
 	expect_failure "orders the venue has but the journal lost" "FAIL (a)"
 	rm -rf "$t/var/journal" && mv "$t/final-journal" "$t/var/journal"
 	cp "$t/var/sim/sim.state" "$t/final-sim.state" && cp "$t/old-sim.state" "$t/var/sim/sim.state"

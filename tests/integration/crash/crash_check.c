@@ -286,10 +286,12 @@ int main(int argc, char **argv)
 	crash_ledger_rebuild(&cfg, &cj, &lr);
 	check_positions(&cfg, &v, &lr, interim, &t);
 
-	printf("crash_check %s: %zu orders journaled (%zu open, %zu unresolved, %zu closed unsent), %zu fills; venue: %zu "
-	       "orders, %zu fills%s, %llu duplicate submits; %zu positions compared:",
-		interim ? "interim" : "final", cj.norders, t.open, t.unresolved, t.never_received, cj.nfills, v.norders,
-		v.nfills, v.has_state ? "" : " (no sim.state)", (unsigned long long)v.duplicates, lr.npositions);
+	printf("crash_check %s: %zu orders journaled (%zu open, %zu unresolved, %zu closed unsent), %zu fills, "
+	       "%llu deposit(s), %llu allocation(s); venue: %zu orders, %zu fills%s, %llu duplicate submits; "
+	       "%zu positions compared:",
+		interim ? "interim" : "final", cj.norders, t.open, t.unresolved, t.never_received, cj.nfills,
+		(unsigned long long)cj.deposits, (unsigned long long)cj.allocations, v.norders, v.nfills,
+		v.has_state ? "" : " (no sim.state)", (unsigned long long)v.duplicates, lr.npositions);
 	for (size_t i = 0; i < cfg.nins; i++) {
 		char q[48];
 		fmt_qty(v.position[i], cfg.ins[i].qty_scale, q, sizeof q);

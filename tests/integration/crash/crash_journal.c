@@ -9,9 +9,11 @@
  *   d  a venue trade id is journaled at most once (the OMS applies a fill
  *      once), and every fill and update refers to a journaled order.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "crash_check.h"
 #include "oms/oms_records.h"
@@ -201,6 +203,12 @@ int crash_journal_load(const char *state_dir, crash_journal *cj, char *err, size
 		return -1;
 	}
 	snprintf(dir, sizeof dir, "%s/journal", state_dir);
+	/* journal_open would create a missing directory: an audit must not. */
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a journal directory (%s)", dir, errno ? strerror(errno) : "not a directory");
+		return -1;
+	}
 	journal_options jo;
 	memset(&jo, 0, sizeof jo);
 	if (journal_open(dir, &jo, &cj->j, err, errlen) != 0)

@@ -359,6 +359,34 @@ static void test_rate_per_minute_and_override(void **state)
 	rig_end(&r);
 }
 
+/* Both windows on: the 1 s window is counted inside the kept minute. */
+static void test_rate_both_windows(void **state)
+{
+	(void)state;
+	rig r;
+	rig_init(&r);
+	fake_config(&r.h, "max_orders_per_second", "2");
+	fake_config(&r.h, "max_orders_per_minute", "4");
+	start_ok(&r);
+	int64_t t0 = r.h.now_ns;
+	th_event e = rig_limit(&r, "marcus", TH_SIDE_BUY, PX(100), QTY(1));
+	rig_expect_ok(&r, &e);
+	fake_advance_to(&r.h, t0 + SEC / 2);
+	rig_expect_ok(&r, &e);
+	rig_expect_deny(&r, &e, TH_RISK_RATE);
+	fake_advance_to(&r.h, t0 + SEC); /* the order at t0 is exactly 1 s old: out */
+	rig_expect_ok(&r, &e);
+	fake_advance_to(&r.h, t0 + 3 * SEC / 2); /* t0 + 0.5 s is exactly 1 s old */
+	rig_expect_ok(&r, &e);
+	fake_advance_to(&r.h, t0 + 3 * SEC); /* 1 s window empty, 4 in the minute */
+	th_risk_verdict v = rig_check(&r, &e);
+	assert_int_equal(v.approved, 0);
+	assert_non_null(strstr(v.message, "max_orders_per_minute"));
+	fake_advance_to(&r.h, t0 + 60 * SEC);
+	rig_expect_ok(&r, &e);
+	rig_end(&r);
+}
+
 /* Many orders in one window: the ring grows past its first size and wraps. */
 static void test_rate_ring_growth(void **state)
 {
@@ -417,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_open_orders),
 		cmocka_unit_test(test_rate_per_second),
 		cmocka_unit_test(test_rate_per_minute_and_override),
+		cmocka_unit_test(test_rate_both_windows),
 		cmocka_unit_test(test_rate_ring_growth),
 		cmocka_unit_test(test_non_place_intents),
 	};

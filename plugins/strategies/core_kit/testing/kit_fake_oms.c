@@ -52,6 +52,7 @@ static void send_order(kit_fake_oms *m, const kit_oms_order *r, uint32_t state, 
 	ev.u.order.price = r->o.price;
 	ev.u.order.price_scale = r->o.price_scale;
 	ev.u.order.qty_scale = r->o.qty_scale;
+	ev.u.order.intent_id = m->no_intent_ids ? 0 : r->intent_id;
 	snprintf(ev.u.order.reason, sizeof ev.u.order.reason, "%s", reason);
 	fake_deliver(m->h, &ev);
 }
@@ -97,6 +98,7 @@ static void place(kit_fake_oms *m, const th_event *in)
 		kit_oms_order tmp;
 		memset(&tmp, 0, sizeof tmp);
 		tmp.o = it->order;
+		tmp.intent_id = it->intent_id;
 		if (reject)
 			m->reject_next--;
 		send_order(m, &tmp, TH_ORDER_REJECTED, "test rejection: insufficient funds");
@@ -104,6 +106,7 @@ static void place(kit_fake_oms *m, const th_event *in)
 	}
 	kit_oms_order *r = &m->orders[m->norders++];
 	memset(r, 0, sizeof *r);
+	r->intent_id = it->intent_id;
 	snprintf(r->clid, sizeof r->clid, "c%06llu", (unsigned long long)++m->next_clid);
 	r->o = it->order;
 	memcpy(r->o.client_order_id, r->clid, sizeof r->o.client_order_id);

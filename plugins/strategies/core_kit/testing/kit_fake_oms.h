@@ -7,6 +7,8 @@
  * denied), TH_EV_ORDER SUBMITTED with a client order id, then for market
  * orders TH_EV_FILL + TH_EV_ORDER FILLED at `market_px[symbol]`; limit orders
  * rest (ACCEPTED) until kit_oms_cross() fills them; cancels answer CANCELED.
+ * Order updates carry the intent id (as the host's OMS does) unless
+ * `no_intent_ids` is set (an older host).
  * Answers are delivered to the strategy's own subscription (h.agent = the
  * instance, OMS flag set).
  */
@@ -22,6 +24,7 @@
 #define KIT_OMS_MAX_SYMBOLS 4
 
 typedef struct kit_oms_order {
+	uint64_t intent_id;
 	char clid[TH_CLORD_MAX];
 	th_order o;
 	th_qty filled;
@@ -37,6 +40,7 @@ typedef struct kit_fake_oms {
 	int reject_after;           /* ... after letting this many more placements through */
 	int deny_next;              /* deny the next N placements (risk) */
 	int hold_market;            /* acknowledge market orders without filling them */
+	int no_intent_ids;          /* answer like a host whose order updates carry no intent id */
 	th_qty fill_cap;            /* > 0: market orders fill at most this much, the rest is canceled (IOC) */
 	struct {
 		char symbol[TH_SYMBOL_MAX];

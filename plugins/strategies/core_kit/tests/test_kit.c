@@ -151,14 +151,15 @@ static void on_own(void *arg, const th_event *ev)
 		f->ups[f->n++] = up;
 }
 
+/* state: NULL = a host that names intents in order updates, non-NULL = one that does not */
 static void test_book_matching(void **state)
 {
-	(void)state;
 	fake_host h;
 	kit_fake_oms oms;
 	static feed f;
 	fake_host_init(&h, "agent", schema);
 	kit_oms_init(&oms, &h, "sim");
+	oms.no_intent_ids = *state != NULL;
 	memset(&f, 0, sizeof f);
 	f.h = &h;
 	kit_book_init(&f.book);
@@ -233,6 +234,68 @@ static void test_book_matching(void **state)
 	fake_host_free(&h);
 }
 
+/* With intent ids from the host, an order the host made for the agent (a
+ * de-leveraging order: intent id 0) never takes a waiting intent's place. */
+static void test_host_orders_not_taken_for_intents(void **state)
+{
+	(void)state;
+	fake_host h;
+	static kit_book b;
+	fake_host_init(&h, "agent", schema);
+	kit_book_init(&b);
+	th_order o = market("X-Y", TH_SIDE_SELL, 100);
+	uint64_t first, second;
+	assert_int_equal(kit_place(&b, &h.api, fake_ctx(&h), "sim", &o, 1, &first), TH_OK);
+	assert_int_equal(kit_place(&b, &h.api, fake_ctx(&h), "sim", &o, 2, &second), TH_OK);
+	th_event ev;
+	memset(&ev, 0, sizeof ev);
+	th_event_init(&ev, TH_EV_ORDER);
+	ev.h.flags = TH_EVENT_FLAG_OMS;
+	snprintf(ev.h.symbol, sizeof ev.h.symbol, "X-Y");
+	snprintf(ev.u.order.client_order_id, sizeof ev.u.order.client_order_id, "th1");
+	ev.u.order.state = TH_ORDER_SUBMITTED;
+	ev.u.order.side = TH_SIDE_SELL;
+	ev.u.order.intent_id = second; /* answers may name any intent, not only the oldest */
+	kit_update up;
+	assert_int_equal(kit_book_on_event(&b, &h.api, fake_ctx(&h), &ev, &up), KIT_UP_OPEN);
+	assert_int_equal(up.order.tag, 2);
+	snprintf(ev.u.order.client_order_id, sizeof ev.u.order.client_order_id, "host-made");
+	ev.u.order.intent_id = 0;
+	assert_int_equal(kit_book_on_event(&b, &h.api, fake_ctx(&h), &ev, &up), KIT_UP_NONE);
+	assert_false(up.known);
+	kit_order *w = kit_book_by_tag(&b, "X-Y", 1);
+	assert_non_null(w);
+	assert_string_equal(w->clid, ""); /* still waiting for its own answer */
+	fake_host_free(&h);
+}
+
+/* An intent nobody answers is forgotten after 3 bars, with an explanation;
+ * an order the OMS acknowledged is never dropped. */
+static void test_unanswered_intents_expire(void **state)
+{
+	(void)state;
+	fake_host h;
+	static kit_book b;
+	fake_host_init(&h, "agent", schema);
+	kit_book_init(&b);
+	th_order o = market("X-Y", TH_SIDE_BUY, 100);
+	assert_int_equal(kit_place(&b, &h.api, fake_ctx(&h), "sim", &o, 1, NULL), TH_OK);
+	assert_int_equal(kit_place(&b, &h.api, fake_ctx(&h), "sim", &o, 2, NULL), TH_OK);
+	b.o[1].state = TH_ORDER_ACCEPTED; /* the second was acknowledged */
+	snprintf(b.o[1].clid, sizeof b.o[1].clid, "c1");
+	int64_t bar = 60000000000LL;
+	fake_advance_to(&h, h.now_ns + 3 * bar);
+	kit_book_sweep(&b, &h.api, fake_ctx(&h), "X-Y", bar);
+	assert_int_equal(kit_book_live(&b, "X-Y"), 2); /* not older than 3 bars yet */
+	fake_advance_to(&h, h.now_ns + 1);
+	kit_book_sweep(&b, &h.api, fake_ctx(&h), "X-Y", bar);
+	assert_int_equal(kit_book_live(&b, "X-Y"), 1);
+	assert_non_null(kit_book_by_tag(&b, "X-Y", 2));
+	assert_int_equal(fake_count(&h, TH_EV_AGENT_MSG), 1);
+	assert_non_null(strstr(fake_event(&h, TH_EV_AGENT_MSG, 0)->u.agent_msg.text, "never answered"));
+	fake_host_free(&h);
+}
+
 static void test_positions(void **state)
 {
 	(void)state;
@@ -296,7 +359,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rounding),
 		cmocka_unit_test(test_instrument_from_host),
-		cmocka_unit_test(test_book_matching),
+		cmocka_unit_test_prestate(test_book_matching, NULL),
+		cmocka_unit_test_prestate(test_book_matching, (void *)"legacy"),
+		cmocka_unit_test(test_host_orders_not_taken_for_intents),
+		cmocka_unit_test(test_unanswered_intents_expire),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_history_and_blob),
 	};
