@@ -94,7 +94,8 @@ int cli_cmd_backtest(int argc, char **argv)
 		fprintf(stderr, "tradehost: configuration error: %s\n", err);
 		return CLI_USAGE;
 	}
-	log_set_level(cfg.log_level > TH_LOG_WARN ? cfg.log_level : TH_LOG_WARN);
+	/* a replay is quiet unless asked for debug output */
+	log_set_level(cfg.log_level == TH_LOG_DEBUG || cfg.log_level > TH_LOG_WARN ? cfg.log_level : TH_LOG_WARN);
 	host_t *h = host_create(&cfg, HOST_CLOCK_SIM, err, sizeof err);
 	if (!h) {
 		host_config_free(&cfg);

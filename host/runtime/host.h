@@ -76,7 +76,8 @@ typedef struct host_portfolio_provider {
 	th_price (*last_price)(void *ctx, const char *venue, const char *symbol, int32_t *scale);
 	int (*wallet_stats)(void *ctx, const char *wallet, th_wallet_stats *out);
 	size_t (*positions)(void *ctx, const char *wallet, th_position *out, size_t cap);
-	size_t (*open_orders)(void *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX], size_t cap);
+	size_t (*open_orders)(void *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX],
+		char (*venues)[TH_VENUE_MAX], size_t cap);
 	int (*trading_state)(void *ctx, int scope, const char *name);
 	int (*set_trading_state)(void *ctx, int scope, const char *name, int state, const char *reason, const char *who);
 	int (*reduce_exposure)(void *ctx, int scope, const char *name, uint32_t step_bps);

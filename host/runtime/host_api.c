@@ -316,10 +316,11 @@ static size_t api_positions(th_ctx *ctx, const char *wallet, th_position *out, s
 	return p->ctx && wallet && (out || cap == 0) ? p->positions(p->ctx, wallet, out, cap) : 0;
 }
 
-static size_t api_open_orders(th_ctx *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX], size_t cap)
+static size_t api_open_orders(th_ctx *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX],
+	char (*venues)[TH_VENUE_MAX], size_t cap)
 {
 	const host_portfolio_provider *p = PROVIDER(ctx);
-	return p->ctx && (out || cap == 0) ? p->open_orders(p->ctx, agent, out, agents, cap) : 0;
+	return p->ctx && (out || cap == 0) ? p->open_orders(p->ctx, agent, out, agents, venues, cap) : 0;
 }
 
 static const char *api_agent_farm(th_ctx *ctx, const char *agent)

@@ -142,6 +142,19 @@ static int write_report(trading_t *t, trade_book *tb, const char *config_path, c
 		printf("replay: %.3f s, %.0f bars/s, %llu events\n", t->replay_seconds,
 			t->replay_seconds > 0 ? (double)t->bars / t->replay_seconds : 0.0, (unsigned long long)t->events_seen);
 	}
+	printf("risk: %llu intents, %llu approved, %llu denied", (unsigned long long)t->intents,
+		(unsigned long long)t->approved, (unsigned long long)t->denied);
+	static const char *const reasons[] = { "approved", "state", "notional", "position", "exposure", "concentration",
+		"rate", "price_band", "conformity", "restricted", "self_trade", "open_orders", "leverage", "var", "drawdown",
+		"capital", "error", "no_data" };
+	int first = 1;
+	for (size_t r = 1; r < sizeof reasons / sizeof reasons[0]; r++) {
+		if (t->denials_by_reason[r]) {
+			printf("%s%s %llu", first ? " (" : ", ", reasons[r], (unsigned long long)t->denials_by_reason[r]);
+			first = 0;
+		}
+	}
+	printf("%s\n", first ? "" : ")");
 	printf("report: %s/report.json and %s/report.html\n", t->cfg.out_dir, t->cfg.out_dir);
 	rc = 0;
 out:

@@ -85,7 +85,8 @@ static size_t pv_positions(void *ctx, const char *wallet, th_position *out, size
 	return copy_positions(ctx, wallet, out, cap, &gross, &net);
 }
 
-static size_t pv_open_orders(void *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX], size_t cap)
+static size_t pv_open_orders(void *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX],
+	char (*venues)[TH_VENUE_MAX], size_t cap)
 {
 	trading_t *t = ctx;
 	size_t n = 0;
@@ -100,6 +101,8 @@ static size_t pv_open_orders(void *ctx, const char *agent, th_order *out, char (
 			out[n].qty = v.order->qty - v.filled_qty; /* what can still trade */
 			if (agents)
 				th_strlcpy(agents[n], v.agent, TH_NAME_MAX);
+			if (venues)
+				th_strlcpy(venues[n], v.venue, TH_VENUE_MAX);
 		}
 		n++;
 	}

@@ -56,7 +56,8 @@ static size_t pf_positions(th_ctx *ctx, const char *wallet, th_position *out, si
 	return n;
 }
 
-static size_t pf_open_orders(th_ctx *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX], size_t cap)
+static size_t pf_open_orders(th_ctx *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX],
+	char (*venues)[TH_VENUE_MAX], size_t cap)
 {
 	fake_portfolio *pf = PF(ctx);
 	size_t n = 0;
@@ -67,6 +68,8 @@ static size_t pf_open_orders(th_ctx *ctx, const char *agent, th_order *out, char
 			out[n] = pf->orders[i].order;
 			if (agents)
 				th_strlcpy(agents[n], pf->orders[i].agent, TH_NAME_MAX);
+			if (venues)
+				th_strlcpy(venues[n], pf->orders[i].venue, TH_VENUE_MAX);
 		}
 		n++;
 	}
@@ -195,6 +198,7 @@ void fake_pf_order(fake_portfolio *pf, const char *agent, const th_order *order)
 	if (pf->norders == FAKE_PF_MAX)
 		return;
 	th_strlcpy(pf->orders[pf->norders].agent, agent, TH_NAME_MAX);
+	th_strlcpy(pf->orders[pf->norders].venue, pf->default_venue[0] ? pf->default_venue : "sim", TH_VENUE_MAX);
 	pf->orders[pf->norders++].order = *order;
 }
 

@@ -33,7 +33,8 @@ typedef struct fake_portfolio {
 	size_t nwallets;
 	struct { char wallet[TH_NAME_MAX]; th_position pos; } positions[FAKE_PF_MAX];
 	size_t npositions;
-	struct { char agent[TH_NAME_MAX]; th_order order; } orders[FAKE_PF_MAX];
+	struct { char agent[TH_NAME_MAX]; char venue[TH_VENUE_MAX]; th_order order; } orders[FAKE_PF_MAX];
+	char default_venue[TH_VENUE_MAX]; /* venue of orders added by fake_pf_order ("" = "sim") */
 	size_t norders;
 	struct { char agent[TH_NAME_MAX], farm[TH_NAME_MAX]; } farms[FAKE_PF_MAX];
 	size_t nfarms;

@@ -132,9 +132,11 @@ typedef struct th_host_api {
 	/* Non-flat positions of a wallet (agent: its own; farm / "total":
 	 * aggregated per instrument). Writes at most `cap`, returns how many exist. */
 	size_t (*positions)(th_ctx *ctx, const char *wallet, th_position *out, size_t cap);
-	/* Open orders (agent NULL = all). `out_agents` may be NULL; else an array
-	 * of `cap` names receiving each order's agent. Returns how many exist. */
-	size_t (*open_orders)(th_ctx *ctx, const char *agent, th_order *out, char (*out_agents)[TH_NAME_MAX], size_t cap);
+	/* Open orders (agent NULL = all), each with what is left to trade in qty.
+	 * `out_agents` / `out_venues` may be NULL; else arrays of `cap` entries
+	 * receiving each order's agent / venue instance. Returns how many exist. */
+	size_t (*open_orders)(th_ctx *ctx, const char *agent, th_order *out, char (*out_agents)[TH_NAME_MAX],
+		char (*out_venues)[TH_VENUE_MAX], size_t cap);
 	/* The farm of an agent ("" if none). Host-owned string. */
 	const char *(*agent_farm)(th_ctx *ctx, const char *agent);
 	/* Trading state of a scope (th_state_scope, name as documented there). */

@@ -38,7 +38,7 @@ int dd_intent_grows(dd_model *m, const th_event *ev)
 	if (pos == 0 || (pos > 0) == (sign > 0))
 		return 1;
 
-	n = api->open_orders(m->ctx, agent, m->ord_buf, NULL, m->cfg.scan_max);
+	n = api->open_orders(m->ctx, agent, m->ord_buf, NULL, NULL, m->cfg.scan_max);
 	if (n > m->cfg.scan_max)
 		return 1;
 	for (size_t i = 0; i < n; i++) {

@@ -74,6 +74,8 @@ typedef struct lim_orders {
 	size_t n, cap;
 	char (*agent)[TH_NAME_MAX];
 	size_t cap_agents;
+	char (*venue)[TH_VENUE_MAX];
+	size_t cap_venues;
 	uint64_t gen;
 	int64_t read_ns;
 	int valid;

@@ -173,9 +173,10 @@ int lim_rule_self_trade(lim *L, lim_chk *c, th_risk_verdict *v)
 		return lim_deny(v, TH_RISK_ERROR, "self_trade_prevention: %s", why);
 	for (size_t i = 0; i < oo->n; i++) {
 		const th_order *r = &oo->o[i];
-		/* only resting limit orders on the other side can be hit; the open-order
-		 * view carries no venue, so every venue's orders of the symbol count */
-		if (r->side == o->side || r->type != TH_ORDER_LIMIT || r->price <= 0 || strcmp(r->symbol, o->symbol) != 0)
+		/* only resting limit orders on the other side of the same venue and
+		 * symbol can be hit */
+		if (r->side == o->side || r->type != TH_ORDER_LIMIT || r->price <= 0 || strcmp(r->symbol, o->symbol) != 0 ||
+			strcmp(oo->venue[i], c->venue) != 0)
 			continue;
 		int crosses = o->type == TH_ORDER_MARKET ||
 			(o->side == TH_SIDE_BUY ? lim_cmp_scaled(o->price, o->price_scale, r->price, r->price_scale) >= 0

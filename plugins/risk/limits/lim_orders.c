@@ -18,9 +18,10 @@ const lim_orders *lim_orders_get(lim *L, int64_t now_ns, char *why, size_t cap)
 		return c;
 	size_t n;
 	c->valid = 0;
-	while ((n = L->api->open_orders(L->ctx, NULL, c->o, c->agent, c->cap)) > c->cap) {
+	while ((n = L->api->open_orders(L->ctx, NULL, c->o, c->agent, c->venue, c->cap)) > c->cap) {
 		if (lim_grow(L->api, L->ctx, (void **)&c->o, &c->cap, n, sizeof *c->o) != TH_OK ||
-			lim_grow(L->api, L->ctx, (void **)&c->agent, &c->cap_agents, c->cap, sizeof *c->agent) != TH_OK) {
+			lim_grow(L->api, L->ctx, (void **)&c->agent, &c->cap_agents, c->cap, sizeof *c->agent) != TH_OK ||
+			lim_grow(L->api, L->ctx, (void **)&c->venue, &c->cap_venues, c->cap, sizeof *c->venue) != TH_OK) {
 			snprintf(why, cap, "out of memory reading the open orders");
 			return NULL;
 		}
@@ -38,5 +39,7 @@ void lim_orders_free(lim *L)
 		L->api->free(L->ctx, L->orders.o);
 	if (L->orders.agent)
 		L->api->free(L->ctx, L->orders.agent);
+	if (L->orders.venue)
+		L->api->free(L->ctx, L->orders.venue);
 	memset(&L->orders, 0, sizeof L->orders);
 }

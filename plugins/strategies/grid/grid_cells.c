@@ -87,7 +87,7 @@ static int entry_allowed(const grid *g, uint32_t side)
 static size_t host_open_orders(const grid *g)
 {
 	th_order o[256];
-	size_t n = g->api->open_orders(g->ctx, g->api->instance_name(g->ctx), o, NULL, 256), mine = 0;
+	size_t n = g->api->open_orders(g->ctx, g->api->instance_name(g->ctx), o, NULL, NULL, 256), mine = 0;
 	for (size_t i = 0; i < n && i < 256; i++)
 		mine += strcmp(o[i].symbol, g->p.symbol) == 0;
 	return n > 256 ? n : mine; /* more than we can look at: count them all */

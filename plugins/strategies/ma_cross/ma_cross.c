@@ -108,10 +108,16 @@ static void on_bar(void *arg, const th_event *ev)
 	}
 }
 
-/* The OMS re-publishes fills and order outcomes to the owning agent. */
+/* The OMS re-publishes fills and order outcomes to the owning agent; the
+ * pipeline's decision arrives as TH_EV_RISK (a denied intent makes no order). */
 static void on_own_order(void *arg, const th_event *ev)
 {
 	agent *a = arg;
+	if (ev->h.type == TH_EV_RISK) {
+		if (!ev->u.risk.approved && ev->u.risk.intent_id == a->next_intent)
+			a->order_open = 0;
+		return;
+	}
 	if (!(ev->h.flags & TH_EVENT_FLAG_OMS))
 		return;
 	if (ev->h.type == TH_EV_FILL) {
@@ -154,7 +160,7 @@ static int s_start(void *arg)
 	uint64_t id;
 	a->api->config_string(a->ctx, "venue", &venue);
 	th_subscription bars = { .topics = TH_TOPIC(TH_EV_BAR), .venue = venue, .symbol = a->symbol };
-	th_subscription own = { .topics = TH_TOPIC(TH_EV_FILL) | TH_TOPIC(TH_EV_ORDER),
+	th_subscription own = { .topics = TH_TOPIC(TH_EV_FILL) | TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_RISK),
 		.agent = a->api->instance_name(a->ctx) };
 	int rc = a->api->subscribe(a->ctx, &bars, on_bar, a, &id);
 	return rc != TH_OK ? rc : a->api->subscribe(a->ctx, &own, on_own_order, a, &id);

@@ -77,7 +77,8 @@ static size_t b_positions(th_ctx *ctx, const char *wallet, th_position *out, siz
 	return NPOS;
 }
 
-static size_t b_open_orders(th_ctx *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX], size_t cap)
+static size_t b_open_orders(th_ctx *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX],
+	char (*venues)[TH_VENUE_MAX], size_t cap)
 {
 	(void)ctx;
 	(void)agent;
@@ -85,6 +86,8 @@ static size_t b_open_orders(th_ctx *ctx, const char *agent, th_order *out, char 
 		out[i] = g_ord[i];
 		if (agents)
 			memcpy(agents[i], g_agent[i % 5], TH_NAME_MAX);
+		if (venues)
+			snprintf(venues[i], TH_VENUE_MAX, "sim");
 	}
 	return NORD;
 }
