@@ -2,9 +2,14 @@
 # The SDK as a third party sees it: install tradehost to a prefix, build each
 # example plugin out of tree with find_package(tradehost) and one with
 # pkg-config only, then have the installed host list and run them.
-# Usage: sdk.sh BUILD_DIR SOURCE_DIR
+# Usage: sdk.sh BUILD_DIR SOURCE_DIR [SANITIZE(0|1)]
 set -euo pipefail
-build=$1 src=$2
+build=$1 src=$2 sanitize=${3:-0}
+# In a sanitizer build the installed indicator library is instrumented, so the
+# out-of-tree plugins are built with the same flags (a release install is not).
+san_flags=""
+[ "$sanitize" = 1 ] && san_flags="-fsanitize=address,undefined"
+export CFLAGS="$san_flags" LDFLAGS="$san_flags"
 t=$(mktemp -d /tmp/th-sdk.XXXXXX)
 chmod 755 "$t"
 pid=
@@ -47,7 +52,7 @@ cmake -S "$t/ta_user" -B "$t/build-ta" -DCMAKE_PREFIX_PATH="$t/prefix" > "$t/ta.
 export PKG_CONFIG_PATH="$t/prefix/share/pkgconfig"
 mkdir -m 755 "$t/pc"
 # shellcheck disable=SC2046
-cc -o "$t/pc/example_risk.so" "$src/plugin-api/examples/example_risk/example_risk.c" $(pkg-config --cflags --libs tradehost) \
+cc $san_flags -o "$t/pc/example_risk.so" "$src/plugin-api/examples/example_risk/example_risk.c" $(pkg-config --cflags --libs tradehost) \
 	|| fail "pkg-config build failed"
 
 "$t/prefix/bin/tradehost" plugins --plugin-dir "$t/plugins" > "$t/plugins.txt" || fail "plugins: $(cat "$t/plugins.txt")"
