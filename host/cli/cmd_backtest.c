@@ -123,7 +123,12 @@ int cli_cmd_backtest(int argc, char **argv)
 				"--bars N or --to TIME\n");
 		goto out;
 	}
-	host_set_sim_time(h, tc.synth.start_time_ns);
+	/* the simulated clock starts where the data starts (CSV data carries its
+	 * own times, so only a synthetic market's start is known up front) */
+	if (!tc.source_csv)
+		host_set_sim_time(h, tc.synth.start_time_ns);
+	else if (tc.source_opt.from_ns > 0)
+		host_set_sim_time(h, tc.source_opt.from_ns);
 	rc = CLI_RUNTIME;
 	if (host_start(h, err, sizeof err) != 0) {
 		fprintf(stderr, "tradehost: cannot start: %s\n", err);

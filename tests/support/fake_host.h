@@ -17,7 +17,7 @@
 #define FAKE_MAX_SUBS 16
 #define FAKE_MAX_CONFIG 24
 #define FAKE_MAX_KV 8
-#define FAKE_MAX_METRICS 16
+#define FAKE_MAX_METRICS 64 /* var: 12 host gauges + 3 per agent or farm scope */
 
 typedef struct fake_timer {
 	uint64_t id;

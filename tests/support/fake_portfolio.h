@@ -9,7 +9,7 @@
 
 #include <tradehost/tradehost.h>
 
-#define FAKE_PF_MAX 32
+#define FAKE_PF_MAX 2048 /* bench_risk: 1,000 agent positions + farm and host aggregates */
 
 typedef struct fake_state_entry {
 	int scope;
