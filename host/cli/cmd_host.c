@@ -437,35 +437,7 @@ int cli_cmd_state(int argc, char **argv)
 
 int cli_cmd_reload(int argc, char **argv)
 {
-	static const struct option more[] = {
-		{ "socket", required_argument, NULL, OPT_SOCKET },
-		{ 0, 0, 0, 0 },
-	};
-	cli_config_opts o;
-	reload_opts r = { 0 };
-	host_config cfg = { 0 };
-	int rc = parse_config_opts(argc, argv, reload_usage, &o, more, reload_extra, &r);
-	if (rc != 0) {
-		free(o.sets);
-		return rc > 0 ? CLI_OK : CLI_USAGE;
-	}
-	const char *sock = r.socket;
-	if (!sock) {
-		if (load_config(&o, &cfg) != 0) {
-			free(o.sets);
-			return CLI_USAGE;
-		}
-		sock = cfg.control_socket;
-	}
-	free(o.sets);
-	char reply[4096];
-	rc = control_request(sock, "reload", reply, sizeof reply);
-	if (rc < 0)
-		fprintf(stderr, "tradehost reload: no running host answers on %s\n", sock);
-	else
-		fputs(reply, rc == 0 ? stdout : stderr);
-	host_config_free(&cfg);
-	return rc == 0 ? CLI_OK : CLI_RUNTIME;
+	return control_command(argc, argv, reload_usage, "reload");
 }
 
 /* --- config-doc --- */

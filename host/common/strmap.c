@@ -111,3 +111,28 @@ size_t strmap_size(const strmap *m)
 {
 	return m->len;
 }
+
+int strmap_del(strmap *m, const char *key)
+{
+	size_t mask = m->cap - 1;
+	slot *s = find(m, key, hash_str(key));
+	if (!s->key)
+		return 0;
+	free(s->key);
+	s->key = NULL;
+	m->len--;
+	/* Backward shift: later members of the probe run move into the hole when
+	 * their home slot does not lie (cyclically) between the hole and them,
+	 * so lookups never stop early at the hole. */
+	size_t hole = (size_t)(s - m->slots);
+	for (size_t j = (hole + 1) & mask; m->slots[j].key; j = (j + 1) & mask) {
+		size_t home = (size_t)m->slots[j].hash & mask;
+		int between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+		if (between)
+			continue;
+		m->slots[hole] = m->slots[j];
+		m->slots[j].key = NULL;
+		hole = j;
+	}
+	return 1;
+}

@@ -18,6 +18,8 @@ void strmap_destroy(strmap *m);
 int strmap_put(strmap *m, const char *key, int64_t value);
 /* 1 found (value in *out), 0 absent. */
 int strmap_get(const strmap *m, const char *key, int64_t *out);
+/* 1 removed, 0 absent. */
+int strmap_del(strmap *m, const char *key);
 size_t strmap_size(const strmap *m);
 
 #endif

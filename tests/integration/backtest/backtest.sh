@@ -84,7 +84,7 @@ printf '[[goals]]\nscope = "planet"\n' >> "$t/goals.toml"
 set +e; "$bin" backtest -c "$t/goals.toml" --out "$t/g2" --quiet > "$t/g2.log" 2>&1; rc=$?; set -e
 [ "$rc" = 2 ] && grep -q 'goals\[1\].scope' "$t/g2.log" || fail "bad goal: exit $rc: $(cat "$t/g2.log")"
 
-# farm coordinators: voting (v3 alone is always outvoted), hierarchical (h2 follows leader h1 only when
+# farm coordinators: voting (v3 is outvoted unless the majority agrees), hierarchical (h2 follows leader h1 only when
 # they agree), emergency (e1 may only reduce, so it never opens), independent (f1 = v1's twin)
 sed -e '/^\[capital.farms.trend\]/,$d' "$t/bt.toml" > "$t/coord.toml"
 cat >> "$t/coord.toml" <<'TOML'
@@ -105,7 +105,7 @@ for a in f1:free v1:vote v2:vote h1:boss e1:calm; do
 	printf '[instances.%s]\nplugin = "ma_cross"\nfarm = "%s"\nconfig = { symbol = "BTC-USDT", fast = 3, slow = 10, qty = "0.01" }\n' \
 		"${a%%:*}" "${a#*:}" >> "$t/coord.toml"
 done
-for a in v3:vote h2:boss; do
+for a in v3:vote h2:boss f3:free; do
 	printf '[instances.%s]\nplugin = "ma_cross"\nfarm = "%s"\nconfig = { symbol = "BTC-USDT", fast = 8, slow = 30, qty = "0.01" }\n' \
 		"${a%%:*}" "${a#*:}" >> "$t/coord.toml"
 done
@@ -113,7 +113,8 @@ done
 trades() { jq -r --arg a "$1" '.agents[] | select(.name == $a) | .trades' "$t/coord/report.json"; }
 [ "$(trades f1)" -gt 10 ] || fail "independent agent f1 barely traded: $(trades f1)"
 [ "$(trades v1)" = "$(trades f1)" ] && [ "$(trades v2)" = "$(trades f1)" ] || fail "the voting majority was not let through"
-[ "$(trades v3)" = 0 ] || fail "the outvoted agent v3 traded $(trades v3) times"
+# v3 only trades when the majority happens to go its way: far less than its independent twin f3
+[ "$(trades v3)" -lt "$(trades f3)" ] || fail "the outvoted agent v3 traded $(trades v3) times, as much as its free twin ($(trades f3))"
 [ "$(trades h1)" = "$(trades f1)" ] || fail "the leader h1 was held back"
 [ "$(trades h2)" -lt "$(trades f1)" ] || fail "follower h2 was not restricted"
 [ "$(trades e1)" = 0 ] || fail "the emergency farm opened positions"
