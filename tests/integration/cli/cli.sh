@@ -99,6 +99,11 @@ ww=$(plugdir good); ww2="$t/ww"; mv "$ww" "$ww2"; chmod 0777 "$ww2"
 config "$t/ww.toml" "$ww2" $'[instances.a]\nplugin = "good"'
 expect world-writable 2 "world-writable" -- "$bin" check -c "$t/ww.toml"
 
+# the same plugin name in two plugin directories is refused, naming both files
+d1=$(plugdir good); d2="$t/dup2"; mkdir -m 755 "$d2"; install -m 644 "$root/good/good.so" "$d2/"
+printf '[host]\nplugin_dirs = ["%s", "%s"]\nstate_dir = "%s/var"\n[instances.a]\nplugin = "good"\n' "$d1" "$d2" "$t" > "$t/dup.toml"
+expect duplicate-plugin 2 "duplicate plugin \"good\"" -- "$bin" check -c "$t/dup.toml"
+
 # signatures: required + unsigned -> refused; signed with a trusted key -> accepted; tampered -> refused
 sd=$(plugdir good)
 "$bin" keygen "$t/key.secret" "$t/key.public" > /dev/null

@@ -1,0 +1,164 @@
+/* Runtime pieces on their own: the timer heap, the per-instance state store
+ * (disk and memory), the metrics registry and configuration equality. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config/toml.h"
+#include "runtime/metrics_registry.h"
+#include "runtime/state_mem.h"
+#include "runtime/state_store.h"
+#include "runtime/timers.h"
+#include "runtime/toml_equal.h"
+
+typedef struct fired_log {
+	uint64_t ids[64];
+	int n;
+} fired_log;
+
+static void record(void *arg, uint64_t id)
+{
+	fired_log *l = arg;
+	l->ids[l->n++] = id;
+}
+
+static void test_timers_order_and_cancel(void **state)
+{
+	(void)state;
+	timers_t *t = timers_create();
+	fired_log log = { .n = 0 };
+	int owner_a, owner_b;
+	uint64_t a, b, c, p;
+	assert_int_equal(timers_add(t, &owner_a, 300, 0, record, &log, &a), TH_OK);
+	assert_int_equal(timers_add(t, &owner_a, 100, 0, record, &log, &b), TH_OK);
+	assert_int_equal(timers_add(t, &owner_b, 100, 0, record, &log, &c), TH_OK); /* same time: creation order */
+	assert_int_equal(timers_add(t, &owner_b, 50, 100, record, &log, &p), TH_OK); /* periodic */
+	assert_int_equal(timers_next_due(t), 50);
+	assert_int_equal(timers_run_due(t, 99), 1);
+	assert_int_equal(timers_run_due(t, 250), 4); /* b, c at 100, p at 150 and 250 */
+	assert_int_equal(log.n, 5);
+	assert_int_equal(log.ids[0], p);
+	assert_int_equal(log.ids[1], b);
+	assert_int_equal(log.ids[2], c);
+	assert_int_equal(log.ids[3], p);
+	assert_int_equal(log.ids[4], p);
+	/* another owner cannot cancel it; the owner can */
+	assert_int_equal(timers_cancel(t, &owner_b, a), TH_ERR_NOT_FOUND);
+	assert_int_equal(timers_cancel(t, &owner_a, a), TH_OK);
+	assert_int_equal(timers_cancel_owner(t, &owner_b), 1); /* the periodic one */
+	assert_int_equal(timers_pending(t), 0);
+	assert_int_equal(timers_next_due(t), INT64_MAX);
+	assert_int_equal(timers_add(t, &owner_a, 1, -5, record, &log, NULL), TH_ERR_INVALID);
+	timers_destroy(t);
+}
+
+static void test_state_store_disk(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/th-state-XXXXXX", buf[16], cmd[64];
+	size_t len = 0;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(state_store_get(dir, "inst", "k", buf, sizeof buf, &len), TH_ERR_NOT_FOUND);
+	assert_int_equal(state_store_put(dir, "inst", "k", "hello", 5), TH_OK);
+	assert_int_equal(state_store_put(dir, "inst", "k", "world!", 6), TH_OK); /* replaced whole */
+	assert_int_equal(state_store_get(dir, "inst", "k", buf, sizeof buf, &len), TH_OK);
+	assert_int_equal(len, 6);
+	assert_memory_equal(buf, "world!", 6);
+	assert_int_equal(state_store_get(dir, "inst", "k", buf, 3, &len), TH_ERR_LIMIT); /* cap too small */
+	assert_int_equal(len, 6);
+	assert_int_equal(state_store_get(dir, "other", "k", buf, sizeof buf, &len), TH_ERR_NOT_FOUND); /* per instance */
+	assert_int_equal(state_store_put(dir, "inst", "../escape", "x", 1), TH_ERR_INVALID);
+	assert_int_equal(state_store_put(dir, "inst", ".hidden", "x", 1), TH_ERR_INVALID);
+	assert_int_equal(state_store_put(dir, "inst", "", "x", 1), TH_ERR_INVALID);
+	assert_int_equal(state_store_delete(dir, "inst", "k"), TH_OK);
+	assert_int_equal(state_store_delete(dir, "inst", "k"), TH_ERR_NOT_FOUND);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_state_store_memory(void **state)
+{
+	(void)state;
+	state_mem *m = state_mem_create();
+	char buf[8];
+	size_t len;
+	assert_int_equal(state_mem_put(m, "a", "k", "12345", 5), TH_OK);
+	assert_int_equal(state_mem_put(m, "b", "k", "xy", 2), TH_OK);
+	assert_int_equal(state_mem_get(m, "a", "k", buf, sizeof buf, &len), TH_OK);
+	assert_int_equal(len, 5);
+	assert_int_equal(state_mem_get(m, "b", "k", buf, sizeof buf, &len), TH_OK);
+	assert_memory_equal(buf, "xy", 2);
+	assert_int_equal(state_mem_get(m, "a", "k", buf, 2, &len), TH_ERR_LIMIT);
+	assert_int_equal(state_mem_delete(m, "a", "k"), TH_OK);
+	assert_int_equal(state_mem_get(m, "a", "k", buf, sizeof buf, &len), TH_ERR_NOT_FOUND);
+	assert_int_equal(state_mem_put(m, "a", "bad/key", "x", 1), TH_ERR_INVALID);
+	state_mem_destroy(m);
+}
+
+static void test_metrics_registry(void **state)
+{
+	(void)state;
+	metrics_registry *r = metrics_registry_create();
+	uint32_t c, g, again;
+	assert_int_equal(metrics_registry_register(r, "sim", "sim", TH_METRIC_COUNTER, "fills_total", "fills", &c), TH_OK);
+	assert_int_equal(metrics_registry_register(r, "sim", "sim", TH_METRIC_GAUGE, "open_orders", "open", &g), TH_OK);
+	/* a new generation of the instance gets the same series back */
+	assert_int_equal(metrics_registry_register(r, "sim", "sim", TH_METRIC_COUNTER, "fills_total", "fills", &again), TH_OK);
+	assert_int_equal(again, c);
+	assert_int_equal(metrics_registry_register(r, "sim", "sim", TH_METRIC_GAUGE, "fills_total", "x", &again), TH_ERR_EXISTS);
+	assert_int_equal(metrics_registry_register(r, "sim", "sim", TH_METRIC_COUNTER, "fills", "no _total", &again),
+		TH_ERR_INVALID);
+	assert_int_equal(metrics_registry_register(r, "sim", "sim", TH_METRIC_GAUGE, "Bad-Name", "", &again), TH_ERR_INVALID);
+	metrics_registry_add(r, "sim", c, 3);
+	metrics_registry_add(r, "sim", c, -1); /* counters never go down */
+	metrics_registry_add(r, "other", c, 100); /* only the owner moves a series */
+	metrics_registry_set(r, "sim", g, 7);
+	metrics_registry_set(r, "sim", c, 99); /* set is for gauges */
+	assert_int_equal(metrics_registry_at(r, c)->value, 3);
+	assert_int_equal(metrics_registry_at(r, g)->value, 7);
+	assert_int_equal(metrics_registry_count(r), 2);
+	metrics_registry_destroy(r);
+}
+
+static toml_value *parse(const char *text)
+{
+	toml_error e;
+	toml_value *v = toml_parse(text, strlen(text), "test", &e);
+	assert_non_null(v);
+	return v;
+}
+
+static void test_config_equality(void **state)
+{
+	(void)state;
+	toml_value *a = parse("x = 1\ny = [\"a\", 2.50]\n[t]\nz = true\n");
+	toml_value *b = parse("[t]\nz = true\n[u]\n");
+	toml_value *a2 = parse("y = [\"a\", 2.50]\nx = 1\n[t]\nz = true\n"); /* other key order */
+	toml_value *a3 = parse("x = 1\ny = [\"a\", 2.5]\n[t]\nz = true\n");  /* 2.5 is not the literal 2.50 */
+	assert_true(toml_equal(a, a2));
+	assert_false(toml_equal(a, b));
+	assert_false(toml_equal(a, a3));
+	assert_true(toml_equal(NULL, NULL));
+	assert_false(toml_equal(a, NULL));
+	toml_free(a);
+	toml_free(b);
+	toml_free(a2);
+	toml_free(a3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_timers_order_and_cancel),
+		cmocka_unit_test(test_state_store_disk),
+		cmocka_unit_test(test_state_store_memory),
+		cmocka_unit_test(test_metrics_registry),
+		cmocka_unit_test(test_config_equality),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
