@@ -76,7 +76,7 @@ int rb_plugin_load(rb_plugin *p, const char *dir, const char *name, fake_portfol
 	p->name = name;
 	snprintf(path, sizeof path, "%s/%s.so", dir, name);
 	if (!(p->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL))) {
-		snprintf(err, cap, "%s: %s", path, dlerror());
+		snprintf(err, cap, "dlopen: %s", dlerror());
 		return -1;
 	}
 	void *sym = dlsym(p->dl, TH_ENTRY_SYMBOL);

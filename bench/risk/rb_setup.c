@@ -100,7 +100,7 @@ int rb_probe(rb_world *w, rb_plugin *limits, rb_plugin *var, rb_plugin *drawdown
 
 	probe = ev;
 	probe.u.intent.order.qty = 100000 * 1000000LL; /* 100,000 units */
-	bad += expect("notional above 50,000", limits, &probe, 0, TH_RISK_NOTIONAL);
+	bad += expect("notional above max_order_notional", limits, &probe, 0, TH_RISK_NOTIONAL);
 
 	/* 100 units of the cheapest instrument (about 100 USDT): the notional fits
 	 * under 50,000, the agent's position (max 60 units) does not */

@@ -225,3 +225,11 @@ void rb_world_intent(rb_world *w, th_event *ev, uint64_t intent_id)
 	o->price_scale = RB_PRICE_SCALE;
 	o->qty_scale = RB_QTY_SCALE;
 }
+
+uint32_t rb_world_positions(const rb_world *w, const char *wallet)
+{
+	for (size_t i = 0; i < w->pf.nwallets; i++)
+		if (strcmp(w->pf.wallets[i].wallet, wallet) == 0)
+			return w->pf.wallets[i].stats.positions;
+	return 0;
+}

@@ -7,7 +7,8 @@
  *   10 agents a0..a9 in 2 farms (f0: a0..a4 on instruments 0..249,
  *   f1: a5..a9 on 250..499), each holding 100 positions, so 1,000 open agent
  *   positions; every instrument is held by two agents of its farm. The farm
- *   wallets f0 / f1 hold the per-instrument sums (250 each), "total" all 500.
+ *   wallets f0 / f1 hold the per-instrument sums (up to 250 each: a sum that
+ *   cancels to 0 is flat), "total" all of them (up to 500).
  *   4 resting limit orders per agent, far from the market (never crossed).
  *   Wallet figures for every agent, farm and "total": gross / net from the
  *   positions at the last prices, equity constant and equal to the peak (no
@@ -67,5 +68,9 @@ void rb_world_bar_round(rb_world *w, void (*deliver)(void *arg, const th_event *
 void rb_world_intent(rb_world *w, th_event *ev, uint64_t intent_id);
 
 uint64_t rb_world_rand(rb_world *w);
+
+/* Non-flat positions of a wallet as its figures report them (an aggregate
+ * is flat where the two agents' positions cancel). */
+uint32_t rb_world_positions(const rb_world *w, const char *wallet);
 
 #endif

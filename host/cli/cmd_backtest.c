@@ -125,10 +125,17 @@ int cli_cmd_backtest(int argc, char **argv)
 	}
 	/* the simulated clock starts where the data starts (CSV data carries its
 	 * own times, so only a synthetic market's start is known up front) */
-	if (!tc.source_csv)
+	if (!tc.source_csv) {
 		host_set_sim_time(h, tc.synth.start_time_ns);
-	else if (tc.source_opt.from_ns > 0)
-		host_set_sim_time(h, tc.source_opt.from_ns);
+	} else {
+		int64_t first;
+		if (trading_config_first_time(&tc, &first, err, sizeof err) != 0) {
+			fprintf(stderr, "tradehost: backtest failed: %s\n", err);
+			rc = CLI_RUNTIME;
+			goto out;
+		}
+		host_set_sim_time(h, first);
+	}
 	rc = CLI_RUNTIME;
 	if (host_start(h, err, sizeof err) != 0) {
 		fprintf(stderr, "tradehost: cannot start: %s\n", err);

@@ -40,7 +40,7 @@ void host_set_sim_time(host_t *h, int64_t now_ns)
 		/* like handlers, timer callbacks see what they publish delivered
 		 * after they return, never inside their own publish() */
 		bus_hold(h->bus);
-		timers_run_due(h->timers, h->sim_now_ns);
+		timers_run_due(h->timers, h->sim_now_ns, 1);
 		bus_release(h->bus);
 	}
 	h->sim_now_ns = now_ns;
@@ -52,7 +52,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	host_t *h = arg;
 	bus_hold(h->bus);
-	timers_run_due(h->timers, host_now_ns(h));
+	timers_run_due(h->timers, host_now_ns(h), 0);
 	bus_release(h->bus);
 	host_timers_changed(h);
 }

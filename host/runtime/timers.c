@@ -144,14 +144,17 @@ size_t timers_pending(const timers_t *t)
 	return t->len;
 }
 
-size_t timers_run_due(timers_t *t, int64_t now_ns)
+size_t timers_run_due(timers_t *t, int64_t now_ns, int catch_up)
 {
 	size_t fired = 0;
 	while (t->len && t->heap[0].due_ns <= now_ns) {
 		timer e = t->heap[0];
 		/* Re-arm or remove before calling out: the callback may add or cancel timers. */
 		if (e.interval_ns > 0) {
-			t->heap[0].due_ns = e.due_ns + e.interval_ns;
+			int64_t next = e.due_ns + e.interval_ns;
+			if (!catch_up && next <= now_ns)
+				next = now_ns + e.interval_ns; /* skip the periods a stall swallowed */
+			t->heap[0].due_ns = next;
 			sift_down(t, 0);
 		} else {
 			remove_at(t, 0);

@@ -29,10 +29,12 @@ size_t timers_cancel_owner(timers_t *t, const void *owner);
 /* Earliest due time, or INT64_MAX when no timer is pending. */
 int64_t timers_next_due(const timers_t *t);
 /* Fire every timer due at or before now_ns, in (due, id) order. A periodic
- * timer is re-armed at due + interval, so after a stall it fires once for
- * every interval that elapsed (what a backtest needs); it never fires for a
- * time beyond now_ns. Returns the number fired. */
-size_t timers_run_due(timers_t *t, int64_t now_ns);
+ * timer is re-armed at due + interval. With catch_up (simulated time) it then
+ * fires once for every interval that elapsed, exactly as a backtest needs;
+ * without (wall time) a stalled process skips the missed periods instead of
+ * firing them in a burst. Never fires for a time beyond now_ns. Returns the
+ * number fired. */
+size_t timers_run_due(timers_t *t, int64_t now_ns, int catch_up);
 size_t timers_pending(const timers_t *t);
 
 #endif

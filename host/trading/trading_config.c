@@ -562,3 +562,18 @@ int trading_config_window(trading_config *c, const char *from, const char *to, c
 		c->synth.start_time_ns = f - f % c->synth.bar_interval_ns;
 	return 0;
 }
+
+int trading_config_first_time(const trading_config *c, int64_t *out, char *err, size_t errlen)
+{
+	market_source *src = c->source_csv ? market_source_csv(c->csv, c->ncsv, &c->source_opt, err, errlen)
+					   : market_source_synth(&c->synth, &c->source_opt, err, errlen);
+	static th_event ev;
+	if (!src)
+		return -1;
+	int rc = market_source_next(src, &ev, err, errlen);
+	market_source_destroy(src);
+	if (rc < 0)
+		return -1;
+	*out = rc == 1 ? ev.h.ts_ns : 0;
+	return 0;
+}

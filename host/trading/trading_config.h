@@ -85,6 +85,10 @@ int trading_config_load(const toml_value *root, const char *base_dir, int64_t no
  * the synthetic market then starts at `from`. */
 int trading_config_window(trading_config *c, const char *from, const char *to, char *err, size_t errlen);
 
+/* The time of the first event the configured source will produce (for CSV
+ * data, which carries its own times): opens the source, reads one event. */
+int trading_config_first_time(const trading_config *c, int64_t *out, char *err, size_t errlen);
+
 /* The top-level sections this module owns (NULL-terminated). */
 extern const char *const trading_sections[];
 

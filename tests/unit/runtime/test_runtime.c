@@ -39,8 +39,8 @@ static void test_timers_order_and_cancel(void **state)
 	assert_int_equal(timers_add(t, &owner_b, 100, 0, record, &log, &c), TH_OK); /* same time: creation order */
 	assert_int_equal(timers_add(t, &owner_b, 50, 100, record, &log, &p), TH_OK); /* periodic */
 	assert_int_equal(timers_next_due(t), 50);
-	assert_int_equal(timers_run_due(t, 99), 1);
-	assert_int_equal(timers_run_due(t, 250), 4); /* b, c at 100, p at 150 and 250 */
+	assert_int_equal(timers_run_due(t, 99, 1), 1);
+	assert_int_equal(timers_run_due(t, 250, 1), 4); /* b, c at 100, p at 150 and 250 */
 	assert_int_equal(log.n, 5);
 	assert_int_equal(log.ids[0], p);
 	assert_int_equal(log.ids[1], b);
@@ -48,6 +48,11 @@ static void test_timers_order_and_cancel(void **state)
 	assert_int_equal(log.ids[3], p);
 	assert_int_equal(log.ids[4], p);
 	/* another owner cannot cancel it; the owner can */
+	/* wall-time mode skips what a stall swallowed: one firing, next due now + interval */
+	assert_int_equal(timers_run_due(t, 10000, 0), 2); /* a at 300 and p once */
+	assert_int_equal(log.n, 7);
+	assert_int_equal(timers_next_due(t), 10100);
+	assert_int_equal(timers_add(t, &owner_a, 20000, 0, record, &log, &a), TH_OK);
 	assert_int_equal(timers_cancel(t, &owner_b, a), TH_ERR_NOT_FOUND);
 	assert_int_equal(timers_cancel(t, &owner_a, a), TH_OK);
 	assert_int_equal(timers_cancel_owner(t, &owner_b), 1); /* the periodic one */
