@@ -56,6 +56,7 @@ void oms_destroy(oms_t *o)
 	strmap_destroy(o->by_clid);
 	strmap_destroy(o->fills_seen);
 	free(o->orders);
+	free(o->open);
 	free(o->paused);
 	free(o->pending);
 	free(o);
@@ -207,11 +208,29 @@ int oms_order_at(const oms_t *o, size_t i, oms_order_view *out)
 	return 0;
 }
 
+/* Final states are final, so the open list only ever loses members:
+ * dropping the terminal ones keeps every scan O(open orders), not O(all
+ * orders ever made). */
+size_t oms_open_orders(oms_t *o)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < o->nopen; i++)
+		if (!oms_is_terminal(o->orders[o->open[i]].state))
+			o->open[k++] = o->open[i];
+	o->nopen = k;
+	return k;
+}
+
+int oms_open_order_at(const oms_t *o, size_t k, oms_order_view *out)
+{
+	return k < o->nopen ? oms_order_at(o, o->open[k], out) : -1;
+}
+
 size_t oms_open_order_count(const oms_t *o)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < o->norders; i++)
-		n += !oms_is_terminal(o->orders[i].state);
+	for (size_t i = 0; i < o->nopen; i++)
+		n += !oms_is_terminal(o->orders[o->open[i]].state);
 	return n;
 }
 

@@ -137,6 +137,11 @@ typedef struct oms_order_view {
 size_t oms_order_count(const oms_t *o);
 int oms_order_at(const oms_t *o, size_t i, oms_order_view *out);
 size_t oms_open_order_count(const oms_t *o);
+/* The orders that are not final: call oms_open_orders() first (it drops
+ * the finished ones and returns how many remain), then read them with
+ * oms_open_order_at(o, 0 .. n-1). */
+size_t oms_open_orders(oms_t *o);
+int oms_open_order_at(const oms_t *o, size_t k, oms_order_view *out);
 uint64_t oms_fill_count(const oms_t *o);
 uint64_t oms_sent_count(const oms_t *o);
 

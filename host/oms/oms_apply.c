@@ -58,6 +58,18 @@ int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, char *err, size_t 
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (o->nopen == o->cap_open) {
+		size_t cap = o->cap_open ? o->cap_open * 2 : 64;
+		size_t *grown = realloc(o->open, cap * sizeof *grown);
+		if (!grown) {
+			capital_release(o->capital, x->clid);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		o->open = grown;
+		o->cap_open = cap;
+	}
+	o->open[o->nopen++] = o->norders;
 	o->norders++;
 	if (r->counter >= o->next_counter)
 		o->next_counter = r->counter + 1;

@@ -218,9 +218,9 @@ static int cancel_one(oms_t *o, oms_order *ord)
 
 size_t oms_cancel_all(oms_t *o, const char *agent)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < o->norders; i++) {
-		oms_order *ord = &o->orders[i];
+	size_t n = 0, open = oms_open_orders(o);
+	for (size_t k = 0; k < open; k++) {
+		oms_order *ord = &o->orders[o->open[k]];
 		if ((!agent || strcmp(ord->agent, agent) == 0) && cancel_one(o, ord) == TH_OK)
 			n++;
 	}
@@ -245,8 +245,9 @@ int oms_submit(oms_t *o, const th_event *intent, th_qty max_qty, char *err, size
 		return rc;
 	}
 	if (in->action == TH_INTENT_CANCEL_ALL) {
-		for (size_t i = 0; i < o->norders; i++) {
-			oms_order *ord = &o->orders[i];
+		size_t open = oms_open_orders(o);
+		for (size_t k = 0; k < open; k++) {
+			oms_order *ord = &o->orders[o->open[k]];
 			if (strcmp(ord->agent, intent->h.agent) == 0 &&
 				(!in->order.symbol[0] || strcmp(ord->order.symbol, in->order.symbol) == 0))
 				cancel_one(o, ord);

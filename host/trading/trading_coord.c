@@ -60,11 +60,11 @@ int trading_intent_reduces(trading_t *t, const th_event *in)
 {
 	th_qty pos = position_of(t, in->h.agent, in->h.venue, in->u.intent.order.symbol);
 	th_qty q = in->u.intent.order.qty;
-	for (size_t i = 0; i < oms_order_count(t->oms); i++) {
+	size_t open = oms_open_orders(t->oms);
+	for (size_t i = 0; i < open; i++) {
 		oms_order_view v;
-		oms_order_at(t->oms, i, &v);
-		if (v.state == TH_ORDER_FILLED || v.state == TH_ORDER_CANCELED || v.state == TH_ORDER_REJECTED ||
-			v.state == TH_ORDER_EXPIRED || strcmp(v.agent, in->h.agent) != 0 || strcmp(v.venue, in->h.venue) != 0 ||
+		oms_open_order_at(t->oms, i, &v);
+		if (strcmp(v.agent, in->h.agent) != 0 || strcmp(v.venue, in->h.venue) != 0 ||
 			strcmp(v.order->symbol, in->u.intent.order.symbol) != 0 || v.order->side != in->u.intent.order.side)
 			continue;
 		q += v.order->qty - v.filled_qty;

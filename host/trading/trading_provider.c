@@ -89,12 +89,11 @@ static size_t pv_open_orders(void *ctx, const char *agent, th_order *out, char (
 	char (*venues)[TH_VENUE_MAX], size_t cap)
 {
 	trading_t *t = ctx;
-	size_t n = 0;
-	for (size_t i = 0; i < oms_order_count(t->oms); i++) {
+	size_t n = 0, open = oms_open_orders(t->oms);
+	for (size_t i = 0; i < open; i++) {
 		oms_order_view v;
-		oms_order_at(t->oms, i, &v);
-		if (v.state == TH_ORDER_FILLED || v.state == TH_ORDER_CANCELED || v.state == TH_ORDER_REJECTED ||
-			v.state == TH_ORDER_EXPIRED || (agent && strcmp(v.agent, agent) != 0))
+		oms_open_order_at(t->oms, i, &v);
+		if (agent && strcmp(v.agent, agent) != 0)
 			continue;
 		if (n < cap) {
 			out[n] = *v.order;
@@ -192,9 +191,10 @@ int trading_reduce_exposure(trading_t *t, int scope, const char *name, uint32_t 
 		if (!in_scope(t, scope, name, agent))
 			continue;
 		/* cancel first, so resting orders cannot re-open what is being cut */
-		for (size_t k = 0; k < oms_order_count(t->oms); k++) {
+		size_t open = oms_open_orders(t->oms);
+		for (size_t k = 0; k < open; k++) {
 			oms_order_view v;
-			oms_order_at(t->oms, k, &v);
+			oms_open_order_at(t->oms, k, &v);
 			if (strcmp(v.agent, agent) != 0 || (symbol[0] && (strcmp(v.venue, venue) || strcmp(v.order->symbol, symbol))))
 				continue;
 			th_event c;
