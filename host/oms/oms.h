@@ -96,7 +96,6 @@ int oms_trading_state_at(const oms_t *o, size_t i, int *scope, const char **name
 /* The risk pipeline's verdict on an intent, journaled for the audit trail. */
 int oms_journal_decision(oms_t *o, const th_event *intent, int approved, uint32_t reason, const char *who,
 	const char *message);
-uint64_t oms_decisions_replayed(const oms_t *o);
 
 /* Goals from the configuration that already finished (journaled), so a
  * restart does not re-arm them: returns TH_GOAL_HIT / TH_GOAL_MISSED or 0. */

@@ -230,8 +230,3 @@ int oms_journal_decision(oms_t *o, const th_event *intent, int approved, uint32_
 	size_t len = oms_enc_decision(o->buf, sizeof o->buf, &r);
 	return oms_journal(o, OMS_REC_RISK_DECISION, len, NULL, NULL);
 }
-
-uint64_t oms_decisions_replayed(const oms_t *o)
-{
-	return o->decisions_replayed;
-}

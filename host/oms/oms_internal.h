@@ -43,8 +43,7 @@ struct oms {
 	size_t npaused;
 	uint8_t goal_done[256];
 	struct { int scope; char name[TH_NAME_MAX + TH_SYMBOL_MAX + 2]; int state; } states[64];
-	size_t nstates;
-	uint64_t decisions_replayed;       /* per configured goal index: 0 or th_goal_state */
+	size_t nstates;       /* per configured goal index: 0 or th_goal_state */
 	size_t *open;            /* indices of orders that may still be open (terminal ones are dropped lazily) */
 	size_t nopen, cap_open;
 	size_t *pending;         /* FIFO of order indices awaiting ORDER_NEW durability */

@@ -73,9 +73,7 @@ static int replay_one(void *arg, const journal_record *rec)
 	}
 	case OMS_REC_RISK_DECISION: {
 		oms_rec_decision r;
-		rc = oms_dec_decision(rec->payload, rec->len, &r);
-		if (rc == 0)
-			o->decisions_replayed++;
+		rc = oms_dec_decision(rec->payload, rec->len, &r); /* audit only: checked, not replayed */
 		break;
 	}
 	case OMS_REC_TRADING_STATE:
