@@ -99,32 +99,49 @@ static const char run_usage[] =
 	"\nLoad the plugins, start every configured instance and run until SIGINT or SIGTERM.\n"
 	"SIGHUP or `tradehost reload` rescans plugins and configuration without a restart.\n\n" CONFIG_OPTS_HELP;
 
-int cli_cmd_run(int argc, char **argv)
+/* Parse the options, load the layered configuration, create the host and
+ * check every instance (create, never start). On failure returns NULL with
+ * the exit code in *exit_code (0 after --help). */
+static host_t *checked_host(int argc, char **argv, const char *usage_text, const char **config_path,
+	size_t *ninstances, int *exit_code)
 {
 	cli_config_opts o;
 	host_config cfg;
 	char err[2048];
-	int rc = parse_config_opts(argc, argv, run_usage, &o, NULL, NULL, NULL);
-	if (rc != 0) {
-		free(o.sets);
-		return rc > 0 ? CLI_OK : CLI_USAGE;
-	}
-	if (load_config(&o, &cfg) != 0) {
-		free(o.sets);
-		return CLI_USAGE;
-	}
+	int rc = parse_config_opts(argc, argv, usage_text, &o, NULL, NULL, NULL);
+	*exit_code = rc > 0 ? CLI_OK : CLI_USAGE;
+	if (rc == 0 && load_config(&o, &cfg) != 0)
+		rc = -1;
 	free(o.sets);
+	if (rc != 0)
+		return NULL;
+	*config_path = o.config;
+	*ninstances = cfg.ninstances;
 	host_t *h = host_create(&cfg, HOST_CLOCK_REAL, err, sizeof err);
 	if (!h) {
 		host_config_free(&cfg);
 		fprintf(stderr, "tradehost: %s\n", err);
-		return CLI_RUNTIME;
+		*exit_code = CLI_RUNTIME;
+		return NULL;
 	}
 	if (host_check(h, err, sizeof err) != 0) {
 		fprintf(stderr, "tradehost: configuration error: %s\n", err);
 		host_destroy(h);
-		return CLI_USAGE;
+		*exit_code = CLI_USAGE;
+		return NULL;
 	}
+	return h;
+}
+
+int cli_cmd_run(int argc, char **argv)
+{
+	const char *config;
+	size_t n;
+	char err[2048];
+	int rc;
+	host_t *h = checked_host(argc, argv, run_usage, &config, &n, &rc);
+	if (!h)
+		return rc;
 	/* Without a [market] section the host runs its plugins only: no feed, no OMS. */
 	static trading_config tc;
 	const host_config *hc = host_get_config(h);
@@ -163,28 +180,15 @@ static const char check_usage[] =
 
 int cli_cmd_check(int argc, char **argv)
 {
-	cli_config_opts o;
-	host_config cfg;
+	const char *config;
+	size_t n;
 	char err[2048];
-	int rc = parse_config_opts(argc, argv, check_usage, &o, NULL, NULL, NULL);
-	if (rc != 0) {
-		free(o.sets);
-		return rc > 0 ? CLI_OK : CLI_USAGE;
-	}
-	if (load_config(&o, &cfg) != 0) {
-		free(o.sets);
-		return CLI_USAGE;
-	}
-	free(o.sets);
-	size_t n = cfg.ninstances;
-	host_t *h = host_create(&cfg, HOST_CLOCK_REAL, err, sizeof err);
-	if (!h) {
-		host_config_free(&cfg);
-		fprintf(stderr, "tradehost: %s\n", err);
-		return CLI_RUNTIME;
-	}
-	rc = host_check(h, err, sizeof err);
-	if (rc == 0 && toml_table_get(host_get_config(h)->tree, "market")) {
+	int rc;
+	host_t *h = checked_host(argc, argv, check_usage, &config, &n, &rc);
+	if (!h)
+		return rc;
+	rc = 0;
+	if (toml_table_get(host_get_config(h)->tree, "market")) {
 		static trading_config tc;
 		const host_config *hc = host_get_config(h);
 		rc = trading_config_load(hc->tree, hc->base_dir, 0, &tc, err, sizeof err);
@@ -194,7 +198,7 @@ int cli_cmd_check(int argc, char **argv)
 		fprintf(stderr, "tradehost: configuration error: %s\n", err);
 		return CLI_USAGE;
 	}
-	printf("configuration OK: %s, %zu instance(s)\n", o.config, n);
+	printf("configuration OK: %s, %zu instance(s)\n", config, n);
 	return CLI_OK;
 }
 
