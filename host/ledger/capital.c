@@ -150,6 +150,8 @@ void capital_destroy(capital_t *c)
 		free(c->w[i].curve.pts);
 	}
 	free(c->w);
+	free(c->agg);
+	free(c->agg_seen);
 	free(c->ins);
 	free(c->ord);
 	free(c->total_curve.pts);

@@ -80,6 +80,11 @@ struct capital {
 	ledger_map *wallet_by_name;
 	cap_instr *ins;
 	size_t nins, capins;
+	/* capital_positions() scratch for farm / total aggregation: one slot per
+	 * instrument, grown to fit; a cache, not state (never dumped or checked) */
+	cap_position *agg;
+	unsigned char *agg_seen;
+	size_t agg_cap;
 	ledger_map *ins_by_key; /* "venue/symbol" */
 	cap_order *ord;
 	size_t nord, capord;

@@ -1,4 +1,5 @@
 /* Read side: per-wallet and per-venue figures, positions, hierarchy, orders. */
+#include <stdlib.h>
 #include <string.h>
 #include <tradehost/th_status.h>
 
@@ -199,34 +200,46 @@ size_t capital_positions(const capital_t *c, const char *wallet, int include_fla
 		}
 		return count;
 	}
-	/* Aggregate per instrument over the scope's agents, in instrument order. */
-	for (size_t ii = 0; ii < c->nins; ii++) {
-		cap_position sum;
-		memset(&sum, 0, sizeof sum);
-		sum.instr = (int32_t)ii;
-		int seen = 0;
-		for (size_t i = 0; i < c->nw; i++) {
-			const cap_wallet *w = &c->w[i];
-			if (w->kind != CAPITAL_KIND_AGENT || (!total && w->parent != wi))
-				continue;
-			for (size_t k = 0; k < w->npos; k++) {
-				const cap_position *p = &w->pos[k];
-				if (p->instr != (int32_t)ii)
-					continue;
-				seen = 1;
-				sum.qty = cap_sat((cap_i128)sum.qty + p->qty);
-				sum.cost = cap_sat((cap_i128)sum.cost + p->cost);
-				sum.realized = cap_sat((cap_i128)sum.realized + p->realized);
-				sum.fees = cap_sat((cap_i128)sum.fees + p->fees);
-				sum.trades += p->trades;
-				sum.wins += p->wins;
-				sum.losses += p->losses;
-			}
+	/* Aggregate per instrument over the scope's agents: one pass over their
+	 * positions into a slot per instrument (the scratch is a cache, hence the
+	 * cast), then out in instrument order. O(instruments + positions). */
+	capital_t *mc = (capital_t *)c;
+	if (mc->agg_cap < c->nins) {
+		cap_position *agg = realloc(mc->agg, c->nins * sizeof *agg);
+		unsigned char *seen = agg ? realloc(mc->agg_seen, c->nins) : NULL;
+		if (agg)
+			mc->agg = agg;
+		if (!seen)
+			return 0; /* out of memory: nothing to report */
+		mc->agg_seen = seen;
+		mc->agg_cap = c->nins;
+	}
+	memset(mc->agg, 0, c->nins * sizeof *mc->agg);
+	memset(mc->agg_seen, 0, c->nins);
+	for (size_t i = 0; i < c->nw; i++) {
+		const cap_wallet *w = &c->w[i];
+		if (w->kind != CAPITAL_KIND_AGENT || (!total && w->parent != wi))
+			continue;
+		for (size_t k = 0; k < w->npos; k++) {
+			const cap_position *p = &w->pos[k];
+			cap_position *sum = &mc->agg[p->instr];
+			mc->agg_seen[p->instr] = 1;
+			sum->qty = cap_sat((cap_i128)sum->qty + p->qty);
+			sum->cost = cap_sat((cap_i128)sum->cost + p->cost);
+			sum->realized = cap_sat((cap_i128)sum->realized + p->realized);
+			sum->fees = cap_sat((cap_i128)sum->fees + p->fees);
+			sum->trades += p->trades;
+			sum->wins += p->wins;
+			sum->losses += p->losses;
 		}
-		if (!seen || (sum.qty == 0 && !include_flat))
+	}
+	for (size_t ii = 0; ii < c->nins; ii++) {
+		cap_position *sum = &mc->agg[ii];
+		sum->instr = (int32_t)ii;
+		if (!mc->agg_seen[ii] || (sum->qty == 0 && !include_flat))
 			continue;
 		if (count < max)
-			cap_position_out(c, &sum, "", &out[count]);
+			cap_position_out(c, sum, "", &out[count]);
 		count++;
 	}
 	return count;
