@@ -1,0 +1,189 @@
+/* ma_cross on scripted closes: the cross-up buys, the cross-down sells what
+ * it holds, nothing before `slow` bars, nothing while an order works, a
+ * denial frees it, bad parameters are refused, and the same path gives the
+ * same intents. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fake_host.h"
+
+static const th_plugin_desc *desc(void)
+{
+	return TH_ENTRY_NAME();
+}
+
+static void *start(fake_host *h, const char *fast, const char *slow)
+{
+	void *inst = NULL;
+	fake_host_init(h, "agent", desc()->config_schema);
+	fake_config(h, "symbol", "\"BTC-USDT\"");
+	fake_config(h, "fast", fast);
+	fake_config(h, "slow", slow);
+	fake_config(h, "qty", "\"0.5\"");
+	assert_int_equal(desc()->create(&h->api, fake_ctx(h), &inst), TH_OK);
+	assert_int_equal(desc()->start(inst), TH_OK);
+	return inst;
+}
+
+static void stop(fake_host *h, void *inst)
+{
+	desc()->stop(inst);
+	desc()->destroy(inst);
+	fake_host_free(h);
+}
+
+static void bar(fake_host *h, int64_t close)
+{
+	th_event ev;
+	memset(&ev, 0, sizeof ev);
+	th_event_init(&ev, TH_EV_BAR);
+	th_strlcpy(ev.h.venue, "sim", sizeof ev.h.venue);
+	th_strlcpy(ev.h.symbol, "BTC-USDT", sizeof ev.h.symbol);
+	ev.u.bar.open = ev.u.bar.high = ev.u.bar.low = ev.u.bar.close = close;
+	ev.u.bar.price_scale = 2;
+	ev.u.bar.qty_scale = 4;
+	fake_deliver(h, &ev);
+}
+
+/* The OMS's answer to the agent's last intent: a fill and FILLED. */
+static void fill_last(fake_host *h, int side, int64_t qty)
+{
+	th_event f;
+	memset(&f, 0, sizeof f);
+	th_event_init(&f, TH_EV_FILL);
+	f.h.flags = TH_EVENT_FLAG_OMS;
+	th_strlcpy(f.h.agent, "agent", sizeof f.h.agent);
+	f.u.fill.side = (uint32_t)side;
+	f.u.fill.qty = qty;
+	fake_deliver(h, &f);
+	th_event o;
+	memset(&o, 0, sizeof o);
+	th_event_init(&o, TH_EV_ORDER);
+	o.h.flags = TH_EVENT_FLAG_OMS;
+	th_strlcpy(o.h.agent, "agent", sizeof o.h.agent);
+	o.u.order.state = TH_ORDER_FILLED;
+	fake_deliver(h, &o);
+}
+
+static void test_cross_up_buys_cross_down_sells(void **state)
+{
+	(void)state;
+	fake_host h;
+	void *inst = start(&h, "2", "4");
+	int64_t down[] = { 1000, 990, 980, 970, 960 }; /* fast below slow: no cross yet */
+	for (size_t i = 0; i < 5; i++)
+		bar(&h, down[i]);
+	assert_int_equal(fake_count(&h, TH_EV_INTENT), 0);
+	bar(&h, 1100); /* SMA2 jumps above SMA4: cross up */
+	assert_int_equal(fake_count(&h, TH_EV_INTENT), 1);
+	const th_event *in = fake_event(&h, TH_EV_INTENT, 0);
+	assert_int_equal(in->u.intent.order.side, TH_SIDE_BUY);
+	assert_int_equal(in->u.intent.order.type, TH_ORDER_MARKET);
+	assert_int_equal(in->u.intent.order.qty, 5000); /* 0.5 at qty scale 4 */
+	assert_int_equal(fake_count(&h, TH_EV_AGENT_MSG), 1);
+	assert_non_null(strstr(fake_event(&h, TH_EV_AGENT_MSG, 0)->u.agent_msg.text, "crossed above"));
+	fill_last(&h, TH_SIDE_BUY, 5000);
+	bar(&h, 1200);
+	bar(&h, 600); /* cross down while long: sell the whole position */
+	assert_int_equal(fake_count(&h, TH_EV_INTENT), 2);
+	in = fake_event(&h, TH_EV_INTENT, 1);
+	assert_int_equal(in->u.intent.order.side, TH_SIDE_SELL);
+	assert_int_equal(in->u.intent.order.qty, 5000);
+	stop(&h, inst);
+}
+
+static void test_no_signal_before_history_or_while_working(void **state)
+{
+	(void)state;
+	fake_host h;
+	void *inst = start(&h, "2", "6");
+	/* fewer than `slow` bars: even an obvious cross (bar 3) gives nothing */
+	int64_t p[] = { 1000, 500, 2000, 1000, 1000 };
+	for (size_t i = 0; i < 5; i++)
+		bar(&h, p[i]);
+	assert_int_equal(fake_count(&h, TH_EV_INTENT), 0);
+	bar(&h, 500);  /* 6 bars: SMA2 750 below SMA6 1000 */
+	bar(&h, 2000); /* SMA2 1250 above SMA6 1167: cross up */
+	assert_int_equal(fake_count(&h, TH_EV_INTENT), 1);
+	bar(&h, 100);  /* cross down, but the buy is still working and nothing is held */
+	bar(&h, 3000); /* cross up again while the order works: no second order */
+	assert_int_equal(fake_count(&h, TH_EV_INTENT), 1);
+	/* the risk pipeline denies the working intent: the agent is free again */
+	th_event r;
+	memset(&r, 0, sizeof r);
+	th_event_init(&r, TH_EV_RISK);
+	th_strlcpy(r.h.agent, "agent", sizeof r.h.agent);
+	r.u.risk.intent_id = fake_event(&h, TH_EV_INTENT, 0)->u.intent.intent_id;
+	r.u.risk.approved = 0;
+	fake_deliver(&h, &r);
+	bar(&h, 10);
+	bar(&h, 10);
+	bar(&h, 10);   /* SMA2 10 below SMA6 */
+	bar(&h, 5000); /* cross up: a new intent, since the denied one no longer blocks */
+	assert_int_equal(fake_count(&h, TH_EV_INTENT), 2);
+	stop(&h, inst);
+}
+
+static void test_bad_parameters(void **state)
+{
+	(void)state;
+	fake_host h;
+	void *inst = NULL;
+	fake_host_init(&h, "agent", desc()->config_schema);
+	fake_config(&h, "symbol", "\"BTC-USDT\"");
+	fake_config(&h, "fast", "10");
+	fake_config(&h, "slow", "10");
+	assert_int_equal(desc()->create(&h.api, fake_ctx(&h), &inst), TH_ERR_INVALID);
+	assert_non_null(strstr(h.error, "slow (10) must be greater than fast (10)"));
+	fake_host_free(&h);
+}
+
+static void test_deterministic(void **state)
+{
+	(void)state;
+	th_intent first[16];
+	size_t n_first = 0;
+	for (int run = 0; run < 2; run++) {
+		fake_host h;
+		void *inst = start(&h, "3", "7");
+		uint64_t x = 12345;
+		size_t answered = 0;
+		for (int i = 0; i < 400; i++) {
+			x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+			bar(&h, 100000 + (int64_t)(x >> 52));
+			size_t n = fake_count(&h, TH_EV_INTENT);
+			if (n > answered) { /* fill each new order at once */
+				const th_event *in = fake_event(&h, TH_EV_INTENT, n - 1);
+				fill_last(&h, (int)in->u.intent.order.side, in->u.intent.order.qty);
+				answered = n;
+			}
+		}
+		size_t n = fake_count(&h, TH_EV_INTENT);
+		assert_true(n > 2);
+		if (run == 0)
+			n_first = n;
+		assert_int_equal(n, n_first);
+		for (size_t k = 0; k < n && k < 16; k++) {
+			const th_event *in = fake_event(&h, TH_EV_INTENT, k);
+			if (run == 0)
+				first[k] = in->u.intent;
+			else
+				assert_memory_equal(&first[k], &in->u.intent, sizeof first[k]);
+		}
+		stop(&h, inst);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cross_up_buys_cross_down_sells),
+		cmocka_unit_test(test_no_signal_before_history_or_while_working),
+		cmocka_unit_test(test_bad_parameters),
+		cmocka_unit_test(test_deterministic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
