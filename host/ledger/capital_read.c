@@ -204,6 +204,8 @@ size_t capital_positions(const capital_t *c, const char *wallet, int include_fla
 	 * positions into a slot per instrument (the scratch is a cache, hence the
 	 * cast), then out in instrument order. O(instruments + positions). */
 	capital_t *mc = (capital_t *)c;
+	if (c->nins == 0)
+		return 0;
 	if (mc->agg_cap < c->nins) {
 		cap_position *agg = realloc(mc->agg, c->nins * sizeof *agg);
 		unsigned char *seen = agg ? realloc(mc->agg_seen, c->nins) : NULL;
