@@ -8,6 +8,11 @@ scripts/install-deps.sh test
 jobs=$(nproc)
 status=0
 
+# Test tools from npm (pinned by tests/node/package-lock.json): the WebSocket client, the official
+# AG-UI client, the JSON-schema validator and Playwright for the dashboard.
+echo "=== npm test tools ==="
+(cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+
 run_suite() { # run_suite BUILD_DIR LABEL CMAKE_ARGS...
 	local dir=$1 label=$2
 	shift 2
@@ -24,6 +29,11 @@ run_suite build-test/release "release" -DCMAKE_BUILD_TYPE=RelWithDebInfo || stat
 if [ "${TH_TEST_SKIP_SANITIZE:-0}" != 1 ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	run_suite build-test/asan "asan+ubsan" -DCMAKE_BUILD_TYPE=Debug -DTH_SANITIZE=ON -DTH_BUILD_BENCH=OFF || status=1
+fi
+# Coverage-guided fuzzing for a bounded time: every tests/fuzz/<name>/ target built with clang's
+# libFuzzer (+ASan+UBSan) runs TH_FUZZ_SECONDS (default 20) from its seed corpus.
+if [ "${TH_TEST_SKIP_FUZZ:-0}" != 1 ] && command -v clang > /dev/null; then
+	scripts/fuzz.sh build-test/fuzz "${TH_FUZZ_SECONDS:-20}" || status=1
 fi
 [ "$status" = 0 ] && echo "=== all test suites passed ===" || echo "=== TEST SUITE FAILED ==="
 exit "$status"
