@@ -4,8 +4,9 @@
 # Usage: scripts/install-deps.sh [run|test]   (default: test, the superset)
 set -euo pipefail
 what=${1:-test}
-run_pkgs=(build-essential cmake pkg-config libevent-dev libjansson-dev libsodium-dev zlib1g-dev)
-test_pkgs=(libcmocka-dev golang-github-burntsushi-toml-dev clang binutils procps jq)
+run_pkgs=(build-essential cmake pkg-config libevent-dev libjansson-dev libsodium-dev zlib1g-dev libssl-dev)
+test_pkgs=(libcmocka-dev golang-github-burntsushi-toml-dev clang binutils procps jq curl openssl prometheus)
+test_pkgs+=(chromium) # the dashboard's end-to-end tests (playwright-core drives Debian's Chromium)
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
 missing=()

@@ -4,91 +4,32 @@
  * in 2 farms), the call the risk plugins make per intent: limits for the
  * agent, farm and host levels, drawdown for the same three scopes.
  *
- * bench_risk runs the plugins on the fake host, whose wallet_stats() is a
- * table read. The host answers it in host/trading/trading_provider.c
- * (pv_wallet_stats): capital_stats_get() plus capital_positions() of the
- * wallet (for gross / net exposure). This program books the same positions
- * in the host's capital library (host/ledger) and times that pair of calls,
- * which is what pv_wallet_stats does (it is static, so it is not called
- * itself; its own extra work is a short linear peak lookup).
+ * The host answers it with trading_view_wallet_stats() (host/trading/
+ * trading_view.c, installed by trading_provider.c): capital_stats_get(),
+ * which reads running totals, and a hashed peak. This program books the same
+ * positions in the host's capital library (rb_host_book) and times that call.
  *
- * Baseline, in the same run: copying the same number of positions out of a
- * flat array and summing their values (the least a wallet_stats() that
- * derives gross / net from the positions must cost). Printed as a ratio.
+ * Beside it, in the same run: capital_stats_recompute(), the full
+ * recomputation from every position (what every wallet_stats() call cost
+ * before the running totals, together with a pass over the positions for
+ * gross / net), and a baseline copying the same number of positions out of
+ * a flat array and summing their values.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ledger/capital.h"
+#include "rb_host.h"
 #include "rb_pipeline.h"
 #include "rb_stats.h"
 #include "rb_world.h"
 
 #define CALLS 200
 #define REPS 5
-#define USDT 100000000LL
 
 static rb_world g_world;
-static capital_position g_scratch[4096];
 static th_position g_flat[RB_NINST];
-
-static void die(const char *what, const char *err)
-{
-	fprintf(stderr, "bench_risk_wallets: %s: %s\n", what, err);
-	exit(1);
-}
-
-/* The capital hierarchy of rb_world: farms, agents, their cash, and every
- * agent position booked as a fill at the instrument's price. */
-static capital_t *book(void)
-{
-	char err[256];
-	capital_t *c = capital_create("USDT", err, sizeof err);
-	if (!c)
-		die("capital_create", err);
-	capital_deposit(c, 100000000 * USDT);
-	for (int f = 0; f < RB_NFARMS; f++)
-		if (capital_add_farm(c, g_world.farm[f], err, sizeof err) != TH_OK ||
-			capital_allocate(c, "master", g_world.farm[f], 40000000 * USDT, err, sizeof err) != TH_OK)
-			die(g_world.farm[f], err);
-	for (int a = 0; a < RB_NAGENTS; a++) {
-		const char *farm = g_world.farm[a / RB_AGENTS_PER_FARM];
-		if (capital_add_agent(c, g_world.agent[a], farm, err, sizeof err) != TH_OK ||
-			capital_allocate(c, farm, g_world.agent[a], 5000000 * USDT, err, sizeof err) != TH_OK)
-			die(g_world.agent[a], err);
-		for (int k = 0; k < RB_POS_PER_AGENT; k++) {
-			int i = g_world.held[a][k];
-			th_qty q = g_world.qty[a][k];
-			th_fill fill;
-			memset(&fill, 0, sizeof fill);
-			snprintf(fill.client_order_id, sizeof fill.client_order_id, "%s-%d", g_world.agent[a], k);
-			snprintf(fill.venue_trade_id, sizeof fill.venue_trade_id, "t-%s-%d", g_world.agent[a], k);
-			fill.side = q > 0 ? TH_SIDE_BUY : TH_SIDE_SELL;
-			fill.price = g_world.px[i];
-			fill.qty = q > 0 ? q : -q;
-			fill.price_scale = RB_PRICE_SCALE;
-			fill.qty_scale = RB_QTY_SCALE;
-			if (capital_fill_unreserved(c, g_world.agent[a], &g_world.pf.instruments[i], &fill, 1, err, sizeof err) !=
-				TH_OK)
-				die("capital_fill_unreserved", err);
-		}
-	}
-	return c;
-}
-
-/* pv_wallet_stats' work: the figures, then every position (gross / net). */
-static size_t host_wallet_stats(const capital_t *c, const char *wallet, th_money *gross)
-{
-	capital_stats st;
-	if (capital_stats_get(c, wallet, &st) != TH_OK)
-		return 0;
-	size_t n = capital_positions(c, wallet, 0, g_scratch, sizeof g_scratch / sizeof g_scratch[0]);
-	*gross = 0;
-	for (size_t i = 0; i < n; i++)
-		*gross += g_scratch[i].value < 0 ? -g_scratch[i].value : g_scratch[i].value;
-	return n;
-}
 
 /* Baseline: copy n positions out of a flat array and sum their values. */
 static th_money flat_copy(size_t n)
@@ -104,48 +45,77 @@ static th_money flat_copy(size_t n)
 	return gross;
 }
 
+static int world_list(void *arg, const char *venue, const void *const known[2], const void *owner[2],
+	const th_instrument **list, size_t *n)
+{
+	(void)arg;
+	(void)venue;
+	(void)known;
+	(void)owner;
+	(void)list;
+	(void)n;
+	return -1; /* instruments are not asked for here */
+}
+
 int main(void)
 {
 	rb_world_init(&g_world, 1);
-	capital_t *c = book();
+	capital_t *c = rb_host_book(&g_world);
+	trading_view *view = trading_view_create(c, world_list, NULL);
+	if (!view) {
+		fprintf(stderr, "bench_risk_wallets: out of memory\n");
+		return 1;
+	}
 	for (int i = 0; i < RB_NINST; i++) {
 		snprintf(g_flat[i].symbol, sizeof g_flat[i].symbol, "%s", g_world.symbol[i]);
 		g_flat[i].qty = (th_qty)(i + 1) * 1000000;
 	}
 	const char *const wallet[3] = { g_world.agent[0], g_world.farm[0], "total" };
-	static int64_t host_ns[CALLS], base_ns[CALLS];
-	double per_intent = 0, per_intent_base = 0;
+	static int64_t host_ns[CALLS], full_ns[CALLS], base_ns[CALLS];
+	double per_intent = 0, per_intent_full = 0;
 	volatile th_money sink = 0;
-	printf("wallet_stats() as the host answers it (capital_stats_get + capital_positions), %d agents x %d positions"
-	       " over %d instruments\n",
+	printf("wallet_stats() as the host answers it (trading_view_wallet_stats: running totals), %d agents x %d"
+	       " positions over %d instruments\n",
 		RB_NAGENTS, RB_POS_PER_AGENT, RB_NINST);
-	printf("  %-8s %9s %14s %14s %8s\n", "wallet", "positions", "host p50 us", "baseline p50", "ratio");
+	printf("  %-8s %9s %12s %18s %14s\n", "wallet", "positions", "host p50 us", "recompute p50 us", "baseline p50");
 	for (int w = 0; w < 3; w++) {
-		rb_summary host[REPS], base[REPS], hm, bm, lo, hi;
+		rb_summary host[REPS], full[REPS], base[REPS], hm, fm, bm, lo, hi;
 		size_t n = 0;
 		for (int r = 0; r < REPS; r++) {
 			for (int k = 0; k < CALLS; k++) {
-				th_money g = 0;
+				th_wallet_stats ws;
+				capital_stats st;
 				int64_t t0 = rb_now_ns();
-				n = host_wallet_stats(c, wallet[w], &g);
+				trading_view_wallet_stats(view, wallet[w], &ws);
 				host_ns[k] = rb_now_ns() - t0;
-				sink += g;
+				n = ws.positions;
+				sink += ws.gross_exposure;
+				t0 = rb_now_ns();
+				capital_stats_recompute(c, wallet[w], &st);
+				full_ns[k] = rb_now_ns() - t0;
+				if (st.gross_exposure != ws.gross_exposure || st.equity != ws.equity) {
+					fprintf(stderr, "bench_risk_wallets: %s: running and recomputed figures differ\n", wallet[w]);
+					return 1;
+				}
 				t0 = rb_now_ns();
 				sink += flat_copy(n);
 				base_ns[k] = rb_now_ns() - t0;
 			}
 			host[r] = rb_summarise(host_ns, CALLS);
+			full[r] = rb_summarise(full_ns, CALLS);
 			base[r] = rb_summarise(base_ns, CALLS);
 		}
 		rb_median_of(host, REPS, &hm, &lo, &hi);
+		rb_median_of(full, REPS, &fm, &lo, &hi);
 		rb_median_of(base, REPS, &bm, &lo, &hi);
-		printf("  %-8s %9zu %14.1f %14.2f %7.0fx\n", wallet[w], n, hm.p50 / 1e3, bm.p50 / 1e3, hm.p50 / bm.p50);
+		printf("  %-8s %9zu %12.3f %18.1f %14.2f\n", wallet[w], n, hm.p50 / 1e3, fm.p50 / 1e3, bm.p50 / 1e3);
 		per_intent += 2 * hm.p50; /* limits and drawdown each ask for this wallet once per intent */
-		per_intent_base += 2 * bm.p50;
+		per_intent_full += 2 * fm.p50;
 	}
-	printf("per intent (limits + drawdown: agent, farm and host wallets each): %.1f us, baseline %.2f us\n",
-		per_intent / 1e3, per_intent_base / 1e3);
+	printf("per intent (limits + drawdown: agent, farm and host wallets each): %.2f us; recomputed each time %.1f us\n",
+		per_intent / 1e3, per_intent_full / 1e3);
 	(void)sink;
+	trading_view_destroy(view);
 	capital_destroy(c);
 	return 0;
 }

@@ -1,9 +1,9 @@
 /*
- * bench_risk --indexed-lookups: instrument() and last_price() answered in
- * O(1) from the symbol's number, instead of the fake portfolio's linear scan
- * with strcmp (which is also what the real host does today: tv_instrument
- * and find_price scan arrays). Run both ways, the difference is the share of
- * the pipeline that is the host's lookups rather than the plugins' own work.
+ * bench_risk --indexed-lookups: instrument() and last_price() of the fake
+ * host answered in O(1) from the symbol's number, instead of the fake
+ * portfolio's linear scan with strcmp. Run both ways, the difference is the
+ * share of the fake set's pipeline that is lookups rather than the plugins'
+ * own work. (The real host hashes both: see rb_host.h and --host real.)
  */
 #ifndef BENCH_RISK_RB_LOOKUP_H
 #define BENCH_RISK_RB_LOOKUP_H

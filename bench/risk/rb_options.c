@@ -15,7 +15,7 @@ void rb_options_usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [--plugins DIR] [--intents N] [--warmup N] [--reps R] [--spacing-us U] [--seed S]\n"
-		"          [--cpu N] [--indexed-lookups]\n"
+		"          [--cpu N] [--indexed-lookups] [--host fake|real|both]\n"
 		"  --plugins DIR    where limits.so, var.so, drawdown.so are (default %s)\n"
 		"  --intents N      timed intents per repetition (default 100000, at least 100000 for the record)\n"
 		"  --warmup N       untimed intents first (default 20000)\n"
@@ -24,7 +24,10 @@ void rb_options_usage(const char *argv0)
 		"  --seed S         random seed of the book and the intents (default 1)\n"
 		"  --cpu N          the CPU to pin to (default 0)\n"
 		"  --indexed-lookups  instrument() / last_price() in O(1) instead of the fake portfolio's\n"
-		"                   linear scan (which the real host also does): the plugins' own cost\n",
+		"                   linear scan: the plugins' own cost (fake host only)\n"
+		"  --host H         what the plugins read: the fake portfolio's table (fake), the host's own\n"
+		"                   portfolio view over a real capital hierarchy (real), or both, measured\n"
+		"                   alternately in the same run (default both)\n",
 		argv0, TH_BENCH_PLUGIN_DIR, RB_MAX_REPS);
 }
 
@@ -47,6 +50,7 @@ int rb_options_parse(int argc, char **argv, rb_options *o)
 	o->spacing_ns = 1000000;
 	o->seed = 1;
 	o->indexed = 0;
+	o->host = RB_HOST_FAKE | RB_HOST_REAL;
 	o->cpu = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -62,6 +66,8 @@ int rb_options_parse(int argc, char **argv, rb_options *o)
 		i++;
 		if (strcmp(a, "--plugins") == 0) {
 			o->dir = v;
+		} else if (strcmp(a, "--host") == 0 && (!strcmp(v, "fake") || !strcmp(v, "real") || !strcmp(v, "both"))) {
+			o->host = !strcmp(v, "fake") ? RB_HOST_FAKE : !strcmp(v, "real") ? RB_HOST_REAL : RB_HOST_FAKE | RB_HOST_REAL;
 		} else if (strcmp(a, "--intents") == 0 && parse_size(v, 1000, 100000000, &x) == 0) {
 			o->intents = x;
 		} else if (strcmp(a, "--warmup") == 0 && parse_size(v, 0, 100000000, &x) == 0) {

@@ -14,7 +14,11 @@ typedef struct rb_options {
 	uint64_t seed;
 	int cpu;
 	int indexed; /* --indexed-lookups */
+	int host;    /* --host: RB_HOST_* bits, which portfolios the plugins read */
 } rb_options;
+
+#define RB_HOST_FAKE 1 /* the fake portfolio's table */
+#define RB_HOST_REAL 2 /* the host's trading_view over a real capital hierarchy (rb_host.h) */
 
 /* Defaults, then argv; -1 (after a message on stderr) on a bad option or value. */
 int rb_options_parse(int argc, char **argv, rb_options *o);

@@ -16,6 +16,7 @@ int cli_cmd_check(int argc, char **argv);
 int cli_cmd_plugins(int argc, char **argv);
 int cli_cmd_reload(int argc, char **argv);
 int cli_cmd_backtest(int argc, char **argv);
+int cli_cmd_bars(int argc, char **argv);
 int cli_cmd_config_doc(int argc, char **argv);
 int cli_cmd_kill(int argc, char **argv);
 int cli_cmd_journal(int argc, char **argv);

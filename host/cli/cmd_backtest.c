@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "common/log.h"
@@ -13,12 +14,12 @@
 
 extern char **environ;
 
-enum { OPT_FROM = 2000, OPT_TO, OPT_OUT, OPT_BARS, OPT_SEED, OPT_SET, OPT_QUIET, OPT_DECODE_ONLY };
+enum { OPT_FROM = 2000, OPT_TO, OPT_OUT, OPT_BARS, OPT_SEED, OPT_SET, OPT_QUIET, OPT_DECODE_ONLY, OPT_PROGRESS_FD };
 
 static const char usage_text[] =
 	"Usage: tradehost backtest -c FILE [--from TIME] [--to TIME] [--out DIR] [--bars N] [--seed N]\n"
 	"                          [--set KEY=VALUE]... [--quiet]\n"
-	"\nReplay the configuration's market (the synthetic generator or CSV files) at full speed with\n"
+	"\nReplay the configuration's market (the synthetic generator, CSV files or a bar file) at full speed with\n"
 	"simulated time through the same bus, order manager, capital hierarchy and sim venue as paper\n"
 	"trading, then write report.json and report.html. Same data and seed give byte-identical fills\n"
 	"and equity.\n\n"
@@ -30,6 +31,7 @@ static const char usage_text[] =
 	"      --seed N       synthetic market: seed (overrides market.seed)\n"
 	"      --set KEY=VALUE override a setting (repeatable)\n"
 	"      --quiet        no progress line\n"
+	"      --progress-fd N  write \"progress <bars> <total>\" lines to file descriptor N (for a parent process)\n"
 	"      --decode-only  benchmark baseline: only read/generate the market data, trade nothing\n"
 	"  -h, --help         show this help\n"
 	"\nExit status: 0 report written, 2 bad usage or configuration, 1 the backtest failed.\n";
@@ -42,6 +44,7 @@ int cli_cmd_backtest(int argc, char **argv)
 		{ "bars", required_argument, NULL, OPT_BARS }, { "seed", required_argument, NULL, OPT_SEED },
 		{ "set", required_argument, NULL, OPT_SET }, { "quiet", no_argument, NULL, OPT_QUIET },
 		{ "decode-only", no_argument, NULL, OPT_DECODE_ONLY },
+		{ "progress-fd", required_argument, NULL, OPT_PROGRESS_FD },
 		{ "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
 	};
 	const char *config = CLI_DEFAULT_CONFIG, *from = NULL, *to = NULL, *out = NULL;
@@ -58,6 +61,16 @@ int cli_cmd_backtest(int argc, char **argv)
 		case OPT_OUT: out = optarg; break;
 		case OPT_QUIET: quiet = 1; break;
 		case OPT_DECODE_ONLY: decode_only = 1; break;
+		case OPT_PROGRESS_FD: {
+			char *end;
+			long fd = strtol(optarg, &end, 10);
+			if (!*optarg || *end || fd < 3 || fd > 1023) {
+				fprintf(stderr, "backtest: --progress-fd expects an open file descriptor 3..1023, got \"%s\"\n", optarg);
+				return CLI_USAGE;
+			}
+			trading_backtest_progress_fd((int)fd);
+			break;
+		}
 		case OPT_BARS:
 		case OPT_SEED: {
 			char *end;
@@ -118,14 +131,14 @@ int cli_cmd_backtest(int argc, char **argv)
 		snprintf(tc.out_dir, sizeof tc.out_dir, "%s", out);
 	if (quiet)
 		tc.progress = 0;
-	if (!tc.source_csv && tc.synth.max_bars == 0 && !to) {
+	if (!trading_config_recorded(&tc) && tc.synth.max_bars == 0 && !to) {
 		fprintf(stderr, "tradehost: configuration error: the synthetic market is endless; set market.bars, "
 				"--bars N or --to TIME\n");
 		goto out;
 	}
-	/* the simulated clock starts where the data starts (CSV data carries its
-	 * own times, so only a synthetic market's start is known up front) */
-	if (!tc.source_csv) {
+	/* the simulated clock starts where the data starts (CSV and bar file data
+	 * carry their own times, so only a synthetic market's start is known up front) */
+	if (!trading_config_recorded(&tc)) {
 		host_set_sim_time(h, tc.synth.start_time_ns);
 	} else {
 		int64_t first;
@@ -145,14 +158,19 @@ int cli_cmd_backtest(int argc, char **argv)
 	if (decode_only) {
 		uint64_t bars = 0;
 		double secs = 0;
+		struct timespec c0, c1;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 		if (!t || trading_start(t, err, sizeof err) != 0 || trading_decode_only(t, &bars, &secs, err, sizeof err) != 0) {
 			fprintf(stderr, "tradehost: decode failed: %s\n", err);
 			trading_destroy(t);
 			host_stop(h);
 			goto out;
 		}
-		printf("decode-only: %llu bars, %.3f s, %.0f bars/s\n", (unsigned long long)bars, secs,
-			secs > 0 ? (double)bars / secs : 0.0);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+		/* cpu time as well: on a shared machine the wall clock includes waiting for a core */
+		double cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
+		printf("decode-only: %llu bars, %.3f s, %.0f bars/s; cpu %.3f s, %.0f bars per cpu-second\n",
+			(unsigned long long)bars, secs, secs > 0 ? (double)bars / secs : 0.0, cpu, cpu > 0 ? (double)bars / cpu : 0.0);
 		trading_stop(t);
 		host_stop(h);
 		trading_destroy(t);

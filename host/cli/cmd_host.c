@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "frontdoor/frontdoor.h"
 #include "config/schema.h"
 #include "loader/loader.h"
 #include "runtime/control.h"
@@ -151,6 +152,13 @@ int cli_cmd_run(int argc, char **argv)
 		host_destroy(h);
 		return CLI_USAGE;
 	}
+	/* The front door ([http]): REST, WebSocket, AG-UI, /metrics, dashboard. */
+	static frontdoor_config fc;
+	if (frontdoor_config_load(hc->tree, hc->base_dir, hc->state_dir, &fc, err, sizeof err) != 0) {
+		fprintf(stderr, "tradehost: configuration error: %s\n", err);
+		host_destroy(h);
+		return CLI_USAGE;
+	}
 	if (host_start(h, err, sizeof err) != 0) {
 		fprintf(stderr, "tradehost: cannot start: %s\n", err);
 		host_destroy(h);
@@ -163,7 +171,19 @@ int cli_cmd_run(int argc, char **argv)
 		host_destroy(h);
 		return CLI_RUNTIME;
 	}
+	frontdoor *fd = NULL;
+	if (fc.enabled && !(fd = frontdoor_create(h, t, config, &fc, err, sizeof err))) {
+		fprintf(stderr, "tradehost: cannot start the front door: %s\n", err);
+		trading_stop(t);
+		host_stop(h);
+		trading_destroy(t);
+		host_destroy(h);
+		return CLI_RUNTIME;
+	}
+	if (!fc.enabled)
+		log_info("no front door (REST, dashboard, /metrics): no [http] section, or http.enabled = false");
 	rc = host_run(h) == 0 ? CLI_OK : CLI_RUNTIME;
+	frontdoor_free(fd); /* before trading stops: its handlers read trading state */
 	trading_stop(t);
 	host_stop(h);
 	trading_destroy(t);
@@ -192,6 +212,11 @@ int cli_cmd_check(int argc, char **argv)
 		static trading_config tc;
 		const host_config *hc = host_get_config(h);
 		rc = trading_config_load(hc->tree, hc->base_dir, 0, &tc, err, sizeof err);
+	}
+	if (rc == 0) {
+		static frontdoor_config fc;
+		const host_config *hc = host_get_config(h);
+		rc = frontdoor_config_load(hc->tree, hc->base_dir, hc->state_dir, &fc, err, sizeof err);
 	}
 	host_destroy(h);
 	if (rc != 0) {
@@ -491,6 +516,7 @@ int cli_cmd_config_doc(int argc, char **argv)
 	       "stopping the host. `farm` (string): for strategies, the farm the agent belongs to. `config`\n"
 	       "(table): the plugin's own keys, below.\n");
 	trading_config_describe(stdout, 1);
+	frontdoor_config_describe(stdout, 1);
 	printf("\n## Plugins\n\n");
 	int failures = 0;
 	loader_policy policy = { 0 };

@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_indicator.h"
 #include "cli/cmd_keys.h"
+#include "cli/cmd_token.h"
 
 #include <tradehost/th_plugin.h>
 
@@ -22,6 +23,7 @@ static const command commands[] = {
 	{ "run", cli_cmd_run, "run the host with a configuration (default: paper trading)" },
 	{ "check", cli_cmd_check, "validate a configuration and the plugins it names, then exit" },
 	{ "backtest", cli_cmd_backtest, "replay a market at full speed and write a performance report" },
+	{ "bars", cli_cmd_bars, "convert market data into a binary bar file (.thb) for fast backtests; inspect one" },
 	{ "plugins", cli_cmd_plugins, "list the plugins found: kind, name, version, ABI, config schema" },
 	{ "config-doc", cli_cmd_config_doc, "print the configuration reference (Markdown) from all schemas" },
 	{ "kill", cli_cmd_kill, "kill switch: halt all trading and cancel every open order now" },
@@ -30,6 +32,7 @@ static const command commands[] = {
 	{ "indicator", cli_cmd_indicator, "compute an indicator over OHLCV CSV on stdin, print it as CSV" },
 	{ "journal", cli_cmd_journal, "print the order journal as JSON lines (host stopped)" },
 	{ "reload", cli_cmd_reload, "ask a running host to rescan plugins and configuration" },
+	{ "token", cli_cmd_token, "create, list or revoke bearer tokens for the API and dashboard" },
 	{ "keygen", cli_cmd_keygen, "create an Ed25519 key pair for signing plugins" },
 	{ "sign", cli_cmd_sign, "write a detached signature next to each plugin file" },
 };

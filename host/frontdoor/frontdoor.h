@@ -45,7 +45,11 @@ int frontdoor_config_load(const toml_value *root, const char *base_dir, const ch
 void frontdoor_config_describe(FILE *out, int markdown);
 extern const char *const frontdoor_sections[]; /* {"http", NULL} */
 
-/* Route tags: the minimum role (auth_role). Public routes use AUTH_PUBLIC. */
+/* Route tags: the minimum role (auth_role). Public routes use AUTH_PUBLIC.
+ * The guard leaves the caller for handlers: http_request_user(req) is a
+ * `const auth_token_info *` (name, role), valid while the request lives;
+ * NULL on a public route called without a (valid) token. With [http]
+ * auth = false every caller is {"anonymous", AUTH_ADMIN}. */
 
 typedef struct frontdoor frontdoor;
 struct api;

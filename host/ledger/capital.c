@@ -94,8 +94,15 @@ static int cap_add_wallet(capital_t *c, const char *name, int kind, int32_t pare
 		if (nw.acct_collateral < 0)
 			return nw.acct_collateral;
 	}
+	int32_t wi = (int32_t)c->nw;
+	if (cap_note_account(c, nw.acct_cash, wi, CAP_ROLE_CASH) != TH_OK ||
+		cap_note_account(c, nw.acct_reserved, wi, CAP_ROLE_RESERVED) != TH_OK ||
+		cap_note_account(c, nw.acct_collateral, wi, CAP_ROLE_COLLATERAL) != TH_OK) {
+		cap_err(err, errlen, "out of memory adding wallet '%s'", name);
+		return TH_ERR_NOMEM;
+	}
 	if (cap_curve_init(&nw.curve, c->curve_limit) != 0 ||
-		ledger_map_put(c->wallet_by_name, name, (int32_t)c->nw) < 0) {
+		ledger_map_put(c->wallet_by_name, name, wi) < 0) {
 		free(nw.curve.pts);
 		cap_err(err, errlen, "out of memory adding wallet '%s'", name);
 		return TH_ERR_NOMEM;
@@ -149,9 +156,8 @@ void capital_destroy(capital_t *c)
 		free(c->w[i].pos);
 		free(c->w[i].curve.pts);
 	}
+	cap_running_free(c);
 	free(c->w);
-	free(c->agg);
-	free(c->agg_seen);
 	free(c->ins);
 	free(c->ord);
 	free(c->total_curve.pts);

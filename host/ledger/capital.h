@@ -258,7 +258,9 @@ int capital_snapshot_equity(capital_t *c, int64_t now_ns);
  *    allocated + realized - fees - profits collected; each farm's cash plus
  *    its agents' equity at cost == its allocated + its agents' net realized
  *    PnL - profits it sent up; master cash == net deposits - the farms'
- *    allocations + profits received; every flow == allocated - collected.
+ *    allocations + profits received; every flow == allocated - collected;
+ *  - the running totals (capital_stats_get) equal a full recomputation
+ *    (capital_stats_recompute) for every wallet and the total.
  * TH_OK, or TH_ERR with the first violation named in err. */
 int capital_check(const capital_t *c, char *err, size_t errlen);
 
@@ -288,11 +290,22 @@ typedef struct capital_stats {
 	size_t positions;         /* non-flat positions */
 	size_t open_orders;
 	size_t curve_points;      /* points held */
+	/* The wallet's positions as capital_positions() reports them (a farm's
+	 * and the total's aggregated per instrument): how many are non-flat, the
+	 * sum of |value| and the sum of value. */
+	size_t held;
+	th_money gross_exposure;
+	th_money net_exposure;
 } capital_stats;
 
 /* `wallet`: "master", "total", a farm or an agent. Farm / total aggregate
- * their agents. TH_ERR_NOT_FOUND for unknown names. */
+ * their agents. TH_ERR_NOT_FOUND for unknown names. O(1) in the number of
+ * positions: read from running totals that every posting, fill, mark and
+ * order keeps current. */
 int capital_stats_get(const capital_t *c, const char *wallet, capital_stats *out);
+/* The same figures recomputed from every position, account and order (the
+ * reference the running totals are checked against; O(positions)). */
+int capital_stats_recompute(const capital_t *c, const char *wallet, capital_stats *out);
 /* Aggregates positions, PnL, fees and trades of every agent on one venue.
  * Wallet cash is not kept per venue, so cash, reserved, collateral, free,
  * allocated and flow are 0 and equity = position_value. TH_ERR_NOT_FOUND
@@ -312,7 +325,8 @@ typedef struct capital_position {
 
 /* Positions with qty != 0 (and flat ones with history when include_flat).
  * agent name: its positions, in first-use order; farm / "total": aggregated
- * per instrument over the agents (agent = ""). Returns how many exist; at
+ * per instrument over the agents (agent = ""), in instrument order, from
+ * running per-instrument sums (O(instruments)). Returns how many exist; at
  * most `max` are written. */
 size_t capital_positions(const capital_t *c, const char *wallet, int include_flat, capital_position *out, size_t max);
 

@@ -11,7 +11,7 @@ static int cap_check_agent(const capital_t *c, size_t ai, cap_i128 *pnl_side, ch
 	char b1[48], b2[48], b3[48];
 	const cap_wallet *w = &c->w[ai];
 	cap_figures f;
-	cap_agent_figures(c, w, &f);
+	cap_agent_figures_full(c, w, &f);
 	if (f.cash < 0 || f.reserved < 0 || f.collateral < 0) {
 		cap_err(err, errlen, "agent '%s' has a negative cash, reserved or collateral balance", w->name);
 		return TH_ERR;
@@ -106,7 +106,7 @@ static int cap_check_allocations(const capital_t *c, char *err, size_t errlen)
 			if (c->w[i].parent != (int32_t)fi)
 				continue;
 			cap_figures f;
-			cap_agent_figures(c, &c->w[i], &f);
+			cap_agent_figures_full(c, &c->w[i], &f);
 			at_cost += (cap_i128)f.cash + f.reserved + f.collateral + f.cost;
 			want += (cap_i128)f.realized - f.fees;
 		}
@@ -124,6 +124,62 @@ static int cap_check_allocations(const capital_t *c, char *err, size_t errlen)
 		return TH_ERR;
 	}
 	return TH_OK;
+}
+
+/* The running totals (capital_running.c) against a full recomputation. */
+static int cap_check_running_one(const capital_t *c, const char *wallet, char *err, size_t errlen)
+{
+	char b1[48], b2[48];
+	capital_stats run, full;
+	capital_stats_get(c, wallet, &run);
+	capital_stats_recompute(c, wallet, &full);
+#define CAP_SAME_MONEY(f)                                                                                              \
+	if (run.f != full.f) {                                                                                         \
+		cap_err(err, errlen, "wallet '%s': running %s %s != recomputed %s", wallet, #f, cap_fmt(run.f, b1, sizeof b1), \
+			cap_fmt(full.f, b2, sizeof b2));                                                               \
+		return TH_ERR;                                                                                         \
+	}
+#define CAP_SAME_COUNT(f)                                                                                              \
+	if (run.f != full.f) {                                                                                         \
+		cap_err(err, errlen, "wallet '%s': running %s %llu != recomputed %llu", wallet, #f,                     \
+			(unsigned long long)run.f, (unsigned long long)full.f);                                        \
+		return TH_ERR;                                                                                         \
+	}
+	CAP_SAME_MONEY(cash)
+	CAP_SAME_MONEY(reserved)
+	CAP_SAME_MONEY(collateral)
+	CAP_SAME_MONEY(position_value)
+	CAP_SAME_MONEY(equity)
+	CAP_SAME_MONEY(committed)
+	CAP_SAME_MONEY(free)
+	CAP_SAME_MONEY(realized_pnl)
+	CAP_SAME_MONEY(unrealized_pnl)
+	CAP_SAME_MONEY(fees)
+	CAP_SAME_MONEY(net_pnl)
+	CAP_SAME_MONEY(gross_exposure)
+	CAP_SAME_MONEY(net_exposure)
+	CAP_SAME_COUNT(trades)
+	CAP_SAME_COUNT(wins)
+	CAP_SAME_COUNT(losses)
+	CAP_SAME_COUNT(positions)
+	CAP_SAME_COUNT(open_orders)
+	CAP_SAME_COUNT(held)
+#undef CAP_SAME_MONEY
+#undef CAP_SAME_COUNT
+	/* whatever the lists above miss (names, curve figures, allocations) */
+	if (memcmp(&run, &full, sizeof run) != 0) {
+		cap_err(err, errlen, "wallet '%s': running figures differ from the recomputation", wallet);
+		return TH_ERR;
+	}
+	return TH_OK;
+}
+
+static int cap_check_running(const capital_t *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->nw; i++)
+		if (cap_check_running_one(c, c->w[i].name, err, errlen) != TH_OK)
+			return TH_ERR;
+	return cap_check_running_one(c, CAPITAL_TOTAL_NAME, err, errlen);
 }
 
 int capital_check(const capital_t *c, char *err, size_t errlen)
@@ -152,7 +208,7 @@ int capital_check(const capital_t *c, char *err, size_t errlen)
 	wallets = cap_cash(c, &c->w[CAP_MASTER]);
 	for (size_t i = 0; i < c->nw; i++)
 		if (c->w[i].kind == CAPITAL_KIND_FARM)
-			wallets += cap_wallet_equity(c, (int32_t)i);
+			wallets += cap_wallet_equity_full(c, (int32_t)i);
 	cap_i128 deposits = -(cap_i128)ledger_balance(c->ledger, c->acct_external);
 	if (deposits != c->total_flow) {
 		cap_err(err, errlen, "net deposits %s differ from the external account's %s",
@@ -160,7 +216,7 @@ int capital_check(const capital_t *c, char *err, size_t errlen)
 		return TH_ERR;
 	}
 	cap_i128 total = deposits + pnl;
-	if (wallets != total || cap_total_equity(c) != total) {
+	if (wallets != total || cap_total_equity_full(c) != total) {
 		cap_err(err, errlen, "sum of wallets %s != total %s (net deposits + realized - fees + unrealized)",
 			cap_fmt(cap_sat(wallets), b1, sizeof b1), cap_fmt(cap_sat(total), b2, sizeof b2));
 		return TH_ERR;
@@ -186,5 +242,5 @@ int capital_check(const capital_t *c, char *err, size_t errlen)
 		cap_err(err, errlen, "order index holds %zu keys for %zu orders", ledger_map_size(c->ord_by_key), c->nord);
 		return TH_ERR;
 	}
-	return TH_OK;
+	return cap_check_running(c, err, errlen);
 }

@@ -213,7 +213,7 @@ static int fill_commit(capital_t *c, int32_t ai, int32_t pi, cap_order *o, const
 		p[np++] = (ledger_posting){ c->w[fi].acct_cash, -pl->from_farm };
 	if (pl->from_master)
 		p[np++] = (ledger_posting){ c->w[CAP_MASTER].acct_cash, -pl->from_master };
-	int rc = ledger_post(c->ledger, p, np, "fill", err, errlen);
+	int rc = cap_post(c, p, np, "fill", err, errlen);
 	if (rc != TH_OK)
 		return rc;
 	/* Posted: the bookkeeping below cannot fail. */
@@ -223,13 +223,14 @@ static int fill_commit(capital_t *c, int32_t ai, int32_t pi, cap_order *o, const
 		cap_note_transfer(c, CAP_MASTER, fi, pl->from_master, 1);
 		cap_note_transfer(c, fi, ai, pl->from_master, 1);
 	}
+	cap_pos_book(c, ai, pi, -1);
 	pos->qty = pl->newq;
 	pos->cost = pl->newcost;
 	pos->entry_fees = pl->newfees;
 	pos->realized = pl->newreal;
 	pos->fees = pl->newpfees;
-	in->mark = price;
-	in->mark_ns = now_ns;
+	cap_pos_book(c, ai, pi, +1);
+	cap_instr_mark(c, pos->instr, price, now_ns);
 	if (!o) {
 		if (pl->red)
 			cap_record_trade(c, ai, pi, pl->trade_pnl);

@@ -20,6 +20,36 @@ typedef struct cap_curve {
 	th_money peak_perf, max_dd_money; /* perf = equity - flow */
 } cap_curve;
 
+/* A farm's or the host's sum of its agents' positions in one instrument,
+ * kept up to date on every fill and mark (capital_running.c), so aggregated
+ * positions and exposures are read without walking every agent. */
+typedef struct cap_agg {
+	cap_i128 qty, cost, realized, fees;
+	th_money value;           /* saturated qty x mark, as capital_positions reports it */
+	uint32_t trades, wins, losses;
+	int used;                 /* an agent of the scope has a position record here */
+} cap_agg;
+
+/* Running totals of a wallet, updated incrementally (capital_running.c) so
+ * that capital_stats_get() is O(1) in the number of positions. i128 sums,
+ * saturated when read, exactly like the full recomputation
+ * (capital_stats_recompute) that capital_check() compares them with. */
+typedef struct cap_run {
+	/* farm: its agents' cash / reserved / collateral accounts; total: every
+	 * wallet's cash and every agent's reserved / collateral; unused for an
+	 * agent (its accounts are read from the ledger, O(1)) */
+	cap_i128 cash, reserved, collateral;
+	/* the agents' positions: sum of qty x mark, cost, |cost|, realized, fees */
+	cap_i128 value, cost, abs_cost, realized, fees;
+	/* exposure of the wallet's positions aggregated per instrument (an
+	 * agent's are its own): sum |value|, sum value, how many are non-flat */
+	cap_i128 gross, net;
+	size_t held;
+	size_t positions;          /* non-flat agent positions */
+	size_t open_orders;
+	uint32_t trades, wins, losses;
+} cap_run;
+
 typedef struct cap_instr {
 	char venue[TH_VENUE_MAX];
 	char symbol[TH_SYMBOL_MAX];
@@ -29,6 +59,11 @@ typedef struct cap_instr {
 	int64_t mark_ns;
 	int32_t acct_market_base;
 	int32_t acct_fees_base;
+	cap_agg all;               /* the host's aggregate */
+	int32_t *hold_w, *hold_p;  /* agent positions in it: wallet and position index */
+	size_t nhold, caphold;
+	int32_t *farms;            /* farms whose aggregate of it is used */
+	size_t nfarms, capfarms;
 } cap_instr;
 
 typedef struct cap_position {
@@ -41,6 +76,7 @@ typedef struct cap_position {
 	th_money fees;       /* quote-valued fees of all its fills */
 	th_qty pend_reduce_buy, pend_reduce_sell; /* open orders' planned reductions */
 	uint32_t trades, wins, losses;
+	th_money value;      /* qty x mark at the current mark (running totals) */
 } cap_position;
 
 typedef struct cap_wallet {
@@ -57,6 +93,9 @@ typedef struct cap_wallet {
 	size_t npos, cappos;
 	cap_curve curve;
 	int64_t last_rebalance_ns;
+	cap_run run;         /* running totals (agent: its positions; farm: its agents) */
+	cap_agg *agg;        /* farm: per instrument index, nagg entries */
+	size_t nagg;
 } cap_wallet;
 
 typedef struct cap_order {
@@ -80,11 +119,12 @@ struct capital {
 	ledger_map *wallet_by_name;
 	cap_instr *ins;
 	size_t nins, capins;
-	/* capital_positions() scratch for farm / total aggregation: one slot per
-	 * instrument, grown to fit; a cache, not state (never dumped or checked) */
-	cap_position *agg;
-	unsigned char *agg_seen;
-	size_t agg_cap;
+	cap_run total_run;    /* running totals of the whole host */
+	/* which wallet account an account id is (capital_running.c), so every
+	 * posting keeps the farm and host cash sums current */
+	int32_t *acct_wallet;
+	unsigned char *acct_role;
+	size_t acct_cap;
 	ledger_map *ins_by_key; /* "venue/symbol" */
 	cap_order *ord;
 	size_t nord, capord;
@@ -102,7 +142,10 @@ int32_t cap_wallet_find(const capital_t *c, const char *name);
 int32_t cap_world_account(capital_t *c, const char *kind, const char *asset, char *err, size_t errlen);
 int cap_curve_init(cap_curve *cv, size_t cap);
 
-/* capital_value.c: valuation (read side, saturating on absurd overflow). */
+/* capital_value.c: valuation (read side, saturating on absurd overflow).
+ * The cap_* functions read the running totals (O(1) per agent, O(1) for a
+ * farm or the total); the *_full variants recompute from every position,
+ * for capital_check() and capital_stats_recompute(). */
 typedef struct cap_figures {
 	th_money cash, reserved, collateral, value, cost, abs_cost, unrealized, realized, fees;
 	uint32_t trades, wins, losses;
@@ -111,12 +154,36 @@ typedef struct cap_figures {
 th_money cap_sat(cap_i128 v);
 th_money cap_position_value(const capital_t *c, const cap_position *p);
 void cap_agent_figures(const capital_t *c, const cap_wallet *w, cap_figures *f);
+void cap_agent_figures_full(const capital_t *c, const cap_wallet *w, cap_figures *f);
+th_money cap_figures_equity(const cap_figures *f);
 th_money cap_agent_equity(const capital_t *c, const cap_wallet *w);
 th_money cap_agent_free(const capital_t *c, const cap_wallet *w);
 th_money cap_agent_equity_at_cost(const capital_t *c, const cap_wallet *w);
 th_money cap_wallet_equity(const capital_t *c, int32_t wi); /* any wallet index */
 th_money cap_total_equity(const capital_t *c);
+th_money cap_wallet_equity_full(const capital_t *c, int32_t wi);
+th_money cap_total_equity_full(const capital_t *c);
 th_money cap_cash(const capital_t *c, const cap_wallet *w);
+th_money cap_value_of(const cap_instr *in, th_qty qty); /* qty x mark, saturated */
+
+/* capital_running.c: the running totals.
+ * cap_post: ledger_post() plus the farm / host cash sums. Every capital
+ * transaction goes through it. */
+#define CAP_ROLE_CASH 1
+#define CAP_ROLE_RESERVED 2
+#define CAP_ROLE_COLLATERAL 3
+int cap_post(capital_t *c, const ledger_posting *p, size_t n, const char *memo, char *err, size_t errlen);
+int cap_note_account(capital_t *c, int32_t acct, int32_t wallet, int role);
+/* sign -1 before a position changes, +1 after (revalues it at the mark). */
+void cap_pos_book(capital_t *c, int32_t agent, int32_t pos, int sign);
+/* Sets an instrument's mark and revalues every holder. */
+void cap_instr_mark(capital_t *c, int32_t instr, th_price mark, int64_t now_ns);
+/* A new position of `agent` in `instr`: reserve room first (may fail, changes
+ * nothing visible), then commit once the position exists (cannot fail). */
+int cap_holder_reserve(capital_t *c, int32_t agent, int32_t instr);
+void cap_holder_commit(capital_t *c, int32_t agent, int32_t instr, int32_t pos);
+void cap_order_count(capital_t *c, int32_t agent, int sign);
+void cap_running_free(capital_t *c);
 
 /* capital_curve.c */
 void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flow);

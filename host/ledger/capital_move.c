@@ -33,7 +33,7 @@ int capital_deposit(capital_t *c, th_money amount)
 	if (amount <= 0)
 		return TH_ERR_INVALID;
 	ledger_posting p[2] = { { c->acct_external, -amount }, { c->w[CAP_MASTER].acct_cash, amount } };
-	int rc = ledger_post(c->ledger, p, 2, "deposit", NULL, 0);
+	int rc = cap_post(c, p, 2, "deposit", NULL, 0);
 	if (rc != TH_OK)
 		return rc;
 	c->w[CAP_MASTER].allocated += amount;
@@ -56,7 +56,7 @@ int capital_withdraw(capital_t *c, th_money amount, char *err, size_t errlen)
 		return TH_ERR_LIMIT;
 	}
 	ledger_posting p[2] = { { c->w[CAP_MASTER].acct_cash, -amount }, { c->acct_external, amount } };
-	int rc = ledger_post(c->ledger, p, 2, "withdraw", err, errlen);
+	int rc = cap_post(c, p, 2, "withdraw", err, errlen);
 	if (rc != TH_OK)
 		return rc;
 	c->w[CAP_MASTER].allocated -= amount;
@@ -96,7 +96,7 @@ int capital_allocate(capital_t *c, const char *from, const char *to, th_money am
 		return TH_ERR_LIMIT;
 	}
 	ledger_posting p[2] = { { c->w[f].acct_cash, -amount }, { c->w[t].acct_cash, amount } };
-	int rc = ledger_post(c->ledger, p, 2, "allocate", err, errlen);
+	int rc = cap_post(c, p, 2, "allocate", err, errlen);
 	if (rc != TH_OK)
 		return rc;
 	cap_note_transfer(c, f, t, amount, 1);
@@ -146,7 +146,7 @@ int capital_collect_profits(capital_t *c, const char *wallet, char *err, size_t 
 		if (m == 0)
 			return TH_OK;
 		ledger_posting p[2] = { { w->acct_cash, -m }, { master_cash, m } };
-		int rc = ledger_post(c->ledger, p, 2, "collect profits", err, errlen);
+		int rc = cap_post(c, p, 2, "collect profits", err, errlen);
 		if (rc != TH_OK)
 			return rc;
 		cap_note_transfer(c, wi, w->parent, m, 0);
@@ -192,7 +192,7 @@ int capital_collect_profits(capital_t *c, const char *wallet, char *err, size_t 
 	int rc = TH_OK;
 	if (to_master > 0) {
 		p[np++] = (ledger_posting){ master_cash, cap_sat(to_master) };
-		rc = ledger_post(c->ledger, p, np, "collect profits", err, errlen);
+		rc = cap_post(c, p, np, "collect profits", err, errlen);
 	}
 	if (rc == TH_OK && to_master > 0) {
 		k = 0;

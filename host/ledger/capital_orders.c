@@ -131,6 +131,10 @@ int cap_position_get(capital_t *c, int32_t agent, const th_instrument *ins, int3
 		w->pos = g;
 		w->cappos = cap;
 	}
+	if (cap_holder_reserve(c, agent, ii) != TH_OK) {
+		cap_err(err, errlen, "out of memory adding a position for agent '%s'", w->name);
+		return TH_ERR_NOMEM;
+	}
 	snprintf(acct, sizeof acct, "agent/%s/pos/%s/%s", w->name, ins->venue, ins->symbol);
 	int32_t ab = ledger_open(c->ledger, acct, ins->base, 0, err, errlen);
 	if (ab < 0)
@@ -140,11 +144,13 @@ int cap_position_get(capital_t *c, int32_t agent, const th_instrument *ins, int3
 	p->instr = ii;
 	p->acct_base = ab;
 	*pos_index = (int32_t)w->npos++;
+	cap_holder_commit(c, agent, ii, *pos_index); /* flat: adds nothing to the sums yet */
 	return TH_OK;
 }
 
 void cap_order_remove(capital_t *c, size_t idx)
 {
+	cap_order_count(c, c->ord[idx].agent, -1);
 	ledger_map_del(c->ord_by_key, c->ord[idx].key);
 	size_t last = c->nord - 1;
 	if (idx != last) {
@@ -158,6 +164,7 @@ void cap_record_trade(capital_t *c, int32_t agent, int32_t pos, th_money pnl)
 {
 	cap_wallet *w = &c->w[agent];
 	cap_position *p = &w->pos[pos];
+	cap_pos_book(c, agent, pos, -1);
 	w->trades++;
 	p->trades++;
 	if (pnl > 0) {
@@ -167,6 +174,7 @@ void cap_record_trade(capital_t *c, int32_t agent, int32_t pos, th_money pnl)
 		w->losses++;
 		p->losses++;
 	}
+	cap_pos_book(c, agent, pos, +1);
 }
 
 /* The part of a new order that only reduces the position, net of what the
@@ -269,7 +277,7 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 	}
 	if (amount > 0) {
 		ledger_posting p[2] = { { w->acct_cash, -amount }, { w->acct_reserved, amount } };
-		rc = ledger_post(c->ledger, p, 2, "reserve", err, errlen);
+		rc = cap_post(c, p, 2, "reserve", err, errlen);
 		if (rc != TH_OK) {
 			ledger_map_del(c->ord_by_key, order_key);
 			return rc;
@@ -287,6 +295,7 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 	o->open_rem = open;
 	o->res_rem = amount;
 	o->fee_budget = fee_budget;
+	cap_order_count(c, ai, +1);
 	cap_position *p = &w->pos[pi];
 	if (side == TH_SIDE_SELL)
 		p->pend_reduce_sell += reduce;
@@ -309,7 +318,7 @@ int cap_order_finish(capital_t *c, size_t idx, char *err, size_t errlen)
 	cap_wallet *w = &c->w[o->agent];
 	if (o->res_rem > 0) {
 		ledger_posting p[2] = { { w->acct_reserved, -o->res_rem }, { w->acct_cash, o->res_rem } };
-		int rc = ledger_post(c->ledger, p, 2, "release", err, errlen);
+		int rc = cap_post(c, p, 2, "release", err, errlen);
 		if (rc != TH_OK)
 			return rc;
 	}
@@ -340,12 +349,11 @@ int capital_mark(capital_t *c, const char *venue, const char *symbol, th_price m
 		return TH_ERR_INVALID;
 	if (snprintf(key, sizeof key, "%s/%s", venue, symbol) >= (int)sizeof key || !ledger_map_get(c->ins_by_key, key, &ii))
 		return TH_OK;
-	cap_instr *in = &c->ins[ii];
+	const cap_instr *in = &c->ins[ii];
 	th_price v, back;
 	if (mark <= 0 || th_fixed_rescale(mark, price_scale, in->price_scale, &v) != 0 ||
 		th_fixed_rescale(v, in->price_scale, price_scale, &back) != 0 || back != mark || v <= 0)
 		return TH_ERR_INVALID;
-	in->mark = v;
-	in->mark_ns = now_ns;
+	cap_instr_mark(c, ii, v, now_ns);
 	return TH_OK;
 }

@@ -14,11 +14,98 @@ static void cap_copy(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 }
 
-/* Adds one agent's figures into the running sums of *s. */
+/* --- from the running totals (capital_running.c) --- */
+
+static void cap_fill_curve(const cap_curve *cv, capital_stats *s)
+{
+	s->max_drawdown = cv->max_dd_money;
+	s->max_drawdown_bps = cv->max_dd_bps;
+	s->nav = cv->nav;
+	s->curve_points = cv->n;
+}
+
+/* The position-derived figures of a running sum. */
+static void cap_out_run(const cap_run *r, capital_stats *out)
+{
+	out->position_value = cap_sat(r->value);
+	out->realized_pnl = cap_sat(r->realized);
+	out->unrealized_pnl = cap_sat(r->value - r->cost);
+	out->fees = cap_sat(r->fees);
+	out->net_pnl = cap_sat(r->realized - r->fees + (r->value - r->cost));
+	out->positions = r->positions;
+	out->open_orders = r->open_orders;
+	out->held = r->held;
+	out->gross_exposure = cap_sat(r->gross);
+	out->net_exposure = cap_sat(r->net);
+}
+
+int capital_stats_get(const capital_t *c, const char *wallet, capital_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	int total = wallet && strcmp(wallet, CAPITAL_TOTAL_NAME) == 0;
+	int32_t wi = total ? -1 : cap_wallet_find(c, wallet);
+	if (!total && wi < 0)
+		return TH_ERR_NOT_FOUND;
+	if (total) {
+		const cap_run *r = &c->total_run;
+		cap_copy(out->name, sizeof out->name, CAPITAL_TOTAL_NAME);
+		out->kind = CAPITAL_KIND_TOTAL;
+		cap_out_run(r, out);
+		out->trades = r->trades;
+		out->wins = r->wins;
+		out->losses = r->losses;
+		out->cash = cap_sat(r->cash);
+		out->reserved = cap_sat(r->reserved);
+		out->collateral = cap_sat(r->collateral);
+		out->committed = cap_sat(r->abs_cost + r->reserved);
+		out->equity = cap_total_equity(c);
+		out->free = cap_cash(c, &c->w[CAP_MASTER]);
+		out->allocated = c->total_flow;
+		out->flow = c->total_flow;
+		cap_fill_curve(&c->total_curve, out);
+		return TH_OK;
+	}
+	const cap_wallet *w = &c->w[wi];
+	cap_copy(out->name, sizeof out->name, w->name);
+	if (w->parent >= 0)
+		cap_copy(out->parent, sizeof out->parent, c->w[w->parent].name);
+	out->kind = w->kind;
+	out->cash = cap_cash(c, w);
+	out->free = out->cash;
+	if (w->kind == CAPITAL_KIND_AGENT) {
+		cap_figures f;
+		cap_agent_figures(c, w, &f);
+		cap_out_run(&w->run, out);
+		out->reserved = f.reserved;
+		out->collateral = f.collateral;
+		out->committed = cap_sat((cap_i128)f.abs_cost + f.reserved);
+		out->free = cap_agent_free(c, w);
+		out->trades = w->trades;
+		out->wins = w->wins;
+		out->losses = w->losses;
+	} else if (w->kind == CAPITAL_KIND_FARM) {
+		cap_out_run(&w->run, out);
+		out->reserved = cap_sat(w->run.reserved);
+		out->collateral = cap_sat(w->run.collateral);
+		out->committed = cap_sat(w->run.abs_cost + w->run.reserved);
+		out->trades = w->run.trades;
+		out->wins = w->run.wins;
+		out->losses = w->run.losses;
+	}
+	out->equity = cap_wallet_equity(c, wi);
+	out->allocated = w->allocated;
+	out->flow = w->flow;
+	cap_fill_curve(&w->curve, out);
+	return TH_OK;
+}
+
+/* --- the full recomputation, the reference for the running totals --- */
+
+/* Adds one agent's figures into the sums of *s. */
 static void cap_add_agent(const capital_t *c, const cap_wallet *w, capital_stats *s, cap_i128 *acc)
 {
 	cap_figures f;
-	cap_agent_figures(c, w, &f);
+	cap_agent_figures_full(c, w, &f);
 	acc[0] += f.reserved;
 	acc[1] += f.collateral;
 	acc[2] += f.value;
@@ -36,15 +123,43 @@ static void cap_add_agent(const capital_t *c, const cap_wallet *w, capital_stats
 			s->open_orders++;
 }
 
-static void cap_fill_curve(const cap_curve *cv, capital_stats *s)
+/* Gross / net exposure and non-flat count of the scope's positions summed per
+ * instrument (wi = an agent, a farm, or -1 for the total). */
+static void cap_exposure_full(const capital_t *c, int32_t wi, capital_stats *out)
 {
-	s->max_drawdown = cv->max_dd_money;
-	s->max_drawdown_bps = cv->max_dd_bps;
-	s->nav = cv->nav;
-	s->curve_points = cv->n;
+	cap_i128 gross = 0, net = 0;
+	if (wi >= 0 && c->w[wi].kind == CAPITAL_KIND_AGENT) {
+		const cap_wallet *w = &c->w[wi];
+		for (size_t k = 0; k < w->npos; k++) {
+			th_money v = cap_position_value(c, &w->pos[k]);
+			gross += v < 0 ? -(cap_i128)v : v;
+			net += v;
+			out->held += w->pos[k].qty != 0;
+		}
+	} else if (c->nins > 0 && (wi < 0 || c->w[wi].kind == CAPITAL_KIND_FARM)) {
+		cap_i128 *qty = calloc(c->nins, sizeof *qty);
+		if (!qty)
+			return; /* out of memory: reported as no exposure (check / tests only) */
+		for (size_t i = 0; i < c->nw; i++) {
+			const cap_wallet *w = &c->w[i];
+			if (w->kind != CAPITAL_KIND_AGENT || (wi >= 0 && w->parent != wi))
+				continue;
+			for (size_t k = 0; k < w->npos; k++)
+				qty[w->pos[k].instr] += w->pos[k].qty;
+		}
+		for (size_t ii = 0; ii < c->nins; ii++) {
+			th_money v = cap_value_of(&c->ins[ii], cap_sat(qty[ii]));
+			gross += v < 0 ? -(cap_i128)v : v;
+			net += v;
+			out->held += qty[ii] != 0;
+		}
+		free(qty);
+	}
+	out->gross_exposure = cap_sat(gross);
+	out->net_exposure = cap_sat(net);
 }
 
-int capital_stats_get(const capital_t *c, const char *wallet, capital_stats *out)
+int capital_stats_recompute(const capital_t *c, const char *wallet, capital_stats *out)
 {
 	memset(out, 0, sizeof *out);
 	cap_i128 acc[8] = { 0 };
@@ -62,7 +177,7 @@ int capital_stats_get(const capital_t *c, const char *wallet, capital_stats *out
 				acc[7] += cap_cash(c, &c->w[i]);
 		}
 		out->cash = cap_sat(acc[7]);
-		out->equity = cap_total_equity(c);
+		out->equity = cap_total_equity_full(c);
 		out->free = cap_cash(c, &c->w[CAP_MASTER]);
 		out->allocated = c->total_flow;
 		out->flow = c->total_flow;
@@ -74,8 +189,12 @@ int capital_stats_get(const capital_t *c, const char *wallet, capital_stats *out
 			cap_copy(out->parent, sizeof out->parent, c->w[w->parent].name);
 		out->kind = w->kind;
 		if (w->kind == CAPITAL_KIND_AGENT) {
+			cap_figures f;
 			cap_add_agent(c, w, out, acc);
-			out->free = cap_agent_free(c, w);
+			cap_agent_figures_full(c, w, &f);
+			cap_i128 room = (cap_i128)f.cash + f.reserved + f.collateral + f.value - ((cap_i128)f.abs_cost + f.reserved);
+			cap_i128 free = room < f.cash ? room : f.cash;
+			out->free = free < 0 ? 0 : cap_sat(free);
 		} else {
 			for (size_t i = 0; i < c->nw && w->kind == CAPITAL_KIND_FARM; i++)
 				if (c->w[i].parent == wi)
@@ -83,7 +202,7 @@ int capital_stats_get(const capital_t *c, const char *wallet, capital_stats *out
 			out->free = cap_cash(c, w);
 		}
 		out->cash = w->kind == CAPITAL_KIND_AGENT ? cap_sat(acc[7]) : cap_cash(c, w);
-		out->equity = cap_wallet_equity(c, wi);
+		out->equity = cap_wallet_equity_full(c, wi);
 		out->allocated = w->allocated;
 		out->flow = w->flow;
 		cap_fill_curve(&w->curve, out);
@@ -96,6 +215,7 @@ int capital_stats_get(const capital_t *c, const char *wallet, capital_stats *out
 	out->unrealized_pnl = cap_sat(acc[5]);
 	out->fees = cap_sat(acc[6]);
 	out->net_pnl = cap_sat(acc[4] - acc[6] + acc[5]);
+	cap_exposure_full(c, wi, out);
 	return TH_OK;
 }
 
@@ -200,48 +320,24 @@ size_t capital_positions(const capital_t *c, const char *wallet, int include_fla
 		}
 		return count;
 	}
-	/* Aggregate per instrument over the scope's agents: one pass over their
-	 * positions into a slot per instrument (the scratch is a cache, hence the
-	 * cast), then out in instrument order. O(instruments + positions). */
-	capital_t *mc = (capital_t *)c;
-	if (c->nins == 0)
-		return 0;
-	if (mc->agg_cap < c->nins) {
-		cap_position *agg = realloc(mc->agg, c->nins * sizeof *agg);
-		unsigned char *seen = agg ? realloc(mc->agg_seen, c->nins) : NULL;
-		if (agg)
-			mc->agg = agg;
-		if (!seen)
-			return 0; /* out of memory: nothing to report */
-		mc->agg_seen = seen;
-		mc->agg_cap = c->nins;
-	}
-	memset(mc->agg, 0, c->nins * sizeof *mc->agg);
-	memset(mc->agg_seen, 0, c->nins);
-	for (size_t i = 0; i < c->nw; i++) {
-		const cap_wallet *w = &c->w[i];
-		if (w->kind != CAPITAL_KIND_AGENT || (!total && w->parent != wi))
-			continue;
-		for (size_t k = 0; k < w->npos; k++) {
-			const cap_position *p = &w->pos[k];
-			cap_position *sum = &mc->agg[p->instr];
-			mc->agg_seen[p->instr] = 1;
-			sum->qty = cap_sat((cap_i128)sum->qty + p->qty);
-			sum->cost = cap_sat((cap_i128)sum->cost + p->cost);
-			sum->realized = cap_sat((cap_i128)sum->realized + p->realized);
-			sum->fees = cap_sat((cap_i128)sum->fees + p->fees);
-			sum->trades += p->trades;
-			sum->wins += p->wins;
-			sum->losses += p->losses;
-		}
-	}
+	/* Farm / total: the running per-instrument aggregates, in instrument order. */
 	for (size_t ii = 0; ii < c->nins; ii++) {
-		cap_position *sum = &mc->agg[ii];
-		sum->instr = (int32_t)ii;
-		if (!mc->agg_seen[ii] || (sum->qty == 0 && !include_flat))
+		const cap_agg *a = total ? &c->ins[ii].all : ii < c->w[wi].nagg ? &c->w[wi].agg[ii] : NULL;
+		if (!a || !a->used || (a->qty == 0 && !include_flat))
 			continue;
-		if (count < max)
-			cap_position_out(c, sum, "", &out[count]);
+		if (count < max) {
+			cap_position sum;
+			memset(&sum, 0, sizeof sum);
+			sum.instr = (int32_t)ii;
+			sum.qty = cap_sat(a->qty);
+			sum.cost = cap_sat(a->cost);
+			sum.realized = cap_sat(a->realized);
+			sum.fees = cap_sat(a->fees);
+			sum.trades = a->trades;
+			sum.wins = a->wins;
+			sum.losses = a->losses;
+			cap_position_out(c, &sum, "", &out[count]);
+		}
 		count++;
 	}
 	return count;

@@ -176,7 +176,7 @@ int capital_rebalance(capital_t *c, const char *scope, int rule, const double *w
 	rc = TH_OK;
 	if (np > 0) {
 		p[np++] = (ledger_posting){ c->w[si].acct_cash, cap_sat(to_scope) };
-		rc = ledger_post(c->ledger, p, np, "rebalance", err, errlen);
+		rc = cap_post(c, p, np, "rebalance", err, errlen);
 		if (rc != TH_OK)
 			goto out;
 		for (size_t i = 0; i < n; i++) {

@@ -1,6 +1,12 @@
 /* Valuation: position values, agent / farm / total equity, free capital.
  * Read side only, so sums saturate instead of failing: values near int64's
- * limits (9.2e10 quote units at scale 8) are far outside any real book. */
+ * limits (9.2e10 quote units at scale 8) are far outside any real book.
+ *
+ * Two ways to the same figures: from the running totals (capital_running.c,
+ * O(1)), which everything but the checks uses, and the *_full functions,
+ * which walk every position and are the reference capital_check() holds the
+ * running totals to. (They can differ only where an intermediate sum
+ * saturates, i.e. beyond int64 money.) */
 #include <string.h>
 
 #include "ledger/capital_internal.h"
@@ -10,15 +16,19 @@ th_money cap_sat(cap_i128 v)
 	return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (th_money)v;
 }
 
+th_money cap_value_of(const cap_instr *in, th_qty qty)
+{
+	th_money v;
+	if (qty == 0)
+		return 0;
+	if (th_notional(in->mark, in->price_scale, qty, in->qty_scale, &v) == 0)
+		return v;
+	return (qty > 0) == (in->mark > 0) ? INT64_MAX : INT64_MIN;
+}
+
 th_money cap_position_value(const capital_t *c, const cap_position *p)
 {
-	const cap_instr *in = &c->ins[p->instr];
-	th_money v;
-	if (p->qty == 0)
-		return 0;
-	if (th_notional(in->mark, in->price_scale, p->qty, in->qty_scale, &v) == 0)
-		return v;
-	return (p->qty > 0) == (in->mark > 0) ? INT64_MAX : INT64_MIN;
+	return cap_value_of(&c->ins[p->instr], p->qty);
 }
 
 th_money cap_cash(const capital_t *c, const cap_wallet *w)
@@ -26,7 +36,27 @@ th_money cap_cash(const capital_t *c, const cap_wallet *w)
 	return ledger_balance(c->ledger, w->acct_cash);
 }
 
+/* From the running totals. */
 void cap_agent_figures(const capital_t *c, const cap_wallet *w, cap_figures *f)
+{
+	memset(f, 0, sizeof *f);
+	f->cash = ledger_balance(c->ledger, w->acct_cash);
+	f->reserved = ledger_balance(c->ledger, w->acct_reserved);
+	f->collateral = ledger_balance(c->ledger, w->acct_collateral);
+	f->value = cap_sat(w->run.value);
+	f->cost = cap_sat(w->run.cost);
+	f->abs_cost = cap_sat(w->run.abs_cost);
+	f->unrealized = cap_sat(w->run.value - w->run.cost);
+	f->realized = cap_sat(w->run.realized);
+	f->fees = cap_sat(w->run.fees);
+	f->positions = w->run.positions;
+	f->trades = w->trades;
+	f->wins = w->wins;
+	f->losses = w->losses;
+}
+
+/* From every position. */
+void cap_agent_figures_full(const capital_t *c, const cap_wallet *w, cap_figures *f)
 {
 	memset(f, 0, sizeof *f);
 	f->cash = ledger_balance(c->ledger, w->acct_cash);
@@ -54,11 +84,16 @@ void cap_agent_figures(const capital_t *c, const cap_wallet *w, cap_figures *f)
 	f->losses = w->losses;
 }
 
+th_money cap_figures_equity(const cap_figures *f)
+{
+	return cap_sat((cap_i128)f->cash + f->reserved + f->collateral + f->value);
+}
+
 th_money cap_agent_equity(const capital_t *c, const cap_wallet *w)
 {
 	cap_figures f;
 	cap_agent_figures(c, w, &f);
-	return cap_sat((cap_i128)f.cash + f.reserved + f.collateral + f.value);
+	return cap_figures_equity(&f);
 }
 
 th_money cap_agent_free(const capital_t *c, const cap_wallet *w)
@@ -79,6 +114,8 @@ th_money cap_agent_equity_at_cost(const capital_t *c, const cap_wallet *w)
 	return cap_sat((cap_i128)f.cash + f.reserved + f.collateral + f.cost);
 }
 
+/* Running: a farm's equity is its cash plus its agents' accounts and
+ * position values, all kept as sums. */
 th_money cap_wallet_equity(const capital_t *c, int32_t wi)
 {
 	const cap_wallet *w = &c->w[wi];
@@ -86,18 +123,46 @@ th_money cap_wallet_equity(const capital_t *c, int32_t wi)
 		return cap_agent_equity(c, w);
 	cap_i128 e = cap_cash(c, w);
 	if (w->kind == CAPITAL_KIND_FARM)
-		for (size_t i = 0; i < c->nw; i++)
-			if (c->w[i].parent == wi && c->w[i].kind == CAPITAL_KIND_AGENT)
-				e += cap_agent_equity(c, &c->w[i]);
+		e += w->run.cash + w->run.reserved + w->run.collateral + w->run.value;
 	return cap_sat(e);
 }
 
 th_money cap_total_equity(const capital_t *c)
 {
+	const cap_run *r = &c->total_run;
+	return cap_sat(r->cash + r->reserved + r->collateral + r->value);
+}
+
+th_money cap_wallet_equity_full(const capital_t *c, int32_t wi)
+{
+	const cap_wallet *w = &c->w[wi];
+	cap_figures f;
+	if (w->kind == CAPITAL_KIND_AGENT) {
+		cap_agent_figures_full(c, w, &f);
+		return cap_figures_equity(&f);
+	}
+	cap_i128 e = cap_cash(c, w);
+	if (w->kind == CAPITAL_KIND_FARM)
+		for (size_t i = 0; i < c->nw; i++)
+			if (c->w[i].parent == wi && c->w[i].kind == CAPITAL_KIND_AGENT) {
+				cap_agent_figures_full(c, &c->w[i], &f);
+				e += cap_figures_equity(&f);
+			}
+	return cap_sat(e);
+}
+
+th_money cap_total_equity_full(const capital_t *c)
+{
 	cap_i128 e = 0;
 	for (size_t i = 0; i < c->nw; i++) {
 		const cap_wallet *w = &c->w[i];
-		e += w->kind == CAPITAL_KIND_AGENT ? cap_agent_equity(c, w) : cap_cash(c, w);
+		if (w->kind == CAPITAL_KIND_AGENT) {
+			cap_figures f;
+			cap_agent_figures_full(c, w, &f);
+			e += cap_figures_equity(&f);
+		} else {
+			e += cap_cash(c, w);
+		}
 	}
 	return cap_sat(e);
 }

@@ -3,6 +3,7 @@
  *
  *   synth.h     seeded synthetic market (the default paper / backtest feed)
  *   csv_bars.h  streaming OHLCV CSV import, generic and Binance klines
+ *   barfile.h   binary bar files (.thb): fixed-size records, block CRCs
  *   resample.h  streaming aggregation into coarser, epoch-aligned bars
  *   source.h    one time-ordered event iterator over synth or CSV files
  *
@@ -13,6 +14,7 @@
 #ifndef TH_MARKET_MARKET_H
 #define TH_MARKET_MARKET_H
 
+#include "market/barfile.h"
 #include "market/csv_bars.h"
 #include "market/resample.h"
 #include "market/source.h"

@@ -1,6 +1,6 @@
 /*
- * market — replay sources: one iterator of market events over either the
- * synthetic generator or a set of CSV bar files (one per symbol).
+ * market — replay sources: one iterator of market events over the synthetic
+ * generator, a set of CSV bar files (one per symbol) or a binary bar file.
  *
  * The backtest driver (and the paper feed) pull th_event's in time order with
  * market_source_next() and publish them on the bus.
@@ -14,7 +14,11 @@
  *
  * Synthetic sources: the generator's trades, quotes and bars (synth.h).
  *
- * Options, for both:
+ * Bar file sources: the bars of a .thb file (barfile.h) in file order, each
+ * a TH_EV_BAR like the CSV source's. Replaying one is a block read, a CRC
+ * and a copy per bar: the fastest way to feed a long backtest.
+ *
+ * Options, for all:
  *  - [from_ns, to_ns): bars are kept when their open time is in the range,
  *    trades and quotes when their timestamp is. 0 = unbounded on that side.
  *    The range applies to the source bars before resampling: align from/to to
@@ -62,6 +66,14 @@ market_source *market_source_synth(const synth_config *cfg, const market_source_
  * header fails here. opt may be NULL. */
 market_source *market_source_csv(const market_csv_input *inputs, size_t n, const market_source_options *opt,
                                  char *err, size_t errlen);
+
+/* Bar file source. instruments[i] describes the file's symbol i: its symbol
+ * and scales must be the file's (checked), venue is required, base, quote,
+ * tick, lot, min_qty and min_notional are taken as given. The file's header
+ * and length are checked now; each block's CRC and each record when read.
+ * opt may be NULL. */
+market_source *market_source_barfile(const char *path, const th_instrument *instruments, size_t n,
+                                     const market_source_options *opt, char *err, size_t errlen);
 
 /*
  * Next event in time order: 1 = *out filled, 0 = end, -1 = error (a bad row,

@@ -87,6 +87,8 @@ host_t *host_create(host_config *cfg, host_clock_mode clock, char *err, size_t e
 	bus_options bo = { 0 };
 	bo.clock_ns = bus_clock;
 	bo.clock_arg = h;
+	/* Real time: sample 1 in 64 dispatches for the /metrics latency histogram. */
+	bo.latency_sample_log2 = clock == HOST_CLOCK_REAL ? 6 : 0;
 	h->bus = bus_create(&bo);
 	h->timers = timers_create();
 	h->metrics = metrics_registry_create();
@@ -277,6 +279,11 @@ void host_stop(host_t *h)
 bus_t *host_bus(host_t *h)
 {
 	return h->bus;
+}
+
+const struct metrics_registry *host_metrics(const host_t *h)
+{
+	return h->metrics;
 }
 
 const host_config *host_get_config(const host_t *h)

@@ -54,6 +54,9 @@ void host_set_sim_time(host_t *h, int64_t now_ns); /* HOST_CLOCK_SIM only; fires
 /* Access for other host subsystems (OMS, backtest driver, front door). */
 struct bus;
 struct bus *host_bus(host_t *h);
+/* Plugin-registered metric series (runtime/metrics_registry.h), for /metrics. */
+struct metrics_registry;
+const struct metrics_registry *host_metrics(const host_t *h);
 const host_config *host_get_config(const host_t *h);
 
 /* Loop and timers for host subsystems (trading, front door). Timers added

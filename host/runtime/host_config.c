@@ -32,9 +32,9 @@ static const th_config_field host_schema[] = {
 
 /* host and instances are read here; market, capital, oms and backtest by
  * host/trading (trading_config.c), which validates them the same way (goals
- * is an array of tables). */
+ * is an array of tables); http by host/frontdoor (frontdoor_config.c). */
 static const char *const top_level_sections[] = { "host", "instances", "market", "capital", "oms", "risk", "backtest",
-	"goals", NULL };
+	"goals", "http", NULL };
 static const char *const instance_keys[] = { "plugin", "optional", "farm", "config", NULL };
 
 void host_config_describe(FILE *out, int markdown)

@@ -17,50 +17,17 @@ static int env_publish(void *ctx, const th_event *ev)
 	return bus_publish(((trading_t *)ctx)->bus, ev);
 }
 
-/* Instruments are few (a handful per venue): a linear scan with the last hit
- * checked first beats hashing a formatted key on every market event. */
-static last_price *find_price(trading_t *t, const char *venue, const char *symbol)
-{
-	if (t->nprices && strcmp(t->prices[t->last_hit].symbol, symbol) == 0 &&
-		strcmp(t->prices[t->last_hit].venue, venue) == 0)
-		return &t->prices[t->last_hit];
-	for (size_t i = 0; i < t->nprices; i++) {
-		if (strcmp(t->prices[i].symbol, symbol) == 0 && strcmp(t->prices[i].venue, venue) == 0) {
-			t->last_hit = i;
-			return &t->prices[i];
-		}
-	}
-	return NULL;
-}
-
+/* Last prices live in the view (trading_view.c): a hash on venue + symbol
+ * with the last hit tried first, O(1) for the risk plugins' lookups too. */
 th_price trading_last_price(void *ctx, const char *venue, const char *symbol, int32_t *scale)
 {
-	last_price *p = find_price(ctx, venue, symbol);
-	if (!p)
-		return 0;
-	*scale = p->scale;
-	return p->price;
+	trading_t *t = ctx;
+	return t->view ? trading_view_last_price(t->view, venue, symbol, scale) : 0;
 }
 
 static void set_price(trading_t *t, const char *venue, const char *symbol, th_price px, int32_t scale)
 {
-	last_price *p = find_price(t, venue, symbol);
-	if (!p) {
-		if (t->nprices == t->cap_prices) {
-			size_t cap = t->cap_prices ? t->cap_prices * 2 : 16;
-			last_price *grown = realloc(t->prices, cap * sizeof *grown);
-			if (!grown)
-				return;
-			t->prices = grown;
-			t->cap_prices = cap;
-		}
-		p = &t->prices[t->nprices++];
-		memset(p, 0, sizeof *p);
-		th_strlcpy(p->venue, venue, sizeof p->venue);
-		th_strlcpy(p->symbol, symbol, sizeof p->symbol);
-	}
-	p->price = px;
-	p->scale = scale;
+	trading_view_set_price(t->view, venue, symbol, px, scale);
 }
 
 /* Market data: the last price per instrument (for market-order reservations
@@ -144,7 +111,10 @@ trading_t *trading_create(host_t *h, const trading_config *cfg, trading_mode mod
 	t->mode = mode;
 	t->capital = capital_create(cfg->quote, err, errlen);
 	t->ballots = calloc(cfg->nfarms ? cfg->nfarms : 1, sizeof *t->ballots);
-	if (!t->capital || !t->ballots) {
+	t->view = t->capital ? trading_view_create(t->capital, tv_list, t) : NULL;
+	if (!t->capital || !t->ballots || !t->view) {
+		if (t->capital && (!t->ballots || !t->view))
+			snprintf(err, errlen, "out of memory");
 		trading_destroy(t);
 		return NULL;
 	}
@@ -257,11 +227,7 @@ static void feed_due(void *arg, uint64_t id)
 
 static int open_source(trading_t *t, char *err, size_t errlen)
 {
-	market_source *src;
-	if (t->cfg.source_csv)
-		src = market_source_csv(t->cfg.csv, t->cfg.ncsv, &t->cfg.source_opt, err, errlen);
-	else
-		src = market_source_synth(&t->cfg.synth, &t->cfg.source_opt, err, errlen);
+	market_source *src = trading_config_open_source(&t->cfg, err, errlen);
 	if (!src)
 		return -1;
 	if (feed_init(&t->feed, src, (const char(*)[TH_VENUE_MAX])t->cfg.mirror_venues, t->cfg.nmirrors,
@@ -377,13 +343,12 @@ void trading_destroy(trading_t *t)
 	oms_destroy(t->oms);
 	goals_free(t->goals);
 	free(t->ballots);
-	free(t->pos_scratch);
+	trading_view_destroy(t->view);
 	if (t->journal && journal_close(t->journal) != 0)
 		log_error("journal closed with an error");
 	if (t->feed_open)
 		feed_destroy(&t->feed);
 	capital_destroy(t->capital);
-	free(t->prices);
 	free(t);
 }
 
@@ -395,4 +360,15 @@ struct oms *trading_oms(trading_t *t)
 struct capital *trading_capital(trading_t *t)
 {
 	return t->capital;
+}
+
+size_t trading_decision_counts(const trading_t *t, uint64_t *approved, uint64_t *denied, uint64_t *by_reason,
+	size_t cap)
+{
+	size_t n = sizeof t->denials_by_reason / sizeof t->denials_by_reason[0];
+	*approved = t->approved;
+	*denied = t->denied;
+	for (size_t i = 0; i < n && i < cap; i++)
+		by_reason[i] = t->denials_by_reason[i];
+	return n;
 }

@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "config/schema.h"
+#include "market/barfile.h"
 #include "trading/trading_coord.h"
 
 const char *const trading_sections[] = { "market", "capital", "oms", "risk", "backtest", "goals", NULL };
 
 static const th_config_field market_schema[] = {
-	{ "source", TH_CONFIG_STRING, 0, "\"synthetic\"", NULL, NULL, "synthetic (seeded generator) or csv" },
+	{ "source", TH_CONFIG_STRING, 0, "\"synthetic\"", NULL, NULL,
+		"synthetic (seeded generator), csv, or barfile (a .thb file from `tradehost bars convert`)" },
 	{ "venue", TH_CONFIG_STRING, 0, "\"sim\"", NULL, NULL, "venue instance whose market this is" },
 	{ "symbols", TH_CONFIG_STRING_LIST, 0, "[\"BTC-USDT\", \"ETH-USDT\", \"SOL-USDT\"]", NULL, NULL,
 		"instruments, BASE-QUOTE" },
@@ -32,6 +34,8 @@ static const th_config_field market_schema[] = {
 		"backtest: time of the first bar (paper starts now)" },
 	{ "bars", TH_CONFIG_INT, 0, "0", "0", NULL, "synthetic: bars to generate (0 = endless; backtests need a limit)" },
 	{ "csv_files", TH_CONFIG_STRING_LIST, 0, "[]", NULL, NULL, "csv: one \"SYMBOL=path\" per symbol" },
+	{ "path", TH_CONFIG_STRING, 0, "\"\"", NULL, NULL,
+		"barfile: the .thb file; its symbols and scales are the market's (symbols and scales here are not used)" },
 	{ "resample_seconds", TH_CONFIG_INT, 0, "0", "0", NULL, "resample bars to this timeframe (0 = as is)" },
 	{ "mirror_venues", TH_CONFIG_STRING_LIST, 0, "[]", NULL, NULL,
 		"more venue instances fed a copy of this market with a small mean-reverting price basis" },
@@ -153,6 +157,65 @@ static int validate_section(const toml_value *root, const char *name, const th_c
 	return 0;
 }
 
+/* [market] source = "barfile": the file's header names the instruments and
+ * their scales; venue, tick and lot come from this section. The header and
+ * the file length are checked now, so a wrong or truncated file is a
+ * configuration error naming the file. */
+static int load_barfile(const toml_value *m, const char *base_dir, trading_config *c, char *err, size_t errlen)
+{
+	const char *path;
+	config_get_string(m, "path", &path, NULL);
+	if (!path[0]) {
+		snprintf(err, errlen, "market.path: source = \"barfile\" needs the path of a .thb file");
+		return -1;
+	}
+	if (path[0] == '/')
+		snprintf(c->barfile_path, sizeof c->barfile_path, "%s", path);
+	else
+		snprintf(c->barfile_path, sizeof c->barfile_path, "%s/%s", base_dir, path);
+	char ferr[512];
+	barfile *f = barfile_open(c->barfile_path, ferr, sizeof ferr);
+	if (!f) {
+		snprintf(err, errlen, "market.path: %s", ferr);
+		return -1;
+	}
+	size_t n;
+	const barfile_symbol *syms = barfile_symbols(f, &n);
+	int rc = -1;
+	if (n > SYNTH_MAX_SYMBOLS) {
+		snprintf(err, errlen, "market.path: %s has %zu symbols; a market has at most %d", c->barfile_path, n,
+			SYNTH_MAX_SYMBOLS);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		th_instrument *in = &c->barfile_instruments[i];
+		char derr[256];
+		memset(in, 0, sizeof *in);
+		th_strlcpy(in->venue, c->synth.venue, sizeof in->venue);
+		th_strlcpy(in->symbol, syms[i].symbol, sizeof in->symbol);
+		const char *dash = strchr(in->symbol, '-');
+		if (dash && (size_t)(dash - in->symbol) < sizeof in->base && strlen(dash + 1) < sizeof in->quote) {
+			memcpy(in->base, in->symbol, (size_t)(dash - in->symbol));
+			th_strlcpy(in->quote, dash + 1, sizeof in->quote);
+		}
+		in->price_scale = syms[i].price_scale;
+		in->qty_scale = syms[i].qty_scale;
+		/* tick and lot are read at the file's scales */
+		if (config_get_decimal(m, "tick", in->price_scale, &in->tick, derr, sizeof derr) != TH_OK ||
+			config_get_decimal(m, "lot", in->qty_scale, &in->lot, derr, sizeof derr) != TH_OK) {
+			snprintf(err, errlen, "market: %s (for %s at the file's scales %d/%d)", derr, in->symbol,
+				in->price_scale, in->qty_scale);
+			goto out;
+		}
+	}
+	c->nbarfile = n;
+	c->barfile_bars = barfile_bar_count(f);
+	rc = 0;
+out:
+	barfile_close(f);
+	return rc;
+}
+
 static int load_market(const toml_value *m, const char *base_dir, int64_t now_ns, trading_config *c, char *err,
 	size_t errlen)
 {
@@ -161,21 +224,23 @@ static int load_market(const toml_value *m, const char *base_dir, int64_t now_ns
 	int64_t pscale, qscale, seed, bar_s, bar_ms, tpb, bars, resample;
 	double vol, corr;
 	config_get_string(m, "source", &s, NULL);
-	if (strcmp(s, "synthetic") != 0 && strcmp(s, "csv") != 0) {
-		snprintf(err, errlen, "market.source is \"%s\"; expected synthetic or csv", s);
+	if (strcmp(s, "synthetic") != 0 && strcmp(s, "csv") != 0 && strcmp(s, "barfile") != 0) {
+		snprintf(err, errlen, "market.source is \"%s\"; expected synthetic, csv or barfile", s);
 		return -1;
 	}
 	c->source_csv = strcmp(s, "csv") == 0;
+	c->source_barfile = strcmp(s, "barfile") == 0;
 	synth_config_defaults(&c->synth);
 	config_get_string(m, "venue", &s, NULL);
 	th_strlcpy(c->synth.venue, s, sizeof c->synth.venue);
 	config_get_int(m, "price_scale", &pscale);
 	config_get_int(m, "qty_scale", &qscale);
-	th_price tick;
-	th_qty lot;
+	th_price tick = 0;
+	th_qty lot = 0;
 	char derr[256];
-	if (config_get_decimal(m, "tick", (int)pscale, &tick, derr, sizeof derr) != TH_OK ||
-		config_get_decimal(m, "lot", (int)qscale, &lot, derr, sizeof derr) != TH_OK) {
+	/* a bar file brings its own scales: its tick and lot are read in load_barfile */
+	if (!c->source_barfile && (config_get_decimal(m, "tick", (int)pscale, &tick, derr, sizeof derr) != TH_OK ||
+		config_get_decimal(m, "lot", (int)qscale, &lot, derr, sizeof derr) != TH_OK)) {
 		snprintf(err, errlen, "market: %s", derr);
 		return -1;
 	}
@@ -227,6 +292,8 @@ static int load_market(const toml_value *m, const char *base_dir, int64_t now_ns
 	}
 	c->nmirrors = nm;
 	config_get_double(m, "mirror_basis_bps", &c->mirror_basis_bps);
+	if (c->source_barfile)
+		return load_barfile(m, base_dir, c, err, errlen);
 	if (!c->source_csv && nprice != nsym) {
 		snprintf(err, errlen, "market.start_prices has %zu entries for %zu symbols", nprice, nsym);
 		return -1;
@@ -558,15 +625,29 @@ int trading_config_window(trading_config *c, const char *from, const char *to, c
 	}
 	c->source_opt.from_ns = f;
 	c->source_opt.to_ns = t;
-	if (from && !c->source_csv)
+	if (from && !trading_config_recorded(c))
 		c->synth.start_time_ns = f - f % c->synth.bar_interval_ns;
 	return 0;
 }
 
+int trading_config_recorded(const trading_config *c)
+{
+	return c->source_csv || c->source_barfile;
+}
+
+market_source *trading_config_open_source(const trading_config *c, char *err, size_t errlen)
+{
+	if (c->source_barfile)
+		return market_source_barfile(c->barfile_path, c->barfile_instruments, c->nbarfile, &c->source_opt, err,
+			errlen);
+	if (c->source_csv)
+		return market_source_csv(c->csv, c->ncsv, &c->source_opt, err, errlen);
+	return market_source_synth(&c->synth, &c->source_opt, err, errlen);
+}
+
 int trading_config_first_time(const trading_config *c, int64_t *out, char *err, size_t errlen)
 {
-	market_source *src = c->source_csv ? market_source_csv(c->csv, c->ncsv, &c->source_opt, err, errlen)
-					   : market_source_synth(&c->synth, &c->source_opt, err, errlen);
+	market_source *src = trading_config_open_source(c, err, errlen);
 	static th_event ev;
 	if (!src)
 		return -1;

@@ -1,7 +1,7 @@
 /*
  * The trading sections of the configuration file:
  *
- *   [market]      the feed: the seeded synthetic market (default) or CSV bar files
+ *   [market]      the feed: the seeded synthetic market (default), CSV bar files or a binary bar file
  *   [capital]     the master wallet's deposit and how it flows to farms and agents
  *   [capital.farms.<farm>]  weight and the farm's rule for its agents
  *   [oms]         journal durability and order-manager settings
@@ -44,11 +44,16 @@ typedef struct trading_farm_cfg {
 
 typedef struct trading_config {
 	/* [market] */
-	int source_csv;            /* 0 synthetic, 1 csv */
+	int source_csv;            /* 1: csv files */
+	int source_barfile;        /* 1: a binary bar file (neither: synthetic) */
 	synth_config synth;
 	market_csv_input csv[SYNTH_MAX_SYMBOLS];
 	char csv_paths[SYNTH_MAX_SYMBOLS][4096];
 	size_t ncsv;
+	char barfile_path[4096];   /* resolved against the configuration's directory */
+	th_instrument barfile_instruments[SYNTH_MAX_SYMBOLS]; /* the file's symbols on market.venue */
+	size_t nbarfile;
+	uint64_t barfile_bars;     /* bar count in the file's header */
 	market_source_options source_opt;
 	char mirror_venues[4][TH_VENUE_MAX];
 	size_t nmirrors;
@@ -88,6 +93,13 @@ int trading_config_window(trading_config *c, const char *from, const char *to, c
 /* The time of the first event the configured source will produce (for CSV
  * data, which carries its own times): opens the source, reads one event. */
 int trading_config_first_time(const trading_config *c, int64_t *out, char *err, size_t errlen);
+
+/* Does the data carry its own times (CSV or bar file), rather than being
+ * generated from market.start? */
+int trading_config_recorded(const trading_config *c);
+
+/* Opens the configured market source (synthetic, CSV or bar file). */
+market_source *trading_config_open_source(const trading_config *c, char *err, size_t errlen);
 
 /* The top-level sections this module owns (NULL-terminated). */
 extern const char *const trading_sections[];

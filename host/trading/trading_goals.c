@@ -145,3 +145,18 @@ void trading_rebalance(trading_t *t, int64_t now)
 			log_warn("rebalance of farm %s: %s", t->cfg.farms[f].name, err);
 	t->last_rebalance_ns = now;
 }
+
+int trading_goal_at(trading_t *t, size_t i, goals_info *out)
+{
+	if (i >= t->cfg.ngoals)
+		return -1;
+	memset(out, 0, sizeof *out);
+	out->spec = t->cfg.goals[i].spec;
+	int done = oms_goal_state(t->oms, (uint32_t)i);
+	if (!t->goals || t->goal_ids[i] == 0 || goals_get(t->goals, t->goal_ids[i], out) != TH_OK) {
+		/* finished before this start: the journal keeps only how it ended */
+		out->state = done == TH_GOAL_HIT ? GOALS_HIT : GOALS_MISSED;
+		return 1;
+	}
+	return 0;
+}

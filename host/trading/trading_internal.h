@@ -13,6 +13,7 @@
 #include "oms/oms.h"
 #include "trading/trading.h"
 #include "trading/trading_feed.h"
+#include "trading/trading_view.h"
 
 #define COORD_BALLOT_MAX 16
 typedef struct coord_ballot {      /* a voting farm's intents for the current round */
@@ -26,12 +27,6 @@ typedef struct coord_direction {   /* a hierarchical farm's leader direction per
 	char symbol[TH_SYMBOL_MAX];
 	uint32_t side;
 } coord_direction;
-
-typedef struct last_price {
-	th_price price;
-	int32_t scale;
-	char venue[TH_VENUE_MAX], symbol[TH_SYMBOL_MAX];
-} last_price;
 
 struct trading {
 	host_t *host;
@@ -47,8 +42,7 @@ struct trading {
 	th_event pending;          /* paper feed: the next event, due at pending.h.ts_ns */
 	int have_pending;
 	uint64_t feed_timer;
-	last_price *prices;
-	size_t nprices, cap_prices, last_hit;
+	trading_view *view;        /* last prices, instruments, wallet figures for risk plugins */
 	int64_t last_snapshot_ns;
 	uint64_t bars, events;
 	uint64_t intents, approved, denied;
@@ -60,10 +54,6 @@ struct trading {
 	int64_t goal_last_ppm[TRADING_MAX_GOALS];
 	int64_t last_rebalance_ns;
 	int flatten_pending;
-	capital_position *pos_scratch; /* provider: a wallet's positions, grown to fit */
-	size_t pos_scratch_cap;
-	struct { char wallet[TH_NAME_MAX]; th_money peak; } peaks[128];
-	size_t npeaks;
 	uint64_t denials_by_reason[32]; /* th_risk_reason -> count */       /* an emergency farm must be flattened once trading runs */
 	uint64_t events_seen;      /* backtest: events pulled from the source */
 	double replay_seconds;     /* backtest: wall time of the replay loop */
@@ -71,6 +61,8 @@ struct trading {
 
 /* Venue adapter for the OMS (trading_venues.c). */
 const th_instrument *tv_instrument(void *ctx, const char *venue, const char *symbol);
+int tv_list(void *ctx, const char *venue, const void *const known[2], const void *owner[2], const th_instrument **list,
+	size_t *n);
 int tv_submit(void *ctx, const char *venue, const th_order *order);
 int tv_cancel(void *ctx, const char *venue, const char *clid);
 int tv_query(void *ctx, const char *venue, const char *clid);

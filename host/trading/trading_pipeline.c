@@ -193,3 +193,47 @@ void trading_on_intent(void *arg, const th_event *ev)
 	}
 	trading_coordinate(t, &intent);
 }
+
+int trading_submit_manual(trading_t *t, const th_event *ev, char *reason, size_t cap)
+{
+	th_event intent;
+	char err[256], why[160], who[TH_NAME_MAX];
+	memcpy(&intent, ev, th_event_size(ev));
+	reason[0] = '\0';
+	const char *farm = host_instance_farm(t->host, ev->h.agent);
+	th_strlcpy(intent.u.intent.farm, farm ? farm : "", sizeof intent.u.intent.farm);
+	if (intent.u.intent.action != TH_INTENT_PLACE) {
+		if (oms_submit(t->oms, &intent, 0, err, sizeof err) != TH_OK) {
+			snprintf(reason, cap, "%s", err);
+			return -1;
+		}
+		return 1;
+	}
+	t->intents++;
+	if (state_blocks(t, &intent, why, sizeof why)) {
+		trading_deny(t, &intent, TH_RISK_STATE, why, "trading-state");
+		snprintf(reason, cap, "%s", why);
+		return 0;
+	}
+	if (oms_is_paused(t->oms, intent.h.agent, intent.u.intent.farm)) {
+		snprintf(why, sizeof why, "agent %s is paused (goal action or operator)", intent.h.agent);
+		trading_deny(t, &intent, TH_RISK_STATE, why, "goals");
+		snprintf(reason, cap, "%s", why);
+		return 0;
+	}
+	th_qty max_qty;
+	th_risk_verdict v;
+	if (!run_risk(t, &intent, &max_qty, &v, who, sizeof who)) {
+		t->denied++;
+		publish_decision(t, &intent, &v, who);
+		snprintf(reason, cap, "denied by %s: %s", who, v.message);
+		return 0;
+	}
+	t->approved++;
+	publish_decision(t, &intent, &v, who);
+	if (oms_submit(t->oms, &intent, max_qty, err, sizeof err) != TH_OK) {
+		snprintf(reason, cap, "%s", err);
+		return -1;
+	}
+	return 1;
+}

@@ -8,81 +8,16 @@
 #include "common/log.h"
 #include "trading/trading_internal.h"
 
-/* Highest equity seen per wallet, updated whenever a wallet is looked at
- * and at every equity snapshot (drawdown breakers read it). */
-static th_money track_peak(trading_t *t, const char *wallet, th_money equity)
-{
-	for (size_t i = 0; i < t->npeaks; i++) {
-		if (strcmp(t->peaks[i].wallet, wallet) == 0) {
-			if (equity > t->peaks[i].peak)
-				t->peaks[i].peak = equity;
-			return t->peaks[i].peak;
-		}
-	}
-	if (t->npeaks < sizeof t->peaks / sizeof t->peaks[0]) {
-		th_strlcpy(t->peaks[t->npeaks].wallet, wallet, sizeof t->peaks[0].wallet);
-		t->peaks[t->npeaks++].peak = equity;
-	}
-	return equity;
-}
-
-/* All of a wallet's positions, into a scratch buffer that grows to fit (no
- * allocation once it is large enough). */
-static const capital_position *all_positions(trading_t *t, const char *wallet, size_t *n)
-{
-	size_t k = capital_positions(t->capital, wallet, 0, t->pos_scratch, t->pos_scratch_cap);
-	if (k > t->pos_scratch_cap) {
-		capital_position *grown = realloc(t->pos_scratch, k * sizeof *grown);
-		if (!grown) {
-			*n = t->pos_scratch_cap;
-			return t->pos_scratch;
-		}
-		t->pos_scratch = grown;
-		t->pos_scratch_cap = k;
-		k = capital_positions(t->capital, wallet, 0, t->pos_scratch, t->pos_scratch_cap);
-	}
-	*n = k;
-	return t->pos_scratch;
-}
-
-static size_t copy_positions(trading_t *t, const char *wallet, th_position *out, size_t cap, th_money *gross,
-	th_money *net)
-{
-	size_t n;
-	const capital_position *pos = all_positions(t, wallet, &n);
-	*gross = *net = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i < cap)
-			out[i] = pos[i].p;
-		*gross += pos[i].value < 0 ? -pos[i].value : pos[i].value;
-		*net += pos[i].value;
-	}
-	return n;
-}
-
+/* Wallet figures and positions come from the view (trading_view.c): O(1)
+ * running totals in the capital hierarchy and a hashed peak per wallet. */
 static int pv_wallet_stats(void *ctx, const char *wallet, th_wallet_stats *out)
 {
-	trading_t *t = ctx;
-	capital_stats st;
-	if (capital_stats_get(t->capital, wallet, &st) != TH_OK)
-		return TH_ERR_NOT_FOUND;
-	memset(out, 0, sizeof *out);
-	out->equity = st.equity;
-	out->cash = st.cash;
-	out->reserved = st.reserved;
-	out->realized_pnl = st.realized_pnl;
-	out->unrealized_pnl = st.unrealized_pnl;
-	out->fees = st.fees;
-	out->positions = (uint32_t)copy_positions(t, wallet, NULL, 0, &out->gross_exposure, &out->net_exposure);
-	out->open_orders = (uint32_t)st.open_orders;
-	out->peak_equity = track_peak(t, wallet, st.equity);
-	return TH_OK;
+	return trading_view_wallet_stats(((trading_t *)ctx)->view, wallet, out);
 }
 
 static size_t pv_positions(void *ctx, const char *wallet, th_position *out, size_t cap)
 {
-	th_money gross, net;
-	return copy_positions(ctx, wallet, out, cap, &gross, &net);
+	return trading_view_positions(((trading_t *)ctx)->view, wallet, out, cap);
 }
 
 static size_t pv_open_orders(void *ctx, const char *agent, th_order *out, char (*agents)[TH_NAME_MAX],

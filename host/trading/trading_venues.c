@@ -22,18 +22,31 @@ static const th_exchange_api *venue(trading_t *t, const char *name, void **inst)
 	return NULL;
 }
 
+/* The view's source of instrument lists (trading_view_list_fn): the live
+ * instance of the venue, checked to be an exchange once per instance. */
+int tv_list(void *ctx, const char *name, const void *const known[2], const void *owner[2], const th_instrument **list,
+	size_t *n)
+{
+	trading_t *t = ctx;
+	const void *api = NULL;
+	void *inst = host_instance_handle(t->host, name, &api);
+	const th_exchange_api *x;
+	if (!inst || !api)
+		return -1;
+	if (inst == known[0] && api == known[1])
+		x = api; /* the instance validated last time: still an exchange */
+	else if (!(x = venue(t, name, &inst)))
+		return -1;
+	owner[0] = inst;
+	owner[1] = x;
+	return x->instruments(inst, list, n) == TH_OK ? 0 : -1;
+}
+
+/* O(1): a hash of the venue's list, kept by the view (trading_view.c). */
 const th_instrument *tv_instrument(void *ctx, const char *name, const char *symbol)
 {
-	void *inst;
-	const th_exchange_api *x = venue(ctx, name, &inst);
-	const th_instrument *list;
-	size_t n;
-	if (!x || x->instruments(inst, &list, &n) != TH_OK)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(list[i].symbol, symbol) == 0)
-			return &list[i];
-	return NULL;
+	trading_t *t = ctx;
+	return t->view ? trading_view_instrument(t->view, name, symbol) : NULL;
 }
 
 int tv_submit(void *ctx, const char *name, const th_order *order)

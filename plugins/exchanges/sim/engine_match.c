@@ -261,6 +261,8 @@ static void sim_fill_makers(sim_engine *e, sim_book *b, const sim_liq *L)
 void sim_market_point(sim_engine *e, sim_book *b, const sim_liq *L)
 {
 	size_t n = b->nopen; /* no order joins the book while a point is processed */
+	if (n == 0)
+		return; /* the common case in a backtest: nothing to match, trigger, fill or sweep */
 	for (size_t i = 0; i < n; i++) {
 		sim_order *o = b->open[i];
 		if (o->phase == SIM_PH_TAKING)
@@ -381,8 +383,8 @@ void sim_engine_on_bar(sim_engine *e, const char *symbol, const th_bar *bar)
 	int covered = b->ticks_since_bar > 0;
 	b->ticks_since_bar = 0;
 	b->last_price = c;
-	if (covered)
-		return;
+	if (covered || b->nopen == 0)
+		return; /* nothing rests or waits: the OHLC path would touch no order */
 
 	th_qty budget = sim_budget(e, b, vol);
 	th_qty *avail = vol > 0 ? &budget : NULL; /* no volume reported: unlimited */

@@ -58,7 +58,11 @@ static inline int sim_rescale(int64_t v, int from, int to, sim_round mode, int64
 {
 	if (from < 0 || from > TH_SCALE_MAX || to < 0 || to > TH_SCALE_MAX)
 		return -1;
-	if (to >= from)
+	if (to == from) { /* the usual case (market data at the instrument's scales): nothing to do */
+		*out = v;
+		return 0;
+	}
+	if (to > from)
 		return th_fixed_rescale(v, from, to, out);
 	int64_t d = th_pow10(from - to);
 	int64_t q = v / d, r = v % d;

@@ -51,6 +51,7 @@ typedef struct sim_venue {
 	uint64_t duplicates;    /* submits of a client order id the venue already had */
 	int persist_failing;    /* log a failing state_put once, not at every change */
 	int metrics_ok;
+	int64_t open_reported;      /* last value given to the sim_open_orders gauge (-1: none yet) */
 	uint32_t m_accepted, m_rejected, m_fills, m_open;
 } sim_venue;
 
@@ -237,9 +238,10 @@ static void sim_flush(sim_venue *v)
 	sim_persist(v);
 	if (!v->started || v->stopped)
 		return; /* reports wait for start(); after stop they are in flight and lost */
-	int64_t now = v->api->now_ns(v->ctx);
-	sim_outgoing *m;
-	while ((m = sim_fifo_peek(&v->outbox)) && m->due_ns <= now) {
+	sim_outgoing *m = sim_fifo_peek(&v->outbox);
+	/* after most market events nothing is waiting: no clock read needed */
+	int64_t now = m ? v->api->now_ns(v->ctx) : 0;
+	for (; m && m->due_ns <= now; m = sim_fifo_peek(&v->outbox)) {
 		int rc = sim_publish(v, m);
 		if (rc == TH_ERR_LIMIT) {
 			sim_arm(v, &v->out_timer, now + SIM_RETRY_NS, sim_out_timer_fn);
@@ -252,8 +254,13 @@ static void sim_flush(sim_venue *v)
 	}
 	if (m)
 		sim_arm(v, &v->out_timer, m->due_ns, sim_out_timer_fn);
-	if (v->metrics_ok)
-		v->api->metric_set(v->ctx, v->m_open, (int64_t)sim_engine_open_orders(v->engine));
+	/* only on change: this runs after every market event, and an unchanged
+	 * gauge needs no registry update */
+	int64_t open = (int64_t)sim_engine_open_orders(v->engine);
+	if (v->metrics_ok && open != v->open_reported) {
+		v->api->metric_set(v->ctx, v->m_open, open);
+		v->open_reported = open;
+	}
 }
 
 static void sim_out_timer_fn(void *arg, uint64_t id)
@@ -448,6 +455,7 @@ static void sim_venue_free(sim_venue *v)
 static void sim_register_metrics(sim_venue *v)
 {
 	const th_host_api *api = v->api;
+	v->open_reported = -1;
 	v->metrics_ok =
 	        api->metric_register(v->ctx, TH_METRIC_COUNTER, "sim_orders_accepted_total",
 	                             "Orders the sim venue accepted", &v->m_accepted) == TH_OK &&

@@ -6,6 +6,11 @@
  * cache_max_age_ms (0: always re-read). A re-read that finds the same
  * instruments in the same order keeps the index and revalues only the
  * positions whose quantity changed.
+ *
+ * The age limit is kept by a timer (lim_books_refresh, every half
+ * cache_max_age_ms): it re-reads aged copies between checks, so a check
+ * re-reads only after a fill or a count change, not because a second went
+ * by. check() still re-reads a copy that did reach the age (timer late).
  */
 #include <stdio.h>
 #include <string.h>
@@ -211,6 +216,16 @@ lim_book *lim_book_get(lim *L, const char *wallet, int64_t now_ns, long expect, 
 	if (stale && book_read(L, b, now_ns, why, cap) != 0)
 		return NULL;
 	return b;
+}
+
+void lim_books_refresh(lim *L, int64_t now_ns, int64_t min_age_ns)
+{
+	char why[160];
+	for (size_t i = 0; i < L->nbooks; i++) {
+		lim_book *b = L->books[i];
+		if (b->valid && now_ns >= b->read_ns && now_ns - b->read_ns >= min_age_ns)
+			book_read(L, b, now_ns, why, sizeof why); /* a failure leaves it invalid */
+	}
 }
 
 const th_position *lim_book_find(const lim_book *b, const char *inst_key)

@@ -118,6 +118,8 @@ typedef struct lim {
 
 	uint64_t sub_events, sub_market;
 	int subscribed_events, subscribed_market;
+	uint64_t refresh_timer;    /* re-reads aged caches off the check path */
+	int refresh_running;
 	uint32_t m_checks, m_denials;
 	int have_metrics;
 } lim;
@@ -153,6 +155,10 @@ void lim_books_free(lim *L);
 /* The wallet's positions, re-read when stale; NULL (error set in *why) on failure.
  * `expect` >= 0: the position count the host just reported (a mismatch forces a re-read). */
 lim_book *lim_book_get(lim *L, const char *wallet, int64_t now_ns, long expect, char *why, size_t cap);
+/* From the refresh timer: re-reads every cached wallet whose copy is at
+ * least min_age_ns old, so check() rarely finds one past cache_max_age_ms.
+ * A failed read leaves the book invalid (check() reads it again). */
+void lim_books_refresh(lim *L, int64_t now_ns, int64_t min_age_ns);
 /* The wallet's position in an instrument, or NULL. */
 const th_position *lim_book_find(const lim_book *b, const char *inst_key);
 /* Recompute every position's value and the sums from the marks, asking the
@@ -163,6 +169,8 @@ void lim_books_mark_moved(lim *L, const char *inst_key, uint32_t slot);
 
 void lim_orders_free(lim *L);
 const lim_orders *lim_orders_get(lim *L, int64_t now_ns, char *why, size_t cap);
+/* The same for the open orders (refresh timer). */
+void lim_orders_refresh(lim *L, int64_t now_ns, int64_t min_age_ns);
 
 /* ---- rate windows (lim_rate.c) ---- */
 void lim_rates_free(lim *L);

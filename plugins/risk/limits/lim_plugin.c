@@ -66,6 +66,17 @@ static void on_trading_event(void *arg, const th_event *ev)
 	L->gen_orders++;
 }
 
+/* Every half cache_max_age_ms: aged caches are re-read here, between
+ * checks, instead of inside the check that finds them aged. */
+static void on_refresh(void *arg, uint64_t id)
+{
+	lim *L = arg;
+	(void)id;
+	int64_t now = L->api->now_ns(L->ctx);
+	lim_books_refresh(L, now, L->cache_max_age_ns / 2);
+	lim_orders_refresh(L, now, L->cache_max_age_ns / 2);
+}
+
 static int lim_start(void *arg)
 {
 	lim *L = arg;
@@ -76,6 +87,11 @@ static int lim_start(void *arg)
 		/* without invalidation events the caches would go stale: read every time */
 		L->cache_max_age_ns = 0;
 		L->api->logf(L->ctx, TH_LOG_WARN, "limits: no order/fill subscription; positions are re-read on every check");
+	}
+	if (L->cache_max_age_ns > 0) {
+		int64_t half = L->cache_max_age_ns / 2 > 0 ? L->cache_max_age_ns / 2 : 1;
+		/* without the timer, check() keeps re-reading aged caches itself */
+		L->refresh_running = L->api->timer_add(L->ctx, half, half, on_refresh, L, &L->refresh_timer) == TH_OK;
 	}
 	if (L->any_hhi) {
 		th_subscription m = { .topics = TH_TOPIC(TH_EV_TRADE) | TH_TOPIC(TH_EV_BAR) };
@@ -95,14 +111,21 @@ static int lim_stop(void *arg)
 		L->api->unsubscribe(L->ctx, L->sub_events);
 	if (L->subscribed_market)
 		L->api->unsubscribe(L->ctx, L->sub_market);
-	L->subscribed_events = L->subscribed_market = 0;
+	if (L->refresh_running)
+		L->api->timer_cancel(L->ctx, L->refresh_timer);
+	L->subscribed_events = L->subscribed_market = L->refresh_running = 0;
 	return TH_OK;
 }
 
 static void lim_destroy(void *arg)
 {
-	if (arg)
-		lim_release(arg);
+	lim *L = arg;
+	if (!L)
+		return;
+	/* destroyed without a stop (a replaced instance): its timer must not fire on freed memory */
+	if (L->refresh_running)
+		L->api->timer_cancel(L->ctx, L->refresh_timer);
+	lim_release(L);
 }
 
 /* Fill the per-check context; 1 (denied) if the intent lacks what every rule needs. */

@@ -108,25 +108,105 @@ static int64_t es_pre(var_model *m, const var_scope *sc, var_span sp, size_t n)
 	return horizon(m, var_expected_shortfall(m->tail, n, VAR_CONF_975));
 }
 
-/* The scope's ES after the trade (m->delta holds the trade's P&L, `dmax` its
- * largest entry). Only scenarios whose post-trade P&L is at most the k-th
- * smallest pre-trade P&L + dmax can be among the k worst (the k worst
- * pre-trade scenarios are all below that), so the heap sees a few dozen
- * candidates instead of every scenario. The k-th smallest pre-trade P&L is
- * cached until the scope's P&L changes. */
-static int64_t es_post(var_model *m, var_scope *sc, var_span sp, size_t n, int64_t dmax)
+/* The ring indices of the scope's k worst pre-trade scenarios, cached until
+ * its P&L changes. */
+static const uint32_t *worst_index(var_model *m, var_scope *sc, var_span sp, size_t n, size_t k)
 {
-	size_t k = var_es_need(n, VAR_CONF_975);
 	if (sc->kth_gen != sc->pnl_gen || sc->kth_slot != m->hist.s || sc->kth_n != n || sc->kth_k != k) {
-		var_tail(sc->pnl, NULL, sp, m->tail, k);
-		sc->kth = m->tail[k - 1];
+		var_tail_index(sc->pnl, sp, k, sc->kidx);
 		sc->kth_gen = sc->pnl_gen;
 		sc->kth_slot = m->hist.s;
 		sc->kth_n = n;
 		sc->kth_k = k;
 	}
-	var_tail_bounded(sc->pnl, m->delta, sp, sc->kth + dmax, m->scratch, m->tail, k);
-	return horizon(m, var_expected_shortfall(m->tail, n, VAR_CONF_975));
+	return sc->kidx;
+}
+
+/* One scope of a check, between the phases. */
+typedef struct post_scope {
+	var_scope *sc;
+	var_span sp;
+	size_t n, k;
+	int64_t bound;  /* candidates are post-trade P&L <= bound */
+	int64_t *cand;  /* VAR_CHECK_SCOPES x window scratch, one window each */
+	size_t ncand;
+	int64_t post;   /* post-trade ES */
+} post_scope;
+
+/* The post-trade ES of every scope (1..VAR_CHECK_SCOPES) for a trade of
+ * `value` in instrument `ret`'s returns.
+ *
+ * A scenario's post-trade P&L is pnl[i] + d[i], d[i] = round(value x r[i]).
+ * The k worst pre-trade scenarios K give a bound: the k-th smallest
+ * post-trade P&L is at most max over K of pnl[j] + d[j] (any k entries bound
+ * it), so only entries at or below that can be in the tail. The bound costs
+ * k terms; then ONE pass over the scenarios computes d[i] once and gathers
+ * every scope's candidates (scopes share the span when their history does,
+ * the usual case; otherwise each scope takes its own pass). The candidates
+ * (about k of them) go through a partial selection. Same ES as sorting every
+ * post-trade scenario. */
+static void es_post_all(var_model *m, const double *r, double value, post_scope *ps, size_t nps)
+{
+	for (size_t s = 0; s < nps; s++) {
+		const uint32_t *K = worst_index(m, ps[s].sc, ps[s].sp, ps[s].n, ps[s].k);
+		int64_t b = INT64_MIN;
+		for (size_t j = 0; j < ps[s].k; j++) {
+			int64_t x = ps[s].sc->pnl[K[j]] + var_money_round(value * r[K[j]]);
+			b = x > b ? x : b;
+		}
+		ps[s].bound = b;
+		ps[s].cand = m->scratch + s * m->hist.window;
+		ps[s].ncand = 0;
+	}
+	int shared = 1;
+	for (size_t s = 1; s < nps; s++)
+		shared &= ps[s].n == ps[0].n;
+	for (size_t first = 0; first < nps; first++) {
+		size_t last = shared ? nps : first + 1; /* scopes [first, last) in this pass */
+		/* three lanes in locals (the compiler keeps them in registers); an
+		 * unused lane reads lane 0's P&L against a bound nothing passes, so it
+		 * only ever writes its one-entry sink */
+		int64_t sink[3][1];
+		const int64_t *p[3];
+		int64_t *c[3], b[3];
+		size_t nc[3] = { 0, 0, 0 };
+		for (size_t l = 0; l < 3; l++) {
+			size_t s = first + l;
+			int used = s < last;
+			p[l] = used ? ps[s].sc->pnl : ps[first].sc->pnl;
+			c[l] = used ? ps[s].cand : sink[l];
+			b[l] = used ? ps[s].bound : INT64_MIN;
+		}
+		const int64_t *p0 = p[0], *p1 = p[1], *p2 = p[2];
+		int64_t *c0 = c[0], *c1 = c[1], *c2 = c[2], b0 = b[0], b1 = b[1], b2 = b[2];
+		size_t n0 = 0, n1 = 0, n2 = 0;
+		const size_t a[2] = { ps[first].sp.a0, ps[first].sp.a1 }, len[2] = { ps[first].sp.n0, ps[first].sp.n1 };
+		for (int part = 0; part < 2; part++) {
+			for (size_t i = a[part]; i < a[part] + len[part]; i++) {
+				int64_t d = var_money_round(value * r[i]);
+				/* no branch on the data: write every entry, advance past candidates */
+				int64_t x0 = p0[i] + d, x1 = p1[i] + d, x2 = p2[i] + d;
+				c0[n0] = x0;
+				n0 += x0 <= b0;
+				c1[n1] = x1;
+				n1 += x1 <= b1;
+				c2[n2] = x2;
+				n2 += x2 <= b2;
+			}
+		}
+		nc[0] = n0;
+		nc[1] = n1;
+		nc[2] = n2;
+		for (size_t l = 0; l < 3 && first + l < last; l++)
+			ps[first + l].ncand = nc[l];
+		if (shared)
+			break;
+	}
+	for (size_t s = 0; s < nps; s++) {
+		/* the k worst candidates to the front, the k-th at k-1: all the ES reads */
+		var_select_smallest(ps[s].cand, ps[s].ncand, ps[s].k);
+		ps[s].post = horizon(m, var_expected_shortfall(ps[s].cand, ps[s].n, VAR_CONF_975));
+	}
 }
 
 int var_check(void *arg, const th_event *ev, th_risk_verdict *v)
@@ -185,44 +265,72 @@ int var_check(void *arg, const th_event *ev, th_risk_verdict *v)
 	if (o->side == TH_SIDE_SELL)
 		value = -value;
 
-	size_t delta_n = 0;
-	int64_t dmax = 0;
-	for (int i = 0; i < 3; i++) {
+	/* Phase 1, in order agent -> farm -> host: each limited scope must be
+	 * measurable. The first that is not ends the list: the scopes before it
+	 * are still measured (a breach there is reported first, as before). */
+	post_scope ps[VAR_CHECK_SCOPES];
+	size_t nps = 0;
+	char why[sizeof v->message] = "";
+	uint32_t why_reason = 0;
+	int why_nodata = 0;
+	for (int i = 0; i < 3 && !why_reason; i++) {
 		if (want[i].limit <= 0)
 			continue;
-		char label[48], a[32], b[32];
+		char label[48];
 		var_scope *sc = var_scope_get(m, want[i].kind, want[i].name, 1);
-		if (!sc)
-			return deny(v, TH_RISK_ERROR, "cannot track the portfolio of %s (out of memory)",
+		if (!sc) {
+			why_reason = TH_RISK_ERROR;
+			snprintf(why, sizeof why, "cannot track the portfolio of %s (out of memory)",
 				want[i].name[0] ? want[i].name : "the host");
+			break;
+		}
 		if (m->cfg.sync_on_check || sc->dirty || sc->broken)
 			var_scope_sync(m, sc);
-		if (sc->broken)
-			return deny(v, TH_RISK_ERROR, "%s: %s", scope_label(sc, label, sizeof label), sc->why);
+		if (sc->broken) {
+			why_reason = TH_RISK_ERROR;
+			snprintf(why, sizeof why, "%s: %s", scope_label(sc, label, sizeof label), sc->why);
+			break;
+		}
 		int32_t bad;
 		size_t n = var_scope_scenarios(m, sc, &bad);
 		if (n < (size_t)m->cfg.min_history) {
 			const var_inst *bi = bad >= 0 ? &h->inst[bad] : in;
-			return nodata(m, v, "%s:%s in the %s portfolio has %zu usable bars of history, %lld needed",
+			why_reason = TH_RISK_NO_DATA;
+			why_nodata = 1;
+			snprintf(why, sizeof why, "%s:%s in the %s portfolio has %zu usable bars of history, %lld needed",
 				bi->venue, bi->symbol, scope_label(sc, label, sizeof label), n, (long long)m->cfg.min_history);
+			break;
 		}
 		if (n > n_intent)
 			n = n_intent;
-		var_span sp = var_hist_recent(h, n);
-		if (n > delta_n) { /* recent spans nest: the longest one serves every scope */
-			dmax = var_book_delta(m, (uint32_t)id, value, sp);
-			delta_n = n;
-		}
-		int64_t post = es_post(m, sc, sp, n, dmax);
-		if (post <= sc->limit)
+		ps[nps].sc = sc;
+		ps[nps].n = n;
+		ps[nps].k = var_es_need(n, VAR_CONF_975);
+		ps[nps].sp = var_hist_recent(h, n);
+		nps++;
+	}
+
+	/* Phase 2: every measurable scope's post-trade ES in one pass. */
+	if (nps)
+		es_post_all(m, h->inst[id].ret, (double)value, ps, nps);
+
+	/* Phase 3, in order: the first breach denies. */
+	for (size_t s = 0; s < nps; s++) {
+		char label[48], a[32], b[32];
+		var_scope *sc = ps[s].sc;
+		if (ps[s].post <= sc->limit)
 			continue;
-		if (m->cfg.allow_risk_reducing && post < es_pre(m, sc, sp, n))
+		if (m->cfg.allow_risk_reducing && ps[s].post < es_pre(m, sc, ps[s].sp, ps[s].n))
 			continue; /* above the limit, but the trade lowers the risk */
 		if (m->have_metrics)
 			m->api->metric_add(m->ctx, m->metrics.denied, 1);
 		return deny(v, TH_RISK_VAR, "post-trade ES97.5 %s > limit %s (%s, %zu scenarios)",
-			money_text(post, a, sizeof a), money_text(sc->limit, b, sizeof b), scope_label(sc, label, sizeof label),
-			n);
+			money_text(ps[s].post, a, sizeof a), money_text(sc->limit, b, sizeof b),
+			scope_label(sc, label, sizeof label), ps[s].n);
 	}
+	if (why_nodata)
+		return nodata(m, v, "%s", why);
+	if (why_reason)
+		return deny(v, why_reason, "%s", why);
 	return TH_OK;
 }

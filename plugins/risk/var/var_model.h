@@ -20,6 +20,7 @@
 #include "var_hist.h"
 
 #define VAR_HOST_WALLET "total"
+#define VAR_CHECK_SCOPES 3 /* a check measures the agent, its farm and the host */
 
 /* api->free for pointers that may still be NULL (a create that failed halfway). */
 static inline void var_release(const th_host_api *api, th_ctx *ctx, void *p)
@@ -48,12 +49,13 @@ typedef struct var_scope {
 	size_t nheld;
 	uint64_t pos_gen;          /* bumps when the held set or a quantity changes */
 	uint64_t pnl_gen;          /* bumps whenever pnl changes */
-	/* the k-th smallest P&L of the n newest scenarios, for the candidate
-	 * bound of check()'s tail scan; valid for (pnl_gen, newest slot, n, k) */
+	/* the ring indices of the k worst P&L of the n newest scenarios, for
+	 * the candidate bound of check()'s tail scan; valid for (pnl_gen,
+	 * newest slot, n, k); room for var_es_need(window) entries */
 	uint64_t kth_gen;
 	int64_t kth_slot;
 	size_t kth_n, kth_k;
-	int64_t kth;
+	uint32_t *kidx;
 	/* data-quality cache, valid while neither history nor positions changed */
 	uint64_t meta_hist_gen, meta_pos_gen;
 	int meta_valid;
@@ -89,7 +91,7 @@ typedef struct var_model {
 	/* scratch for check() and the figures: allocated once */
 	int64_t *delta;             /* the intent's scenario P&L (window) */
 	int64_t *tail;              /* worst entries (window) */
-	int64_t *scratch;           /* window sums, tail candidates (window) */
+	int64_t *scratch;           /* window sums; tail candidates (VAR_CHECK_SCOPES x window) */
 	var_metric_ids metrics;
 	int have_metrics;
 	uint64_t sub_bar, sub_fill, timer;

@@ -60,7 +60,7 @@ static int v_create(const th_host_api *api, th_ctx *ctx, void **out)
 	}
 	m->delta = api->alloc(ctx, w * sizeof *m->delta);
 	m->tail = api->alloc(ctx, w * sizeof *m->tail);
-	m->scratch = api->alloc(ctx, w * sizeof *m->scratch);
+	m->scratch = api->alloc(ctx, VAR_CHECK_SCOPES * w * sizeof *m->scratch);
 	if (var_scopes_init(m) != TH_OK || !m->delta || !m->tail || !m->scratch) {
 		api->set_error(ctx, "var: out of memory");
 		model_free(m);

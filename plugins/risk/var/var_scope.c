@@ -22,6 +22,8 @@ static void scope_free_arrays(var_model *m, var_scope *sc)
 	var_release(m->api, m->ctx, sc->value);
 	var_release(m->api, m->ctx, sc->held_at);
 	var_release(m->api, m->ctx, sc->held);
+	var_release(m->api, m->ctx, sc->kidx);
+	sc->kidx = NULL;
 	sc->pnl = NULL;
 	sc->qty = NULL;
 	sc->qscale = NULL;
@@ -41,7 +43,10 @@ static int scope_alloc_arrays(var_model *m, var_scope *sc)
 	sc->value = m->api->alloc(m->ctx, ni * sizeof *sc->value);
 	sc->held_at = m->api->alloc(m->ctx, ni * sizeof *sc->held_at);
 	sc->held = m->api->alloc(m->ctx, ni * sizeof *sc->held);
-	if (!sc->pnl || !sc->qty || !sc->qscale || !sc->value || !sc->held_at || !sc->held) {
+	sc->kidx = m->api->alloc(m->ctx, var_es_need(w, VAR_CONF_975) * sizeof *sc->kidx);
+	sc->kth_gen = 0; /* kidx holds nothing yet */
+	sc->kth_n = 0;
+	if (!sc->pnl || !sc->qty || !sc->qscale || !sc->value || !sc->held_at || !sc->held || !sc->kidx) {
 		scope_free_arrays(m, sc);
 		return -1;
 	}

@@ -125,6 +125,81 @@ void var_tail(const int64_t *base, const int64_t *delta, var_span sp, int64_t *o
 	}
 }
 
+/* Max-heap of ring indices keyed by base[]. */
+static void isift_down(const int64_t *base, uint32_t *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && base[h[l]] > base[h[m]])
+			m = l;
+		if (r < n && base[h[r]] > base[h[m]])
+			m = r;
+		if (m == i)
+			return;
+		uint32_t t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+void var_tail_index(const int64_t *base, var_span sp, size_t k, uint32_t *idx)
+{
+	size_t count = 0;
+	const size_t a[2] = { sp.a0, sp.a1 }, n[2] = { sp.n0, sp.n1 };
+	if (k == 0)
+		return;
+	for (int part = 0; part < 2; part++) {
+		for (size_t i = a[part]; i < a[part] + n[part]; i++) {
+			if (count < k) {
+				/* sift up */
+				size_t c = count++;
+				idx[c] = (uint32_t)i;
+				while (c > 0 && base[idx[(c - 1) / 2]] < base[idx[c]]) {
+					uint32_t t = idx[c];
+					idx[c] = idx[(c - 1) / 2];
+					idx[(c - 1) / 2] = t;
+					c = (c - 1) / 2;
+				}
+			} else if (base[i] < base[idx[0]]) {
+				idx[0] = (uint32_t)i;
+				isift_down(base, idx, k, 0);
+			}
+		}
+	}
+}
+
+void var_select_smallest(int64_t *a, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1, want = k - 1;
+	while (lo < hi) {
+		/* median of three as the pivot, then a Hoare partition */
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t x = a[lo], y = a[mid], z = a[hi];
+		int64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		size_t i = lo, j = hi;
+		for (;;) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i >= j)
+				break;
+			int64_t t = a[i];
+			a[i] = a[j];
+			a[j] = t;
+			i++;
+			j--;
+		}
+		/* now a[lo..j] <= pivot <= a[j+1..hi] */
+		if (want <= j)
+			hi = j;
+		else
+			lo = j + 1;
+	}
+	/* a[want] is in place; everything before it is <= it */
+}
+
 static size_t gather(const int64_t *base, const int64_t *delta, size_t a, size_t n, int64_t bound, int64_t *cand,
 	size_t c)
 {

@@ -51,7 +51,7 @@ static inline size_t var_span_size(var_span s)
  * (NaN gives the cap). Every P&L term goes through this one function, so
  * adding a term and later subtracting it gives back exactly what was there.
  * Branch-free and inline: it runs once per scenario in check(). */
-static inline int64_t var_money_round(double x)
+__attribute__((always_inline)) static inline int64_t var_money_round(double x)
 {
 	double y = x + (x >= 0 ? 0.5 : -0.5);
 	y = y < VAR_TERM_CAP ? y : VAR_TERM_CAP;
@@ -82,6 +82,19 @@ void var_tail(const int64_t *base, const int64_t *delta, var_span sp, int64_t *o
  * number of candidates (for tests). Entries are within +-VAR_SUM_CAP. */
 size_t var_tail_bounded(const int64_t *base, const int64_t *delta, var_span sp, int64_t bound, int64_t *cand,
 	int64_t *out, size_t k);
+
+/* Ring indices of the k smallest base entries over the span, in no
+ * particular order (ties: any of them). k <= span size. For the tight
+ * candidate bound of check(): the k-th smallest of base + delta is at most
+ * max over these indices of base[i] + delta[i] (true of any k entries). */
+void var_tail_index(const int64_t *base, var_span sp, size_t k, uint32_t *idx);
+
+/* Partial selection (quickselect): reorders a[0..n) so that a[0..k) are the
+ * k smallest entries with a[k-1] the k-th smallest (the others in no
+ * particular order). 1 <= k <= n. O(n) on average. var_expected_shortfall
+ * reads only the sum of the first entries and the boundary one, so it gives
+ * the same result on this as on a sorted tail. */
+void var_select_smallest(int64_t *a, size_t n, size_t k);
 
 /* From an ascending tail of n scenarios (holding at least var_var_rank /
  * var_es_need entries), as a LOSS in money (positive = loss):

@@ -25,6 +25,10 @@ typedef struct agent {
 	th_qty position;             /* from our fills, at the instrument's qty scale */
 	int order_open;              /* an order is working: wait for its outcome */
 	uint64_t next_intent;
+	/* "SYM: SMA(f) crossed above|below SMA(s) at close ", formatted once:
+	 * a decision's text is then two copies and the close price */
+	char said[2][96];
+	size_t said_len[2];
 } agent;
 
 static const th_config_field schema[] = {
@@ -42,11 +46,16 @@ static void explain(agent *a, const th_bar *b, int sign, const char *action)
 	th_event_init(&msg, TH_EV_AGENT_MSG);
 	th_strlcpy(msg.h.symbol, a->symbol, sizeof msg.h.symbol);
 	th_strlcpy(msg.u.agent_msg.kind, "decision", sizeof msg.u.agent_msg.kind);
-	char close[32];
-	th_fixed_format(b->close, b->price_scale, close, sizeof close);
-	snprintf(msg.u.agent_msg.text, sizeof msg.u.agent_msg.text,
-		"%s: SMA(%lld) crossed %s SMA(%lld) at close %s -> %s", a->symbol, (long long)a->fast,
-		sign > 0 ? "above" : "below", (long long)a->slow, close, action);
+	/* "<said> <close> -> <action>": at most 95 + 21 + 4 + 13 bytes, far below the 512 of text */
+	char *p = msg.u.agent_msg.text;
+	const int k = sign > 0 ? 0 : 1;
+	memcpy(p, a->said[k], a->said_len[k]);
+	p += a->said_len[k];
+	int n = th_fixed_format(b->close, b->price_scale, p, 32);
+	p += n > 0 ? n : 0;
+	memcpy(p, " -> ", 4);
+	p += 4;
+	th_strlcpy(p, action, 16);
 	a->api->publish(a->ctx, &msg);
 }
 
@@ -148,6 +157,11 @@ static int s_create(const th_host_api *api, th_ctx *ctx, void **out)
 		api->set_error(ctx, "qty must be a positive decimal with at most 8 digits");
 		free(a);
 		return TH_ERR_INVALID;
+	}
+	for (int k = 0; k < 2; k++) {
+		int n = snprintf(a->said[k], sizeof a->said[k], "%s: SMA(%lld) crossed %s SMA(%lld) at close ", a->symbol,
+			(long long)a->fast, k == 0 ? "above" : "below", (long long)a->slow);
+		a->said_len[k] = n > 0 && (size_t)n < sizeof a->said[k] ? (size_t)n : 0;
 	}
 	*out = a;
 	return TH_OK;

@@ -2,7 +2,9 @@
  * allocations, reservations, partial fills at random prices (with quote,
  * base and foreign-asset fees, slippage beyond the reserved price, shorts),
  * releases, marks, snapshots, rebalances, profit collection and goal
- * evaluations. After EVERY step capital_check() must pass; a call that fails
+ * evaluations. After EVERY step capital_check() must pass, the running totals
+ * (capital_stats_get, aggregated positions) must equal a full recomputation
+ * (capital_stats_recompute, the agents' positions summed); a call that fails
  * must leave the state byte-identical (checked on a sample of steps); and the
  * same seed run twice must give byte-identical dumps (replay). */
 #include "ledger_test_util.h"
@@ -342,6 +344,85 @@ static int sim_step(sim *s, int *status, unsigned *allowed)
 	return op;
 }
 
+/* The running totals against a full recomputation, and the aggregated
+ * positions of every farm and the total against a model summed here from the
+ * agents' own positions (capital_check covers the figures too; this names
+ * the wallet and the step). */
+static void check_running(sim *s, uint64_t seed, int step)
+{
+	static const char *scopes[NFARMS + 1 + NAGENTS + 1];
+	size_t ns = 0;
+	scopes[ns++] = CAPITAL_TOTAL_NAME;
+	scopes[ns++] = CAPITAL_MASTER_NAME;
+	for (int f = 0; f < NFARMS; f++)
+		scopes[ns++] = farm_names[f];
+	for (int a = 0; a < NAGENTS; a++)
+		scopes[ns++] = agent_names[a];
+	for (size_t k = 0; k < ns; k++) {
+		capital_stats run, full;
+		assert_int_equal(capital_stats_get(s->c, scopes[k], &run), TH_OK);
+		assert_int_equal(capital_stats_recompute(s->c, scopes[k], &full), TH_OK);
+		if (memcmp(&run, &full, sizeof run) != 0)
+			fail_msg("seed %llu step %d: running figures of '%s' differ from the recomputation (equity %lld / %lld,"
+				 " gross %lld / %lld)", (unsigned long long)seed, step, scopes[k], (long long)run.equity,
+				(long long)full.equity, (long long)run.gross_exposure, (long long)full.gross_exposure);
+		/* exposure as a provider would derive it from the listed positions */
+		capital_position pos[NINS];
+		size_t n = capital_positions(s->c, scopes[k], 0, pos, NINS);
+		th_money gross = 0, net = 0;
+		for (size_t i = 0; i < n && i < NINS; i++) {
+			gross += pos[i].value < 0 ? -pos[i].value : pos[i].value;
+			net += pos[i].value;
+		}
+		if (n != run.held || gross != run.gross_exposure || net != run.net_exposure)
+			fail_msg("seed %llu step %d: '%s' holds %zu positions, gross %lld, net %lld; stats say %zu, %lld, %lld",
+				(unsigned long long)seed, step, scopes[k], n, (long long)gross, (long long)net, run.held,
+				(long long)run.gross_exposure, (long long)run.net_exposure);
+	}
+	/* aggregated positions == the sum of the agents' positions per instrument */
+	for (int f = -1; f < NFARMS; f++) {
+		th_qty qty[NINS] = { 0 };
+		th_money cost[NINS] = { 0 }, real[NINS] = { 0 }, fees[NINS] = { 0 };
+		uint32_t trades[NINS] = { 0 };
+		int seen[NINS] = { 0 };
+		for (int a = 0; a < NAGENTS; a++) {
+			if (f >= 0 && a / 3 != f)
+				continue;
+			capital_position pos[NINS];
+			size_t n = capital_positions(s->c, agent_names[a], 1, pos, NINS);
+			for (size_t i = 0; i < n; i++) {
+				int ii = ins_index(s, pos[i].p.venue, pos[i].p.symbol);
+				seen[ii] = 1;
+				qty[ii] += pos[i].p.qty;
+				cost[ii] += pos[i].cost;
+				real[ii] += pos[i].p.realized_pnl;
+				fees[ii] += pos[i].p.fees;
+				trades[ii] += pos[i].trades;
+			}
+		}
+		const char *scope = f < 0 ? CAPITAL_TOTAL_NAME : farm_names[f];
+		capital_position agg[NINS];
+		size_t n = capital_positions(s->c, scope, 1, agg, NINS), want = 0;
+		for (int ii = 0; ii < NINS; ii++)
+			want += (size_t)seen[ii];
+		if (n != want)
+			fail_msg("seed %llu step %d: '%s' lists %zu instruments, its agents hold %zu", (unsigned long long)seed,
+				step, scope, n, want);
+		for (size_t i = 0; i < n; i++) {
+			int ii = ins_index(s, agg[i].p.venue, agg[i].p.symbol);
+			th_money value = 0;
+			if (qty[ii] != 0)
+				assert_int_equal(th_notional(agg[i].mark, agg[i].p.price_scale, qty[ii], agg[i].p.qty_scale, &value), 0);
+			if (agg[i].p.qty != qty[ii] || agg[i].cost != cost[ii] || agg[i].p.realized_pnl != real[ii] ||
+				agg[i].p.fees != fees[ii] || agg[i].trades != trades[ii] || agg[i].value != value)
+				fail_msg("seed %llu step %d: '%s' %s: aggregated qty %lld cost %lld value %lld, agents' sum qty %lld "
+					 "cost %lld value %lld", (unsigned long long)seed, step, scope, agg[i].p.symbol,
+					(long long)agg[i].p.qty, (long long)agg[i].cost, (long long)agg[i].value, (long long)qty[ii],
+					(long long)cost[ii], (long long)value);
+		}
+	}
+}
+
 static void run(uint64_t seed, int steps, char **dump_out, stats *st_out)
 {
 	sim *s = malloc(sizeof *s);
@@ -376,6 +457,7 @@ static void run(uint64_t seed, int steps, char **dump_out, stats *st_out)
 		char e[512];
 		if (capital_check(s->c, e, sizeof e) != TH_OK)
 			fail_msg("seed %llu step %d op %d (rc %d): capital_check: %s", (unsigned long long)seed, step, op, rc, e);
+		check_running(s, seed, step);
 	}
 	if (dump_out) {
 		char *d = capital_dump(s->c, NULL), *g = goals_dump(s->g, NULL);

@@ -263,6 +263,8 @@ static void test_submit_events_after_latency(void **state)
 	assert_int_equal(xapi()->submit(inst, &l), TH_OK);
 	h.now_ns += MS;
 	assert_int_equal(xapi()->cancel(inst, "L1"), TH_OK);
+	fake_advance_to(&h, h.now_ns + 49 * MS); /* L1 rests at the venue; the cancel is 1 ms behind */
+	assert_int_equal(fake_metric(&h, "sim_open_orders"), 1);
 	fake_advance_to(&h, h.now_ns + 200 * MS);
 	assert_int_equal(fake_count(&h, TH_EV_ORDER), 2);
 	assert_int_equal(fake_event(&h, TH_EV_ORDER, 0)->u.order.state, TH_ORDER_ACCEPTED);

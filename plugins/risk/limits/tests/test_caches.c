@@ -69,6 +69,52 @@ static void test_positions_reread_on_count_change(void **state)
 	rig_end(&r);
 }
 
+static size_t (*g_positions)(th_ctx *, const char *, th_position *, size_t);
+static size_t g_reads;
+
+static size_t counted_positions(th_ctx *ctx, const char *wallet, th_position *out, size_t cap)
+{
+	g_reads++;
+	return g_positions(ctx, wallet, out, cap);
+}
+
+/* The age limit is kept by a timer between checks (every half
+ * cache_max_age_ms), so a check does not re-read an aged copy itself, and a
+ * change behind the plugin's back is still seen within cache_max_age_ms. */
+static void test_positions_refreshed_by_timer(void **state)
+{
+	(void)state;
+	rig r;
+	rig_init(&r);
+	fake_pf_price(&r.pf, "sim", "BTCUSDT", PX(20000), PS);
+	fake_config(&r.h, "agent_max_position_qty", "1");
+	fake_config(&r.h, "cache_max_age_ms", "1000");
+	fake_pf_position(&r.pf, "marcus", "sim", "BTCUSDT", QTY(0.5), 0, PS, QS);
+	g_positions = r.h.api.positions;
+	r.h.api.positions = counted_positions;
+	g_reads = 0;
+	start_ok(&r);
+	int64_t t0 = r.h.now_ns;
+	th_event e = rig_market(&r, "marcus", TH_SIDE_BUY, QTY(0.5));
+	rig_expect_ok(&r, &e);
+	size_t first = g_reads;
+	assert_true(first >= 1);
+	set_qty(&r, 0, 0.9); /* behind the plugin's back */
+	fake_advance_to(&r.h, t0 + SEC / 2); /* the timer re-reads the half-second-old copy */
+	assert_true(g_reads > first);
+	size_t before = g_reads;
+	rig_expect_deny(&r, &e, TH_RISK_POSITION); /* seen without a read in the check */
+	assert_int_equal(g_reads, before);
+	/* checks between timer ticks never find an aged copy */
+	for (int k = 1; k <= 40; k++) {
+		fake_advance_to(&r.h, t0 + SEC / 2 + k * (SEC / 20));
+		size_t reads = g_reads;
+		rig_expect_deny(&r, &e, TH_RISK_POSITION);
+		assert_int_equal(g_reads, reads);
+	}
+	rig_end(&r);
+}
+
 static void test_cache_age_zero_reads_every_time(void **state)
 {
 	(void)state;
@@ -177,6 +223,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_positions_reread_after_event_or_age),
 		cmocka_unit_test(test_positions_reread_on_count_change),
+		cmocka_unit_test(test_positions_refreshed_by_timer),
 		cmocka_unit_test(test_cache_age_zero_reads_every_time),
 		cmocka_unit_test(test_large_wallet),
 		cmocka_unit_test(test_handover_keeps_rate_windows),

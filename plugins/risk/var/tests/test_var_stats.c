@@ -195,6 +195,79 @@ static void test_tail_bounded(void **state)
 	}
 }
 
+/* var_tail_index finds the k worst entries (as indices), and the bound they
+ * give for base + delta (max over them) leaves the tail exactly as the full
+ * scan finds it, with about k candidates: what check() relies on. Ties
+ * (a narrow value range) included. */
+static void test_tail_index_bound(void **state)
+{
+	(void)state;
+	enum { n = 1000, k = 25 };
+	static int64_t base[n], delta[n], cand[n], full[k], fast[k], worst[k], got[k];
+	static uint32_t idx[k];
+	for (int round = 0; round < 30; round++) {
+		int64_t bspan = round % 3 == 0 ? 5 : 100000000000LL; /* every third round: many ties */
+		int64_t dspan = round < 15 ? 1000000 : 100000000000LL;
+		for (size_t i = 0; i < n; i++) {
+			base[i] = rnd(bspan);
+			delta[i] = rnd(dspan);
+		}
+		var_span sp = var_span_recent(n, (size_t)round * 41 % n, n - (size_t)round);
+		var_tail_index(base, sp, k, idx);
+		var_tail(base, NULL, sp, worst, k);
+		int64_t bound = INT64_MIN;
+		for (size_t j = 0; j < k; j++) {
+			int inside = (idx[j] >= sp.a0 && idx[j] < sp.a0 + sp.n0) || (idx[j] >= sp.a1 && idx[j] < sp.a1 + sp.n1);
+			assert_true(inside);
+			for (size_t q = 0; q < j; q++)
+				assert_true(idx[q] != idx[j]); /* distinct */
+			got[j] = base[idx[j]];
+			bound = base[idx[j]] + delta[idx[j]] > bound ? base[idx[j]] + delta[idx[j]] : bound;
+		}
+		/* the same multiset of values as the k smallest */
+		var_tail(got, NULL, var_span_recent(k, k - 1, k), fast, k);
+		assert_memory_equal(worst, fast, sizeof worst);
+		var_tail(base, delta, sp, full, k);
+		size_t c = var_tail_bounded(base, delta, sp, bound, cand, fast, k);
+		assert_true(c >= k);
+		if (round < 15 && bspan > 5)
+			assert_true(c < 2 * k);
+		assert_memory_equal(full, fast, sizeof full);
+	}
+}
+
+/* Partial selection gives the k smallest in front, the k-th in place, and
+ * the same ES as the sorted tail; ties and tiny arrays included. */
+static void test_select_smallest(void **state)
+{
+	(void)state;
+	enum { cap = 300 };
+	static int64_t a[cap], sorted[cap];
+	for (int round = 0; round < 400; round++) {
+		size_t n = 1 + (size_t)rnd(cap - 1) % cap;
+		if (n > cap)
+			n = cap;
+		size_t k = 1 + (size_t)rnd((int64_t)n - 1) % n;
+		if (k > n)
+			k = n;
+		int64_t span = round % 4 == 0 ? 3 : 1000000000LL;
+		for (size_t i = 0; i < n; i++)
+			a[i] = rnd(span);
+		var_tail(a, NULL, var_span_recent(n, n - 1, n), sorted, n); /* all of them, ascending */
+		var_select_smallest(a, n, k);
+		assert_true(a[k - 1] == sorted[k - 1]);
+		for (size_t i = 0; i < k; i++)
+			assert_true(a[i] <= a[k - 1]);
+		for (size_t i = k; i < n; i++)
+			assert_true(a[i] >= a[k - 1]);
+		/* ES over n scenarios reads the worst need(n) entries */
+		size_t need = var_es_need(n, VAR_CONF_975);
+		int64_t want = var_expected_shortfall(sorted, n, VAR_CONF_975);
+		var_select_smallest(a, n, need);
+		assert_true(var_expected_shortfall(a, n, VAR_CONF_975) == want);
+	}
+}
+
 static void test_ewma_by_hand(void **state)
 {
 	(void)state;
@@ -307,6 +380,8 @@ int main(void)
 		cmocka_unit_test(test_es_by_hand),
 		cmocka_unit_test(test_tail_with_delta),
 		cmocka_unit_test(test_tail_bounded),
+		cmocka_unit_test(test_tail_index_bound),
+		cmocka_unit_test(test_select_smallest),
 		cmocka_unit_test(test_ewma_by_hand),
 		cmocka_unit_test(test_portfolio_variance_identity),
 		cmocka_unit_test(test_worst_windows),

@@ -84,7 +84,8 @@ static void test_cross_up_buys_cross_down_sells(void **state)
 	assert_int_equal(in->u.intent.order.type, TH_ORDER_MARKET);
 	assert_int_equal(in->u.intent.order.qty, 5000); /* 0.5 at qty scale 4 */
 	assert_int_equal(fake_count(&h, TH_EV_AGENT_MSG), 1);
-	assert_non_null(strstr(fake_event(&h, TH_EV_AGENT_MSG, 0)->u.agent_msg.text, "crossed above"));
+	assert_string_equal(fake_event(&h, TH_EV_AGENT_MSG, 0)->u.agent_msg.text,
+		"BTC-USDT: SMA(2) crossed above SMA(4) at close 11.00 -> buy");
 	fill_last(&h, TH_SIDE_BUY, 5000);
 	bar(&h, 1200);
 	bar(&h, 600); /* cross down while long: sell the whole position */
@@ -92,6 +93,8 @@ static void test_cross_up_buys_cross_down_sells(void **state)
 	in = fake_event(&h, TH_EV_INTENT, 1);
 	assert_int_equal(in->u.intent.order.side, TH_SIDE_SELL);
 	assert_int_equal(in->u.intent.order.qty, 5000);
+	assert_string_equal(fake_event(&h, TH_EV_AGENT_MSG, 1)->u.agent_msg.text,
+		"BTC-USDT: SMA(2) crossed below SMA(4) at close 6.00 -> sell to flat");
 	stop(&h, inst);
 }
 

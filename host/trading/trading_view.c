@@ -1,0 +1,256 @@
+/* The portfolio queries of risk plugins in O(1) per call (trading_view.h). */
+#include "trading/trading_view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/strmap.h"
+
+typedef struct view_price {
+	th_price price;
+	int32_t scale;
+} view_price;
+
+/* One venue's instrument index, valid for (owner, list, n). */
+typedef struct view_venue {
+	char name[TH_VENUE_MAX];
+	const void *owner[2];
+	const th_instrument *list;
+	size_t n;
+	strmap *by_symbol; /* symbol -> index in list */
+} view_venue;
+
+struct trading_view {
+	capital_t *capital;
+	trading_view_list_fn list_fn;
+	void *list_arg;
+	strmap *price_index;  /* "venue\x1fsymbol" -> index in prices */
+	view_price *prices;
+	size_t nprices, cap_prices;
+	char last_key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
+	int64_t last_index;   /* -1: none */
+	view_venue *venues;   /* a handful: scanned */
+	size_t nvenues, cap_venues;
+	strmap *peak_index;   /* wallet -> index in peaks */
+	th_money *peaks;
+	size_t npeaks, cap_peaks;
+	capital_position *scratch;
+	size_t scratch_cap;
+};
+
+trading_view *trading_view_create(capital_t *capital, trading_view_list_fn list, void *arg)
+{
+	trading_view *v = calloc(1, sizeof *v);
+	if (!v)
+		return NULL;
+	v->capital = capital;
+	v->list_fn = list;
+	v->list_arg = arg;
+	v->last_index = -1;
+	v->price_index = strmap_create();
+	v->peak_index = strmap_create();
+	if (!v->price_index || !v->peak_index) {
+		trading_view_destroy(v);
+		return NULL;
+	}
+	return v;
+}
+
+void trading_view_destroy(trading_view *v)
+{
+	if (!v)
+		return;
+	strmap_destroy(v->price_index);
+	strmap_destroy(v->peak_index);
+	for (size_t i = 0; i < v->nvenues; i++)
+		strmap_destroy(v->venues[i].by_symbol);
+	free(v->venues);
+	free(v->prices);
+	free(v->peaks);
+	free(v->scratch);
+	free(v);
+}
+
+/* "venue\x1fsymbol": the unit separator cannot occur in either name. 0, or
+ * -1 when the names do not fit. */
+static int price_key(char *key, size_t cap, const char *venue, const char *symbol)
+{
+	size_t lv = strlen(venue), ls = strlen(symbol);
+	if (lv + ls + 2 > cap)
+		return -1;
+	memcpy(key, venue, lv);
+	key[lv] = '\x1f';
+	memcpy(key + lv + 1, symbol, ls + 1);
+	return 0;
+}
+
+static int64_t find_price(trading_view *v, const char *key)
+{
+	int64_t i;
+	if (v->last_index >= 0 && strcmp(v->last_key, key) == 0)
+		return v->last_index;
+	if (!strmap_get(v->price_index, key, &i))
+		return -1;
+	memcpy(v->last_key, key, strlen(key) + 1);
+	v->last_index = i;
+	return i;
+}
+
+void trading_view_set_price(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale)
+{
+	char key[sizeof v->last_key];
+	if (price_key(key, sizeof key, venue, symbol) != 0)
+		return;
+	int64_t i = find_price(v, key);
+	if (i < 0) {
+		if (v->nprices == v->cap_prices) {
+			size_t cap = v->cap_prices ? v->cap_prices * 2 : 16;
+			view_price *grown = realloc(v->prices, cap * sizeof *grown);
+			if (!grown)
+				return;
+			v->prices = grown;
+			v->cap_prices = cap;
+		}
+		i = (int64_t)v->nprices;
+		if (strmap_put(v->price_index, key, i) < 0)
+			return;
+		v->nprices++;
+	}
+	v->prices[i].price = px;
+	v->prices[i].scale = scale;
+}
+
+th_price trading_view_last_price(trading_view *v, const char *venue, const char *symbol, int32_t *scale)
+{
+	char key[sizeof v->last_key];
+	int64_t i;
+	if (price_key(key, sizeof key, venue, symbol) != 0 || (i = find_price(v, key)) < 0)
+		return 0;
+	*scale = v->prices[i].scale;
+	return v->prices[i].price;
+}
+
+/* (Re)indexes a venue's list; -1 when out of memory (the venue then has no
+ * index and is searched again next time). */
+static int index_venue(view_venue *e, const void *const owner[2], const th_instrument *list, size_t n)
+{
+	strmap *m = strmap_create();
+	if (!m)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		/* the first of duplicate symbols wins, as a front-to-back scan found it */
+		if (!strmap_get(m, list[i].symbol, NULL) && strmap_put(m, list[i].symbol, (int64_t)i) < 0) {
+			strmap_destroy(m);
+			return -1;
+		}
+	}
+	strmap_destroy(e->by_symbol);
+	e->by_symbol = m;
+	e->owner[0] = owner[0];
+	e->owner[1] = owner[1];
+	e->list = list;
+	e->n = n;
+	return 0;
+}
+
+static view_venue *venue_entry(trading_view *v, const char *venue)
+{
+	for (size_t i = 0; i < v->nvenues; i++)
+		if (strcmp(v->venues[i].name, venue) == 0)
+			return &v->venues[i];
+	if (strlen(venue) >= TH_VENUE_MAX)
+		return NULL;
+	if (v->nvenues == v->cap_venues) {
+		size_t cap = v->cap_venues ? v->cap_venues * 2 : 4;
+		view_venue *grown = realloc(v->venues, cap * sizeof *grown);
+		if (!grown)
+			return NULL;
+		v->venues = grown;
+		v->cap_venues = cap;
+	}
+	view_venue *e = &v->venues[v->nvenues++];
+	memset(e, 0, sizeof *e);
+	memcpy(e->name, venue, strlen(venue) + 1);
+	return e;
+}
+
+const th_instrument *trading_view_instrument(trading_view *v, const char *venue, const char *symbol)
+{
+	static const void *const none[2] = { NULL, NULL };
+	const void *owner[2] = { NULL, NULL };
+	const th_instrument *list = NULL;
+	size_t n = 0;
+	view_venue *e = venue_entry(v, venue);
+	if (!v->list_fn || v->list_fn(v->list_arg, venue, e ? e->owner : none, owner, &list, &n) != 0 || !list)
+		return NULL;
+	int stale = !e || e->owner[0] != owner[0] || e->owner[1] != owner[1] || e->list != list || e->n != n ||
+		!e->by_symbol;
+	if (stale && (!e || index_venue(e, owner, list, n) != 0)) {
+		if (e) /* forget the validation: the next call starts over */
+			e->owner[0] = e->owner[1] = NULL;
+		for (size_t i = 0; i < n; i++) /* out of memory: the plain scan */
+			if (strcmp(list[i].symbol, symbol) == 0)
+				return &list[i];
+		return NULL;
+	}
+	int64_t i;
+	return strmap_get(e->by_symbol, symbol, &i) ? &list[i] : NULL;
+}
+
+th_money trading_view_peak(trading_view *v, const char *wallet, th_money equity)
+{
+	int64_t i;
+	if (strmap_get(v->peak_index, wallet, &i)) {
+		if (equity > v->peaks[i])
+			v->peaks[i] = equity;
+		return v->peaks[i];
+	}
+	if (v->npeaks == v->cap_peaks) {
+		size_t cap = v->cap_peaks ? v->cap_peaks * 2 : 16;
+		th_money *grown = realloc(v->peaks, cap * sizeof *grown);
+		if (!grown)
+			return equity;
+		v->peaks = grown;
+		v->cap_peaks = cap;
+	}
+	if (strmap_put(v->peak_index, wallet, (int64_t)v->npeaks) < 0)
+		return equity;
+	v->peaks[v->npeaks++] = equity;
+	return equity;
+}
+
+int trading_view_wallet_stats(trading_view *v, const char *wallet, th_wallet_stats *out)
+{
+	capital_stats st;
+	if (capital_stats_get(v->capital, wallet, &st) != TH_OK)
+		return TH_ERR_NOT_FOUND;
+	memset(out, 0, sizeof *out);
+	out->equity = st.equity;
+	out->cash = st.cash;
+	out->reserved = st.reserved;
+	out->realized_pnl = st.realized_pnl;
+	out->unrealized_pnl = st.unrealized_pnl;
+	out->fees = st.fees;
+	out->gross_exposure = st.gross_exposure;
+	out->net_exposure = st.net_exposure;
+	out->positions = (uint32_t)st.held;
+	out->open_orders = (uint32_t)st.open_orders;
+	out->peak_equity = trading_view_peak(v, wallet, st.equity);
+	return TH_OK;
+}
+
+size_t trading_view_positions(trading_view *v, const char *wallet, th_position *out, size_t cap)
+{
+	size_t k = capital_positions(v->capital, wallet, 0, v->scratch, v->scratch_cap);
+	if (k > v->scratch_cap) {
+		capital_position *grown = realloc(v->scratch, k * sizeof *grown);
+		if (grown) {
+			v->scratch = grown;
+			v->scratch_cap = k;
+		}
+		capital_positions(v->capital, wallet, 0, v->scratch, v->scratch_cap);
+	}
+	for (size_t i = 0; i < k && i < cap && i < v->scratch_cap; i++)
+		out[i] = v->scratch[i].p;
+	return k;
+}

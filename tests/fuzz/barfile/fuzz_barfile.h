@@ -1,0 +1,12 @@
+/*
+ * The bar file fuzz entry point, shared by the libFuzzer build and the replay driver.
+ */
+#ifndef TRADEHOST_TESTS_FUZZ_BARFILE_H
+#define TRADEHOST_TESTS_FUZZ_BARFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#endif
