@@ -91,8 +91,10 @@ static void sim_in_timer_fn(void *arg, uint64_t id);
 static void sim_persist(sim_venue *v)
 {
 	const th_host_api *api = v->api;
+	if (!v->set.persist)
+		return; /* the default; this runs after every market event */
 	uint64_t changes = sim_engine_changes(v->engine);
-	if (!v->set.persist || changes == v->saved_changes)
+	if (changes == v->saved_changes)
 		return;
 	size_t len = 0;
 	sim_engine_encode(v->engine, NULL, 0, &len);

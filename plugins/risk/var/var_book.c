@@ -72,22 +72,6 @@ int var_book_set_position(var_model *m, var_scope *sc, uint32_t id, th_qty qty, 
 	return 0;
 }
 
-int64_t var_book_delta(var_model *m, uint32_t id, th_money value, var_span sp)
-{
-	const double *r = m->hist.inst[id].ret;
-	int64_t *d = m->delta, hi = -VAR_SUM_CAP;
-	double v = (double)value;
-	for (size_t i = sp.a0; i < sp.a0 + sp.n0; i++) {
-		d[i] = var_money_round(v * r[i]);
-		hi = d[i] > hi ? d[i] : hi;
-	}
-	for (size_t i = sp.a1; i < sp.a1 + sp.n1; i++) {
-		d[i] = var_money_round(v * r[i]);
-		hi = d[i] > hi ? d[i] : hi;
-	}
-	return hi;
-}
-
 /* New slots enter the window: every instrument made no return there yet, so
  * the entries (and every scope's P&L there) start at exactly 0. */
 static void advance(var_model *m, int64_t slot)

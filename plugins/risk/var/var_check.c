@@ -6,8 +6,9 @@
  * stop_price) or, for a market order, at the host's last price (else our last
  * bar close). Its scenario P&L is value x return per scenario; the post-trade
  * P&L of a scope is the scope's precomputed ring plus that vector, so the cost
- * is one pass over the scenarios per scope plus a ~k-entry heap — no
- * allocation, no position reads (unless sync_on_check).
+ * is one pass over the scenarios for all three scopes together plus a
+ * selection among ~k candidates per scope (es_post_all) — no allocation, no
+ * position reads (unless sync_on_check).
  *
  * Anything that cannot be measured denies: no bars for an instrument, stale
  * data, too little history (TH_RISK_NO_DATA); positions that could not be

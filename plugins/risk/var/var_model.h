@@ -89,7 +89,6 @@ typedef struct var_model {
 	int8_t *newqs;
 	uint32_t *touched;
 	/* scratch for check() and the figures: allocated once */
-	int64_t *delta;             /* the intent's scenario P&L (window) */
 	int64_t *tail;              /* worst entries (window) */
 	int64_t *scratch;           /* window sums; tail candidates (VAR_CHECK_SCOPES x window) */
 	var_metric_ids metrics;
@@ -105,9 +104,6 @@ void var_book_on_bar(var_model *m, const th_event *ev);
 /* Sets a scope's position in one instrument and updates its P&L ring.
  * Returns 0, or -1 if the value overflows (the scope is then broken). */
 int var_book_set_position(var_model *m, var_scope *sc, uint32_t id, th_qty qty, int32_t qty_scale);
-/* The intent's scenario P&L, value x ret, into m->delta over the span;
- * returns its largest entry. */
-int64_t var_book_delta(var_model *m, uint32_t id, th_money value, var_span sp);
 
 /* --- var_scope.c: the scope table and position syncs --- */
 int var_scopes_init(var_model *m);

@@ -25,7 +25,6 @@ static void model_free(var_model *m)
 	th_ctx *ctx = m->ctx;
 	var_scopes_free(m);
 	var_hist_free(&m->hist);
-	var_release(api, ctx, m->delta);
 	var_release(api, ctx, m->tail);
 	var_release(api, ctx, m->scratch);
 	api->free(ctx, m);
@@ -58,10 +57,9 @@ static int v_create(const th_host_api *api, th_ctx *ctx, void **out)
 		api->free(ctx, m);
 		return TH_ERR_NOMEM;
 	}
-	m->delta = api->alloc(ctx, w * sizeof *m->delta);
 	m->tail = api->alloc(ctx, w * sizeof *m->tail);
 	m->scratch = api->alloc(ctx, VAR_CHECK_SCOPES * w * sizeof *m->scratch);
-	if (var_scopes_init(m) != TH_OK || !m->delta || !m->tail || !m->scratch) {
+	if (var_scopes_init(m) != TH_OK || !m->tail || !m->scratch) {
 		api->set_error(ctx, "var: out of memory");
 		model_free(m);
 		return TH_ERR_NOMEM;
