@@ -45,6 +45,7 @@ for r in $(seq "$reps"); do
 done
 echo "bars per run: $bars; medians over $reps repetitions:"
 for src in synthetic barfile; do
+	# shellcheck disable=SC2086 # the list is space-separated on purpose
 	m() { median ${all[$src.$1]}; }
 	printf "  %-9s wall: decode-only %s bars/s, backtest %s bars/s, ratio %s | cpu: decode-only %s, backtest %s, ratio %s\n" \
 		"$src" "$(m dw)" "$(m fw)" "$(m rw)" "$(m dc)" "$(m fc)" "$(m rc)"

@@ -65,14 +65,12 @@ typedef struct api_bar_ring {
 	size_t n, head;
 } api_bar_ring;
 
-/* A goal created through the API (kept in api.goals; not journaled). */
+/* A goal created through the API that is being evaluated: its definition
+ * and state are journaled by the OMS (oms_api_goal, public id "g-<id>");
+ * api.goals evaluates it under its own id. */
 typedef struct api_goal_meta {
-	uint32_t id;
-	char kind[16];                  /* "profit" ... */
-	char value[40];                 /* as given */
-	char action[16];                /* "none" | "pause" | "collect" */
-	int64_t deadline_ms;
-	int acted;
+	uint32_t id;                    /* the OMS's id, stable across restarts */
+	uint32_t lib_id;                /* the id in api.goals */
 } api_goal_meta;
 #define API_GOALS_MAX 256
 
@@ -120,7 +118,7 @@ struct api {
 	uint64_t manual_next;
 	char manual[API_MANUAL_KEEP][TH_CLORD_MAX];
 	size_t nmanual;
-	/* goals created at runtime */
+	/* goals created at runtime (defined in the OMS; the active ones armed here) */
 	goals_t *goals;
 	api_goal_meta goal_meta[API_GOALS_MAX];
 	size_t ngoal_meta;

@@ -41,6 +41,7 @@ oms_t *oms_create(const oms_env *env, const oms_options *opt, journal_t *journal
 	o->by_clid = strmap_create();
 	o->fills_seen = strmap_create();
 	o->next_counter = 1;
+	o->next_api_goal = 1;
 	if (!o->by_clid || !o->fills_seen) {
 		oms_destroy(o);
 		snprintf(err, errlen, "out of memory");
@@ -59,6 +60,7 @@ void oms_destroy(oms_t *o)
 	free(o->open);
 	free(o->paused);
 	free(o->pending);
+	free(o->api_goals);
 	free(o);
 }
 

@@ -28,6 +28,7 @@
 
 #include "journal/journal.h"
 #include "ledger/capital.h"
+#include "ledger/goals.h"
 
 typedef struct oms oms_t;
 
@@ -101,6 +102,34 @@ int oms_journal_decision(oms_t *o, const th_event *intent, int approved, uint32_
  * restart does not re-arm them: returns TH_GOAL_HIT / TH_GOAL_MISSED or 0. */
 int oms_goal_done(oms_t *o, uint32_t index, int state);
 int oms_goal_state(const oms_t *o, uint32_t index);
+
+/* Goals created at runtime (the REST API), journaled so they survive a
+ * restart under the same id (1, 2, 3 ... never reused, rebuilt from the
+ * journal). The OMS keeps each definition as the operator gave it
+ * (`kind`, `value`, `action` are the API's words for the spec) and how it
+ * ended; evaluating them is the caller's job (goals.h), which re-arms the
+ * active ones at start and reports the end with oms_api_goal_end(). */
+typedef struct oms_api_goal {
+	uint32_t id;
+	goals_spec spec;
+	char kind[16], value[40], action[16];
+	int64_t created_ns;
+	int state;              /* 0 active, TH_GOAL_HIT or TH_GOAL_MISSED */
+	int64_t progress_ppm;   /* when it ended */
+} oms_api_goal;
+
+/* Journals `def` as a new goal (def->id and state ignored): *id gets its id.
+ * 0, or -1 with err (journal failed). */
+int oms_api_goal_create(oms_t *o, const oms_api_goal *def, uint32_t *id, char *err, size_t errlen);
+/* Replaces the definition of goal def->id (its state stays). */
+int oms_api_goal_update(oms_t *o, const oms_api_goal *def, char *err, size_t errlen);
+int oms_api_goal_delete(oms_t *o, uint32_t id, char *err, size_t errlen);
+/* The goal was hit or missed (TH_GOAL_HIT / TH_GOAL_MISSED): final. */
+int oms_api_goal_end(oms_t *o, uint32_t id, int state, int64_t progress_ppm, char *err, size_t errlen);
+/* NULL when unknown (or deleted). */
+const oms_api_goal *oms_api_goal_get(const oms_t *o, uint32_t id);
+/* In id order; NULL past the end. */
+const oms_api_goal *oms_api_goal_at(const oms_t *o, size_t i);
 
 /* An intent the risk pipeline approved. `approved` must come from the
  * pipeline; max_qty > 0 scales the order down. Returns TH_OK when the order

@@ -41,9 +41,12 @@ struct oms {
 	char halt_text[256];
 	char (*paused)[TH_NAME_MAX];  /* paused agents and farms */
 	size_t npaused;
-	uint8_t goal_done[256];
+	uint8_t goal_done[256];  /* per configured goal index: 0 or th_goal_state */
 	struct { int scope; char name[TH_NAME_MAX + TH_SYMBOL_MAX + 2]; int state; } states[64];
-	size_t nstates;       /* per configured goal index: 0 or th_goal_state */
+	size_t nstates;
+	oms_api_goal *api_goals; /* runtime goals, in id order */
+	size_t napi_goals, cap_api_goals;
+	uint32_t next_api_goal;  /* ids are never reused: one past the largest seen */
 	size_t *open;            /* indices of orders that may still be open (terminal ones are dropped lazily) */
 	size_t nopen, cap_open;
 	size_t *pending;         /* FIFO of order indices awaiting ORDER_NEW durability */
@@ -71,5 +74,8 @@ void oms_apply_update(oms_t *o, oms_order *ord, const oms_rec_order_update *r);
 int oms_apply_fill(oms_t *o, const oms_rec_fill *r);
 /* PAUSE / GOAL_DONE / SET_ALLOCATION / SET_WEIGHT. */
 int oms_apply_named(oms_t *o, uint16_t type, const oms_rec_named *r, char *err, size_t errlen);
+/* GOAL_SET / GOAL_DELETE / GOAL_END (oms_goals.c). */
+int oms_apply_goal(oms_t *o, const oms_rec_goal *r, char *err, size_t errlen);
+int oms_apply_goal_ref(oms_t *o, uint16_t type, const oms_rec_goal_ref *r, char *err, size_t errlen);
 
 #endif

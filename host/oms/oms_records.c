@@ -210,3 +210,85 @@ int oms_dec_decision(const void *p, size_t len, oms_rec_decision *r)
 	cr_str(&rd, r->message, sizeof r->message);
 	R_END();
 }
+
+static void w_actions(codec_w *w, const goals_actions *a)
+{
+	/* a configuration ratio, journaled as parts per 10^9 like SET_WEIGHT */
+	double ppb = a->weight >= 0 && a->weight < 9e9 ? a->weight * 1e9 + 0.5 : 0;
+	cw_u32(w, a->flags);
+	cw_i64(w, (int64_t)ppb);
+	cw_i64(w, a->amount);
+}
+
+static void r_actions(codec_r *r, goals_actions *a)
+{
+	a->flags = cr_u32(r);
+	a->weight = (double)cr_i64(r) / 1e9;
+	a->amount = cr_i64(r);
+}
+
+size_t oms_enc_goal(uint8_t *buf, size_t cap, const oms_rec_goal *r)
+{
+	const goals_spec *s = &r->spec;
+	W_BEGIN(buf, cap);
+	cw_u32(&w, r->id);
+	cw_str(&w, s->label);
+	cw_i32(&w, s->scope);
+	cw_str(&w, s->target);
+	cw_u32(&w, s->criteria);
+	cw_i64(&w, s->profit);
+	cw_i64(&w, s->return_bps);
+	cw_u32(&w, s->trades);
+	cw_i64(&w, s->win_rate_bps);
+	cw_i64(&w, s->max_drawdown_bps);
+	cw_i64(&w, s->deadline_ns);
+	w_actions(&w, &s->on_hit);
+	w_actions(&w, &s->on_miss);
+	cw_str(&w, r->kind);
+	cw_str(&w, r->value);
+	cw_str(&w, r->action);
+	cw_i64(&w, r->created_ns);
+	W_END();
+}
+
+int oms_dec_goal(const void *p, size_t len, oms_rec_goal *r)
+{
+	goals_spec *s = &r->spec;
+	R_BEGIN(p, len, r);
+	r->id = cr_u32(&rd);
+	cr_str(&rd, s->label, sizeof s->label);
+	s->scope = cr_i32(&rd);
+	cr_str(&rd, s->target, sizeof s->target);
+	s->criteria = cr_u32(&rd);
+	s->profit = cr_i64(&rd);
+	s->return_bps = cr_i64(&rd);
+	s->trades = cr_u32(&rd);
+	s->win_rate_bps = cr_i64(&rd);
+	s->max_drawdown_bps = cr_i64(&rd);
+	s->deadline_ns = cr_i64(&rd);
+	r_actions(&rd, &s->on_hit);
+	r_actions(&rd, &s->on_miss);
+	cr_str(&rd, r->kind, sizeof r->kind);
+	cr_str(&rd, r->value, sizeof r->value);
+	cr_str(&rd, r->action, sizeof r->action);
+	r->created_ns = cr_i64(&rd);
+	R_END();
+}
+
+size_t oms_enc_goal_ref(uint8_t *buf, size_t cap, const oms_rec_goal_ref *r)
+{
+	W_BEGIN(buf, cap);
+	cw_u32(&w, r->id);
+	cw_u32(&w, r->state);
+	cw_i64(&w, r->progress_ppm);
+	W_END();
+}
+
+int oms_dec_goal_ref(const void *p, size_t len, oms_rec_goal_ref *r)
+{
+	R_BEGIN(p, len, r);
+	r->id = cr_u32(&rd);
+	r->state = cr_u32(&rd);
+	r->progress_ppm = cr_i64(&rd);
+	R_END();
+}

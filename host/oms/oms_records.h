@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <tradehost/th_event.h>
 
+#include "ledger/goals.h"
+
 enum {
 	OMS_REC_DEPOSIT = 1,
 	OMS_REC_ALLOCATE = 2,
@@ -22,8 +24,14 @@ enum {
 	OMS_REC_SET_ALLOCATION = 9, /* a wallet's allocated capital set (goal action) */
 	OMS_REC_SET_WEIGHT = 10,    /* a wallet's fixed-rule weight set (goal action) */
 	OMS_REC_TRADING_STATE = 11, /* a scope's trading state set (breaker, operator, kill switch) */
-	OMS_REC_RISK_DECISION = 12  /* the pipeline's verdict on an intent (audit; not replayed into state) */
+	OMS_REC_RISK_DECISION = 12, /* the pipeline's verdict on an intent (audit; not replayed into state) */
+	OMS_REC_GOAL_SET = 13,      /* a runtime (API) goal created or changed: its whole definition */
+	OMS_REC_GOAL_DELETE = 14,   /* a runtime goal deleted (its id is never reused) */
+	OMS_REC_GOAL_END = 15       /* a runtime goal hit or missed: never re-armed after a restart */
 };
+/* New record types take new numbers and keep OMS_REC_VERSION: an older
+ * host skips types it does not know (oms_recover), while a changed encoding
+ * of an existing type needs a new version. */
 
 typedef struct oms_rec_decision {
 	char agent[TH_NAME_MAX], who[TH_NAME_MAX];
@@ -76,6 +84,24 @@ typedef struct oms_rec_named {
 	int64_t value;
 } oms_rec_named;
 
+/* GOAL_SET: a runtime goal as the operator defined it (oms_api_goal). The
+ * spec's action weights are journaled as parts per 10^9 (no float in the
+ * journal; API goals do not use them). */
+typedef struct oms_rec_goal {
+	uint32_t id;
+	goals_spec spec;
+	char kind[16], value[40], action[16];
+	int64_t created_ns;
+} oms_rec_goal;
+
+/* GOAL_DELETE (state 0) and GOAL_END (TH_GOAL_HIT / TH_GOAL_MISSED and the
+ * progress it finished with). */
+typedef struct oms_rec_goal_ref {
+	uint32_t id;
+	uint32_t state;
+	int64_t progress_ppm;
+} oms_rec_goal_ref;
+
 /* Encode into buf; returns the length, or 0 if it does not fit. */
 size_t oms_enc_deposit(uint8_t *buf, size_t cap, const oms_rec_deposit *r);
 size_t oms_enc_allocate(uint8_t *buf, size_t cap, const oms_rec_allocate *r);
@@ -85,6 +111,8 @@ size_t oms_enc_fill(uint8_t *buf, size_t cap, const oms_rec_fill *r);
 size_t oms_enc_collect(uint8_t *buf, size_t cap, const oms_rec_collect *r);
 size_t oms_enc_named(uint8_t *buf, size_t cap, const oms_rec_named *r);
 size_t oms_enc_decision(uint8_t *buf, size_t cap, const oms_rec_decision *r);
+size_t oms_enc_goal(uint8_t *buf, size_t cap, const oms_rec_goal *r);
+size_t oms_enc_goal_ref(uint8_t *buf, size_t cap, const oms_rec_goal_ref *r);
 
 /* Decode; 0 ok, -1 malformed (short, over-long string, unknown version). */
 int oms_dec_deposit(const void *p, size_t len, oms_rec_deposit *r);
@@ -95,5 +123,7 @@ int oms_dec_fill(const void *p, size_t len, oms_rec_fill *r);
 int oms_dec_collect(const void *p, size_t len, oms_rec_collect *r);
 int oms_dec_named(const void *p, size_t len, oms_rec_named *r);
 int oms_dec_decision(const void *p, size_t len, oms_rec_decision *r);
+int oms_dec_goal(const void *p, size_t len, oms_rec_goal *r);
+int oms_dec_goal_ref(const void *p, size_t len, oms_rec_goal_ref *r);
 
 #endif

@@ -76,6 +76,21 @@ static int replay_one(void *arg, const journal_record *rec)
 		rc = oms_dec_decision(rec->payload, rec->len, &r); /* audit only: checked, not replayed */
 		break;
 	}
+	case OMS_REC_GOAL_SET: {
+		oms_rec_goal r;
+		rc = oms_dec_goal(rec->payload, rec->len, &r);
+		if (rc == 0)
+			rc = oms_apply_goal(o, &r, err, sizeof err);
+		break;
+	}
+	case OMS_REC_GOAL_DELETE:
+	case OMS_REC_GOAL_END: {
+		oms_rec_goal_ref r;
+		rc = oms_dec_goal_ref(rec->payload, rec->len, &r);
+		if (rc == 0)
+			rc = oms_apply_goal_ref(o, rec->type, &r, err, sizeof err);
+		break;
+	}
 	case OMS_REC_TRADING_STATE:
 	case OMS_REC_PAUSE:
 	case OMS_REC_GOAL_DONE:
@@ -112,9 +127,9 @@ int oms_recover(oms_t *o, char *err, size_t errlen)
 		return -1;
 	}
 	size_t open = oms_open_order_count(o);
-	log_info("journal replayed: %llu records, %zu orders (%zu not final), %llu fills, next client order id #%llu",
-		(unsigned long long)c.records, o->norders, open, (unsigned long long)o->fills,
-		(unsigned long long)o->next_counter);
+	log_info("journal replayed: %llu records, %zu orders (%zu not final), %llu fills, next client order id #%llu, "
+		"%zu runtime goal(s)", (unsigned long long)c.records, o->norders, open, (unsigned long long)o->fills,
+		(unsigned long long)o->next_counter, o->napi_goals);
 	return 0;
 }
 

@@ -214,7 +214,10 @@ int trading_backtest(trading_t *t, const char *config_path, char *err, size_t er
 	uint64_t per_symbol = expected / (nsym ? nsym : 1);
 	uint64_t stride = per_symbol > 200000 ? (per_symbol + 199999) / 200000 : 1;
 	uint64_t bar_times = 0;
-	capital_set_curve_limit(t->capital, expected ? per_symbol / stride + 4 : 1u << 22, err, errlen);
+	/* the limit only has to hold every sample: a generated market's symbols
+	 * share their bar times, a bar file's need not (room for every bar then) */
+	uint64_t points = !expected ? 1u << 22 : (t->cfg.source_barfile ? expected : per_symbol) / stride + 4;
+	capital_set_curve_limit(t->capital, points, err, errlen);
 	int show = t->cfg.progress && isatty(2);
 	/* mirror venues replay the same bars: they count in t->bars */
 	uint64_t progress_total = expected * (1 + t->cfg.nmirrors);

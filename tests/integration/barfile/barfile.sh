@@ -2,7 +2,8 @@
 # Binary bar files end to end: `tradehost bars convert` from the synthetic
 # market and from CSV, `bars info`, and backtests over the file that give the
 # same report as the source they were converted from (byte for byte, but for
-# the config path in the report's meta), determinism, a window, and the
+# the config path in the report's meta; also with a mirror venue fed from the
+# file), determinism, a window, and the
 # errors: a corrupt block (named by file and byte range, exit 1), a truncated
 # file (a configuration error naming the file, exit 2), bad usage (exit 2).
 # Usage: barfile.sh TRADEHOST_BIN PLUGIN_DIR
@@ -59,6 +60,18 @@ same_report "$t/s" "$t/f" || fail "bar file and synthetic reports differ: $(diff
 "$bin" backtest -c "$t/file.toml" --out "$t/f2" --quiet > /dev/null 2>&1 || fail "second bar file backtest failed"
 cmp -s "$t/f/report.json" "$t/f2/report.json" || fail "two bar file runs differ"
 "$bin" backtest -c "$t/file.toml" --decode-only | grep -q "decode-only: 6000 bars" || fail "decode-only over the bar file"
+# a mirror venue fed from the file: the same report as from the generator
+for f in synth file; do
+	sed -e 's/^intrabar = false$/intrabar = false\nmirror_venues = ["sim_b"]/' "$t/$f.toml" > "$t/$f-mirror.toml"
+	printf '[instances.sim_b]\nplugin = "sim"\nconfig = { symbols = ["BTC-USDT", "ETH-USDT"], qty_scale = 4, lot = "0.0001" }\n' \
+		>> "$t/$f-mirror.toml"
+	printf '[instances.far]\nplugin = "ma_cross"\nfarm = "trend"\nconfig = { venue = "sim_b", symbol = "BTC-USDT", fast = 4, slow = 9, qty = "0.05" }\n' \
+		>> "$t/$f-mirror.toml"
+	"$bin" backtest -c "$t/$f-mirror.toml" --out "$t/m-$f" --quiet > "$t/m-$f.log" 2>&1 || fail "mirror backtest ($f): $(cat "$t/m-$f.log")"
+done
+grep -q "12000 bars" "$t/m-file.log" || fail "mirror: expected 12000 bars (6000 + the mirror's): $(cat "$t/m-file.log")"
+jq -e '.agents[] | select(.name == "far") | .trades > 0' "$t/m-file/report.json" > /dev/null || fail "the mirror venue's agent made no trade"
+same_report "$t/m-synth" "$t/m-file" || fail "mirror: bar file and synthetic reports differ"
 # a window
 "$bin" backtest -c "$t/file.toml" --out "$t/w" --from 2026-01-01T10:00:00Z --to 2026-01-01T12:00:00Z --quiet \
 	> "$t/w.log" 2>&1 || fail "windowed backtest failed: $(cat "$t/w.log")"
@@ -90,6 +103,27 @@ grep -q "600 bars of 1 symbol" "$t/cc.log" || fail "CSV convert: $(cat "$t/cc.lo
 "$bin" backtest -c "$t/csvfile.toml" --out "$t/c2" --quiet > "$t/c2.log" 2>&1 || fail "CSV bar file backtest: $(cat "$t/c2.log")"
 jq -e '.total.trades > 0' "$t/c2/report.json" > /dev/null || fail "the CSV bar file backtest made no trade"
 same_report "$t/c1" "$t/c2" || fail "CSV and its bar file give different reports"
+
+# two symbols whose bars never share a time (ETH starts where BTC ends): every bar time is an equity
+# point, twice as many as bars per symbol, and the curve must keep them all, as the CSV replay does
+awk 'BEGIN { t = 1704067200000 + 600 * 60000; for (i = 0; i < 600; i++) {
+	o = 2200 + 40 * sin(i / 9.0); p = 2200 + 40 * sin((i + 1) / 9.0); h = (o > p ? o : p) + 1; l = (o < p ? o : p) - 1;
+	printf "%.0f,%.2f,%.2f,%.2f,%.2f,%.5f,%.0f,1000.0,10,1.0,1000.0,0\n", t, o, h, l, p, 3.5, t + 59999; t += 60000 } }' \
+	> "$t/ETHUSDT-1m.csv"
+sed -e 's/^symbols = .*/symbols = ["BTC-USDT", "ETH-USDT"]/' \
+	-e 's/^csv_files = .*/csv_files = ["BTC-USDT=BTCUSDT-1m.csv", "ETH-USDT=ETHUSDT-1m.csv"]/' \
+	-e 's/symbols = \["BTC-USDT"\], qty_scale/symbols = ["BTC-USDT", "ETH-USDT"], qty_scale/' "$t/csv.toml" > "$t/csv2.toml"
+sed -e 's/path = "csv.thb"/path = "csv2.thb"/' \
+	-e 's/symbols = \["BTC-USDT"\], qty_scale/symbols = ["BTC-USDT", "ETH-USDT"], qty_scale/' "$t/csvfile.toml" > "$t/csv2file.toml"
+printf '[instances.eth]\nplugin = "ma_cross"\nfarm = "f"\nconfig = { symbol = "ETH-USDT", fast = 5, slow = 20, qty = "0.1" }\n' \
+	| tee -a "$t/csv2.toml" >> "$t/csv2file.toml"
+"$bin" bars convert --from-csv BTC-USDT="$t/BTCUSDT-1m.csv" --from-csv ETH-USDT="$t/ETHUSDT-1m.csv" --qty-scale 5 \
+	--out "$t/csv2.thb" > /dev/null 2>&1 || fail "two-CSV convert failed"
+"$bin" backtest -c "$t/csv2.toml" --out "$t/d1" --quiet > "$t/d1.log" 2>&1 || fail "two-CSV backtest: $(cat "$t/d1.log")"
+"$bin" backtest -c "$t/csv2file.toml" --out "$t/d2" --quiet > "$t/d2.log" 2>&1 || fail "two-CSV bar file backtest: $(cat "$t/d2.log")"
+jq -e '.meta.from == "2024-01-01T00:01:00Z" and .meta.to == "2024-01-01T20:00:00Z"' "$t/d2/report.json" > /dev/null \
+	|| fail "the equity curve lost points: $(jq -c .meta "$t/d2/report.json")"
+same_report "$t/d1" "$t/d2" || fail "two CSVs and their bar file give different reports"
 
 # a flipped byte inside the records: the run fails naming the file and the block's bytes
 cp "$t/bars.thb" "$t/bad.thb"

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "oms/oms.h"
+#include "oms/oms_records.h"
 
 /* --- a scripted venue and bus --- */
 typedef struct fake {
@@ -456,6 +457,145 @@ static void test_rebalance_and_settings_replay(void **state)
 	assert_int_equal(oms_goal_state(w->o, 2), 0);
 }
 
+/* Runtime (API) goals: the records round-trip field by field, and a
+ * restart rebuilds them with the same ids, updates, ends and deletions. */
+static oms_api_goal goal_def(const char *label, const char *value)
+{
+	oms_api_goal g;
+	memset(&g, 0, sizeof g);
+	th_strlcpy(g.spec.label, label, sizeof g.spec.label);
+	g.spec.scope = GOALS_SCOPE_AGENT;
+	th_strlcpy(g.spec.target, "alice", sizeof g.spec.target);
+	g.spec.criteria = GOALS_PROFIT | GOALS_DEADLINE;
+	g.spec.profit = 12345678900LL;
+	g.spec.deadline_ns = 4102444800000000000LL;
+	th_strlcpy(g.kind, "profit", sizeof g.kind);
+	th_strlcpy(g.value, value, sizeof g.value);
+	th_strlcpy(g.action, "pause", sizeof g.action);
+	g.created_ns = 1700000000000000000LL;
+	return g;
+}
+
+static void test_goal_records_round_trip(void **state)
+{
+	(void)state;
+	oms_rec_goal r, back;
+	memset(&r, 0, sizeof r);
+	r.id = 7;
+	th_strlcpy(r.spec.label, "reach 123.45", sizeof r.spec.label);
+	r.spec.scope = GOALS_SCOPE_FARM;
+	th_strlcpy(r.spec.target, "farm", sizeof r.spec.target);
+	r.spec.criteria = GOALS_PROFIT | GOALS_RETURN | GOALS_TRADES | GOALS_WIN_RATE | GOALS_DRAWDOWN | GOALS_DEADLINE;
+	r.spec.profit = 12345000000LL;
+	r.spec.return_bps = -250;
+	r.spec.trades = 200;
+	r.spec.win_rate_bps = 5500;
+	r.spec.max_drawdown_bps = 1000;
+	r.spec.deadline_ns = 4102444800000000000LL;
+	r.spec.on_hit.flags = GOALS_ACT_COLLECT | GOALS_ACT_SET_WEIGHT;
+	r.spec.on_hit.weight = 0.25;
+	r.spec.on_miss.flags = GOALS_ACT_SET_AMOUNT;
+	r.spec.on_miss.amount = 500 * 100000000LL;
+	th_strlcpy(r.kind, "drawdown", sizeof r.kind);
+	th_strlcpy(r.value, "10.00", sizeof r.value);
+	th_strlcpy(r.action, "collect", sizeof r.action);
+	r.created_ns = 1700000000123456789LL;
+	uint8_t buf[1024];
+	size_t len = oms_enc_goal(buf, sizeof buf, &r);
+	assert_true(len > 0);
+	assert_int_equal(oms_dec_goal(buf, len, &back), 0);
+	assert_int_equal(back.id, 7);
+	assert_string_equal(back.spec.label, r.spec.label);
+	assert_int_equal(back.spec.scope, GOALS_SCOPE_FARM);
+	assert_string_equal(back.spec.target, "farm");
+	assert_int_equal(back.spec.criteria, r.spec.criteria);
+	assert_int_equal(back.spec.profit, r.spec.profit);
+	assert_int_equal(back.spec.return_bps, -250);
+	assert_int_equal(back.spec.trades, 200);
+	assert_int_equal(back.spec.win_rate_bps, 5500);
+	assert_int_equal(back.spec.max_drawdown_bps, 1000);
+	assert_int_equal(back.spec.deadline_ns, r.spec.deadline_ns);
+	assert_int_equal(back.spec.on_hit.flags, r.spec.on_hit.flags);
+	assert_true(back.spec.on_hit.weight == 0.25);
+	assert_int_equal(back.spec.on_miss.flags, GOALS_ACT_SET_AMOUNT);
+	assert_int_equal(back.spec.on_miss.amount, r.spec.on_miss.amount);
+	assert_string_equal(back.kind, "drawdown");
+	assert_string_equal(back.value, "10.00");
+	assert_string_equal(back.action, "collect");
+	assert_int_equal(back.created_ns, r.created_ns);
+	/* short, over-long and wrong-version payloads are refused */
+	assert_int_equal(oms_dec_goal(buf, len - 1, &back), -1);
+	uint8_t longer[1025];
+	memcpy(longer, buf, len);
+	longer[len] = 0;
+	assert_int_equal(oms_dec_goal(longer, len + 1, &back), -1);
+	buf[0] ^= 0x40;
+	assert_int_equal(oms_dec_goal(buf, len, &back), -1);
+	/* too small a buffer: 0, never a partial record */
+	assert_int_equal(oms_enc_goal(buf, 20, &r), 0);
+
+	oms_rec_goal_ref ref = { 9, TH_GOAL_MISSED, 420000 }, ref_back;
+	len = oms_enc_goal_ref(buf, sizeof buf, &ref);
+	assert_int_equal(oms_dec_goal_ref(buf, len, &ref_back), 0);
+	assert_int_equal(ref_back.id, 9);
+	assert_int_equal(ref_back.state, TH_GOAL_MISSED);
+	assert_int_equal(ref_back.progress_ppm, 420000);
+	assert_int_equal(oms_dec_goal_ref(buf, len - 3, &ref_back), -1);
+}
+
+static void test_api_goals_replay(void **state)
+{
+	world *w = *state;
+	char err[256];
+	uint32_t id[4];
+	oms_api_goal a = goal_def("first", "100"), b = goal_def("second", "200"), c = goal_def("third", "300");
+	assert_int_equal(oms_api_goal_create(w->o, &a, &id[0], err, sizeof err), 0);
+	assert_int_equal(oms_api_goal_create(w->o, &b, &id[1], err, sizeof err), 0);
+	assert_int_equal(oms_api_goal_create(w->o, &c, &id[2], err, sizeof err), 0);
+	assert_int_equal(id[0], 1);
+	assert_int_equal(id[1], 2);
+	assert_int_equal(id[2], 3);
+	b.id = 2;
+	th_strlcpy(b.value, "250.5", sizeof b.value);
+	b.spec.profit = 25050000000LL;
+	th_strlcpy(b.spec.label, "second, raised", sizeof b.spec.label);
+	assert_int_equal(oms_api_goal_update(w->o, &b, err, sizeof err), 0);
+	assert_int_equal(oms_api_goal_end(w->o, 1, TH_GOAL_HIT, 1000000, err, sizeof err), 0);
+	assert_int_equal(oms_api_goal_delete(w->o, 3, err, sizeof err), 0);
+	/* refused operations change nothing and say why */
+	assert_int_equal(oms_api_goal_delete(w->o, 3, err, sizeof err), -1);
+	assert_non_null(strstr(err, "g-3"));
+	assert_int_equal(oms_api_goal_end(w->o, 2, TH_GOAL_PROGRESS, 0, err, sizeof err), -1);
+	c.id = 3;
+	assert_int_equal(oms_api_goal_update(w->o, &c, err, sizeof err), -1);
+	settle(w);
+	world_close(w);
+	world_open(w, 0);
+
+	const oms_api_goal *g1 = oms_api_goal_at(w->o, 0), *g2 = oms_api_goal_at(w->o, 1);
+	assert_non_null(g1);
+	assert_non_null(g2);
+	assert_null(oms_api_goal_at(w->o, 2));
+	assert_null(oms_api_goal_get(w->o, 3));
+	assert_int_equal(g1->id, 1);
+	assert_int_equal(g1->state, TH_GOAL_HIT);
+	assert_int_equal(g1->progress_ppm, 1000000);
+	assert_string_equal(g1->spec.label, "first");
+	assert_string_equal(g1->action, "pause");
+	assert_int_equal(g1->created_ns, a.created_ns);
+	assert_ptr_equal(oms_api_goal_get(w->o, 2), g2);
+	assert_int_equal(g2->state, 0);
+	assert_string_equal(g2->value, "250.5");
+	assert_string_equal(g2->spec.label, "second, raised");
+	assert_int_equal(g2->spec.profit, 25050000000LL);
+	assert_int_equal(g2->spec.scope, GOALS_SCOPE_AGENT);
+	assert_string_equal(g2->spec.target, "alice");
+	assert_int_equal(g2->spec.deadline_ns, b.spec.deadline_ns);
+	/* the deleted id 3 is never reused */
+	assert_int_equal(oms_api_goal_create(w->o, &c, &id[3], err, sizeof err), 0);
+	assert_int_equal(id[3], 4);
+}
+
 /* fdatasync fails: the journal enters FAILED, the order is never sent and
  * every later intent is refused with the reason. */
 static int sync_fails; /* set once the journal is open: the disk "breaks" */
@@ -518,6 +658,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_submit_outcome_is_queried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rebalance_and_settings_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_journal_failure_halts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_goal_records_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_api_goals_replay, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
