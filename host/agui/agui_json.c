@@ -8,24 +8,16 @@
 #include <tradehost/th_types.h>
 
 #include "agui/agui_internal.h"
+#include "common/money_text.h"
 
 void agui_fixed_text(int64_t v, int32_t scale, char *buf, size_t cap)
 {
-	if (th_fixed_format(v, scale, buf, cap) < 0)
-		snprintf(buf, cap, "%s", "0");
+	fixed_text(v, scale, buf, cap);
 }
 
 void agui_money_text(th_money v, char *buf, size_t cap)
 {
-	agui_fixed_text(v, TH_MONEY_SCALE, buf, cap);
-	/* 8 decimals make the dashboard noisy: keep the significant ones, at
-	 * least two, as money is usually read. */
-	char *dot = strchr(buf, '.');
-	if (!dot)
-		return;
-	size_t n = strlen(buf), min = (size_t)(dot - buf) + 3;
-	while (n > min && buf[n - 1] == '0')
-		buf[--n] = '\0';
+	money_text(v, buf, cap);
 }
 
 json_t *agui_money(th_money v)

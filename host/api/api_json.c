@@ -1,5 +1,6 @@
 /* Fixed-point records -> contract JSON (see api_json.h). */
 #include "api/api_json.h"
+#include "common/money_text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,17 +15,7 @@ json_t *api_json_fixed(int64_t v, int scale)
 
 void api_money_text(th_money v, char *buf, size_t cap)
 {
-	if (th_fixed_format(v, TH_MONEY_SCALE, buf, cap) < 0) {
-		snprintf(buf, cap, "0");
-		return;
-	}
-	/* keep two decimals, drop further trailing zeros: the value is exact either way */
-	char *dot = strchr(buf, '.');
-	if (!dot)
-		return;
-	size_t n = strlen(buf), keep = (size_t)(dot - buf) + 3;
-	while (n > keep && buf[n - 1] == '0')
-		buf[--n] = '\0';
+	money_text(v, buf, cap);
 }
 
 json_t *api_json_money(th_money v)
