@@ -12,10 +12,10 @@ export const equityHistory = {
 	start() {
 		if (this.stopFn) return;
 		this.stopFn = live.on('equity', (data) => {
-			if (!data || !Array.isArray(data.wallets) || !data.wallets.length || !Number.isFinite(data.ts_ms)) return;
+			if (!data || !data.total || !Number.isFinite(data.ts_ms)) return;
 			const last = this.points[this.points.length - 1];
 			if (last && data.ts_ms <= last.ts_ms) return;
-			this.points.push({ ts_ms: data.ts_ms, totals: totals(data.wallets) });
+			this.points.push({ ts_ms: data.ts_ms, totals: totals(data.total) });
 			if (this.points.length > MAX_POINTS) this.points.splice(0, this.points.length - MAX_POINTS);
 		});
 	},

@@ -1,5 +1,5 @@
 // Shared rendering of the contract's WALLET and GOAL objects.
-import { addDec, cmpDec, fmtDec, fmtBps, fmtPpm, isDec, signDec } from './dec.js';
+import { addDec, fmtDec, fmtBps, fmtPpm, signDec } from './dec.js';
 import { h, badge } from './ui.js';
 
 export function pnlOf(w) {
@@ -43,23 +43,12 @@ export function goalProgress(g) {
 }
 
 /**
- * The host-wide figures from a WALLET list. The ledger defines the total as
- * master cash + the farms' equity, and PnL and fees live in the agents'
- * wallets, so they are summed here (exactly, in decimal) rather than read off
- * the master wallet, whose own figures may be just its unallocated cash.
- * Drawdown: the master's when its equity is the total, else the worst farm's.
+ * The host-wide figures from the host's `total` WALLET (GET /wallets and the
+ * `equity` topic carry it): the ledger's own total — master cash + the
+ * farms' equity, with the PnL and fees of every agent — read as it is, not
+ * re-added here. The master wallet's own figures are only its unallocated cash.
  */
-export function totals(wallets) {
-	const master = wallets.find((w) => w.kind === 'master');
-	const farms = wallets.filter((w) => w.kind === 'farm');
-	const agents = wallets.filter((w) => w.kind === 'agent');
-	const sum = (list, f) => list.reduce((acc, w) => addDec(acc, isDec(f(w)) ? f(w) : '0'), '0');
-	let equity = addDec(master && isDec(master.cash) ? master.cash : '0', sum(farms, (w) => w.equity));
-	if (!farms.length && master) equity = master.equity;
-	const pnl = sum(agents, (w) => addDec(w.realized_pnl || '0', w.unrealized_pnl || '0'));
-	const fees = sum(agents, (w) => w.fees);
-	const masterIsTotal = master && isDec(master.equity) && signDec(master.equity) > 0 && cmpDec(master.equity, equity) === 0;
-	let drawdownBps = masterIsTotal ? master.drawdown_bps : 0, drawdownOf = masterIsTotal ? 'total' : 'worst farm';
-	if (!masterIsTotal) for (const f of farms) if (Number.isInteger(f.drawdown_bps) && f.drawdown_bps > drawdownBps) drawdownBps = f.drawdown_bps;
-	return { equity, pnl, fees, drawdownBps, drawdownOf };
+export function totals(total) {
+	if (!total) return { equity: undefined, pnl: undefined, fees: undefined, drawdownBps: undefined };
+	return { equity: total.equity, pnl: pnlOf(total), fees: total.fees, drawdownBps: total.drawdown_bps };
 }

@@ -1,9 +1,10 @@
 /*
  * Bus events -> AG-UI events for one run: agent messages as text messages
- * inside the agent's step, intents as place_order / cancel_order tool calls,
- * their outcomes (risk denial, the order manager's updates) as tool call
- * results, orders without an intent on the bus as place_order calls of their
- * own, and allocation changes as reallocate calls (see agui_run.c).
+ * inside the agent's step, intents (agents' and operators') as place_order /
+ * cancel_order tool calls, their outcomes (risk denial, the order manager's
+ * updates) as tool call results, orders without an intent on the bus as
+ * place_order calls of their own, and allocation changes as reallocate calls
+ * (see agui_run.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,12 +98,24 @@ static json_t *intent_args(const th_event *ev)
 	return a;
 }
 
+/* An agent's intent is a call inside its decision cycle. An operator's
+ * (REST, published by the pipeline with the host's flag) stands on its own,
+ * outside any cycle, and says who asked ("by": "operator"); its denial,
+ * order updates or cancel confirmation become its result the same way. */
 static void on_intent(agui_run *r, const th_event *ev)
 {
 	const th_intent *in = &ev->u.intent;
-	agui_step_ensure(r, ev->h.agent);
+	int operator = (ev->h.flags & TH_EVENT_FLAG_OMS) != 0;
+	json_t *args = intent_args(ev);
+	if (operator) {
+		agui_step_close(r);
+		args = agui_with_str(args, "by", "operator");
+	} else {
+		agui_step_ensure(r, ev->h.agent);
+	}
 	char id[AGUI_EVENT_ID_MAX] = "";
-	agui_tool_call(r, in->action == TH_INTENT_PLACE ? "place_order" : "cancel_order", intent_args(ev), r->step_msg, id);
+	agui_tool_call(r, in->action == TH_INTENT_PLACE ? "place_order" : "cancel_order", args, operator ? NULL : r->step_msg,
+		id);
 	if (!id[0])
 		return;
 	if (in->action == TH_INTENT_PLACE) {
@@ -162,9 +175,9 @@ static json_t *order_result(const th_event *ev, const char *what)
 	return agui_with_str(res, "message", msg);
 }
 
-/* A new order whose intent this run never saw on the bus: an operator's
- * order placed through the REST API (it goes to the pipeline directly), or
- * an intent a farm coordinator held since before the run. Shown as a
+/* A new order whose intent this run never saw on the bus: an intent a farm
+ * coordinator held since before the run, or an operator's order whose
+ * intent came before the run started. Shown as a
  * place_order call of its own, outside any decision cycle, with the client
  * order id the order manager gave it. */
 static pending_call *unseen_order(agui_run *r, const th_event *ev)

@@ -235,7 +235,12 @@ static json_t *wallet_list(api *a)
 				json_array_append_new(list, w);
 		}
 	}
-	return json_pack("{s:s, s:o}", "quote", capital_quote(a->capital), "wallets", list);
+	/* The host as a whole, as the ledger defines it (master cash + the farms'
+	 * equity, PnL and fees of every agent): clients read it here instead of
+	 * adding wallets up themselves. */
+	json_t *total = api_wallet_json(a, CAPITAL_TOTAL_NAME);
+	return json_pack("{s:s, s:o, s:o}", "quote", capital_quote(a->capital), "wallets", list, "total",
+		total ? total : json_object());
 }
 
 void api_h_wallets(api *a, http_request *req, const json_t *body)

@@ -51,7 +51,7 @@ const api_route api_routes[] = {
 	{ "POST", "/agents/{name}/resume", AUTH_TRADER, API_NEEDS_TRADING, api_h_agent_resume, &api_spec_empty, NULL,
 		200, REF("Paused"), NULL, "lift the agent's pause (journaled)", "404,503" },
 	{ "GET", "/wallets", AUTH_VIEWER, API_NEEDS_TRADING, api_h_wallets, NULL, NULL, 200, REF("WalletList"), NULL,
-		"every wallet: master, farms, agents", "503" },
+		"every wallet (master, farms, agents) and the host total", "503" },
 	{ "GET", "/wallets/{name}", AUTH_VIEWER, API_NEEDS_TRADING, api_h_wallet, NULL, NULL, 200, REF("Wallet"),
 		NULL, "one wallet (also \\\"total\\\")", "404,503" },
 	{ "POST", "/wallets/transfer", AUTH_TRADER, API_NEEDS_TRADING, api_h_transfer, &api_spec_transfer, NULL, 200,
@@ -64,13 +64,13 @@ const api_route api_routes[] = {
 
 	/* goals (api_goals.c) */
 	{ "GET", "/goals", AUTH_VIEWER, API_NEEDS_TRADING, api_h_goals, NULL, NULL, 200, LIST("goals", "Goal"), NULL,
-		"configured goals (id cfg-N) and goals created here (id g-N, not kept across restarts)", "503" },
+		"configured goals (id cfg-N) and goals created here (id g-N, journaled: kept across restarts)", "503" },
 	{ "POST", "/goals", AUTH_TRADER, API_NEEDS_TRADING, api_h_goal_create, &api_spec_goal, NULL, 201, REF("Goal"),
-		NULL, "create a goal (lives until the host stops: not journaled)", "404,503" },
+		NULL, "create a goal (journaled: it keeps its id across restarts; a finished goal stays finished)", "404,409,503" },
 	{ "GET", "/goals/{id}", AUTH_VIEWER, API_NEEDS_TRADING, api_h_goal_get, NULL, NULL, 200, REF("Goal"), NULL,
 		"one goal", "404,503" },
 	{ "PUT", "/goals/{id}", AUTH_TRADER, API_NEEDS_TRADING, api_h_goal_update, &api_spec_goal_update, NULL, 200,
-		REF("Goal"), NULL, "update value, deadline, action or label (configured goals: 409)", "404,409,503" },
+		REF("Goal"), NULL, "update value, deadline, action or label (configured or finished goals: 409)", "404,409,503" },
 	{ "DELETE", "/goals/{id}", AUTH_TRADER, API_NEEDS_TRADING, api_h_goal_delete, NULL, NULL, 200, REF("Deleted"),
 		NULL, "delete a goal (configured goals: 409)", "404,409,503" },
 

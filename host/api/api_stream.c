@@ -206,7 +206,8 @@ static void on_event(void *arg, const th_event *ev)
 	}
 }
 
-/* Once a second: every wallet's figures (the dashboard's equity chart). */
+/* Once a second: every wallet's figures and the host total (the dashboard's
+ * equity chart). */
 static void on_equity_tick(void *arg, uint64_t id)
 {
 	(void)id;
@@ -228,7 +229,9 @@ static void on_equity_tick(void *arg, uint64_t id)
 			if ((w = api_wallet_json(a, agents[k])))
 				json_array_append_new(wallets, w);
 	}
-	json_t *j = json_pack("{s:I, s:o}", "ts_ms", (json_int_t)api_ms(host_now_ns(a->host)), "wallets", wallets);
+	json_t *total = api_wallet_json(a, CAPITAL_TOTAL_NAME); /* the host as a whole, as in GET /wallets */
+	json_t *j = json_pack("{s:I, s:o, s:o}", "ts_ms", (json_int_t)api_ms(host_now_ns(a->host)), "wallets", wallets,
+		"total", total ? total : json_object());
 	publish(a, "equity", NULL, j);
 	json_decref(j);
 }

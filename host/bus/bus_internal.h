@@ -103,16 +103,43 @@ struct bus {
 	char errbuf[192];
 };
 
+/* The first n bytes of two name fields are equal. Both fields are arrays of
+ * `field` bytes, a multiple of 8 (TH_VENUE_MAX 16, TH_SYMBOL_MAX 24,
+ * TH_NAME_MAX 32), and n <= field, so reading whole 8-byte words stays inside
+ * them; the bytes past n of the last word are masked off. Every bar meets up
+ * to three of these (sim venue, strategy symbol), and a memcmp call for
+ * 4..10 bytes cost more than the words. */
+static inline bool bus_name_eq(const char *a, const char *b, size_t n, size_t field)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (field % 8 == 0) {
+		for (size_t k = 0; k < n; k += 8) {
+			uint64_t x, y;
+			memcpy(&x, a + k, 8);
+			memcpy(&y, b + k, 8);
+			uint64_t d = x ^ y;
+			if (n - k < 8)
+				d &= (UINT64_C(1) << (8 * (n - k))) - 1u; /* little-endian: the first bytes are the low ones */
+			if (d)
+				return false;
+		}
+		return true;
+	}
+#endif
+	(void)field;
+	return memcmp(a, b, n) == 0;
+}
+
 static inline bool bus_filter_match(const bus_filter *f, const th_event_header *h)
 {
 	/* len + 1 compares the terminating NUL too, so "BTC" does not match
 	 * "BTCUSDT"; the header fields are known NUL-terminated and at least
 	 * len + 1 bytes long. */
-	if (f->venue_len && memcmp(h->venue, f->venue, (size_t)f->venue_len + 1) != 0)
+	if (f->venue_len && !bus_name_eq(h->venue, f->venue, (size_t)f->venue_len + 1, sizeof h->venue))
 		return false;
-	if (f->symbol_len && memcmp(h->symbol, f->symbol, (size_t)f->symbol_len + 1) != 0)
+	if (f->symbol_len && !bus_name_eq(h->symbol, f->symbol, (size_t)f->symbol_len + 1, sizeof h->symbol))
 		return false;
-	if (f->agent_len && memcmp(h->agent, f->agent, (size_t)f->agent_len + 1) != 0)
+	if (f->agent_len && !bus_name_eq(h->agent, f->agent, (size_t)f->agent_len + 1, sizeof h->agent))
 		return false;
 	return true;
 }

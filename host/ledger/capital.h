@@ -240,6 +240,16 @@ int capital_fill_unreserved(capital_t *c, const char *agent, const th_instrument
  * (others are ignored: returns TH_OK). price_scale may differ from the
  * instrument's if the value converts exactly, else TH_ERR_INVALID. */
 int capital_mark(capital_t *c, const char *venue, const char *symbol, th_price mark, int price_scale, int64_t now_ns);
+/* The same by instrument index, for callers that mark the same instruments
+ * on every bar (the trading view keeps the index beside its last price):
+ * capital_instrument_index() is the index, or -1 while no order or position
+ * has used the instrument; indexes never change and instruments are never
+ * removed, so a -1 needs asking again only once capital_instrument_count()
+ * has grown. capital_mark_index() with an index out of range is
+ * TH_ERR_INVALID. */
+int32_t capital_instrument_index(const capital_t *c, const char *venue, const char *symbol);
+size_t capital_instrument_count(const capital_t *c);
+int capital_mark_index(capital_t *c, int32_t instr, th_price mark, int price_scale, int64_t now_ns);
 /* Appends one point to every wallet's equity curve (see above). */
 int capital_snapshot_equity(capital_t *c, int64_t now_ns);
 

@@ -151,7 +151,12 @@ typedef struct cap_figures {
 	uint32_t trades, wins, losses;
 	size_t positions;
 } cap_figures;
-th_money cap_sat(cap_i128 v);
+/* cap_sat and cap_value_of are inline: every mark of every bar runs them for
+ * each holder and aggregate. */
+static inline th_money cap_sat(cap_i128 v)
+{
+	return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (th_money)v;
+}
 th_money cap_position_value(const capital_t *c, const cap_position *p);
 void cap_agent_figures(const capital_t *c, const cap_wallet *w, cap_figures *f);
 void cap_agent_figures_full(const capital_t *c, const cap_wallet *w, cap_figures *f);
@@ -164,7 +169,16 @@ th_money cap_total_equity(const capital_t *c);
 th_money cap_wallet_equity_full(const capital_t *c, int32_t wi);
 th_money cap_total_equity_full(const capital_t *c);
 th_money cap_cash(const capital_t *c, const cap_wallet *w);
-th_money cap_value_of(const cap_instr *in, th_qty qty); /* qty x mark, saturated */
+/* qty x mark, saturated */
+static inline th_money cap_value_of(const cap_instr *in, th_qty qty)
+{
+	th_money v;
+	if (qty == 0)
+		return 0;
+	if (th_notional(in->mark, in->price_scale, qty, in->qty_scale, &v) == 0)
+		return v;
+	return (qty > 0) == (in->mark > 0) ? INT64_MAX : INT64_MIN;
+}
 
 /* capital_running.c: the running totals.
  * cap_post: ledger_post() plus the farm / host cash sums. Every capital

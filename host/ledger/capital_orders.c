@@ -22,6 +22,20 @@ int32_t cap_agent_find(const capital_t *c, const char *agent, char *err, size_t 
 	return a;
 }
 
+/* The instrument map's key "venue/symbol" into key[cap], built with two
+ * memcpy: it is made for every order and every bar, where snprintf cost
+ * more than everything else the lookup does. -1 when it does not fit. */
+static int cap_instr_key(char *key, size_t cap, const char *venue, const char *symbol)
+{
+	size_t lv = strlen(venue), ls = strlen(symbol);
+	if (lv + ls + 2 > cap)
+		return -1;
+	memcpy(key, venue, lv);
+	key[lv] = '/';
+	memcpy(key + lv + 1, symbol, ls + 1);
+	return 0;
+}
+
 /* Validates `ins` and finds its index (-1 when not registered yet). */
 int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx, char *err, size_t errlen)
 {
@@ -50,8 +64,9 @@ int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx,
 			ins->symbol, (int)ins->price_scale, TH_SCALE_MAX, (int)ins->qty_scale, TH_MONEY_SCALE);
 		return TH_ERR_INVALID;
 	}
-	snprintf(key, sizeof key, "%s/%s", ins->venue, ins->symbol);
-	if (!ledger_map_get(c->ins_by_key, key, idx)) {
+	/* venue and symbol are NUL-terminated inside their fields (checked
+	 * above), so the key always fits */
+	if (cap_instr_key(key, sizeof key, ins->venue, ins->symbol) != 0 || !ledger_map_get(c->ins_by_key, key, idx)) {
 		*idx = -1;
 		return TH_OK;
 	}
@@ -88,7 +103,7 @@ static int32_t cap_instr_create(capital_t *c, const th_instrument *ins, char *er
 	in->price_scale = ins->price_scale;
 	in->qty_scale = ins->qty_scale;
 	in->acct_market_base = mb;
-	snprintf(key, sizeof key, "%s/%s", ins->venue, ins->symbol);
+	cap_instr_key(key, sizeof key, ins->venue, ins->symbol); /* fits: validated by cap_instr_lookup */
 	if (ledger_map_put(c->ins_by_key, key, (int32_t)c->nins) < 0)
 		goto nomem;
 	return (int32_t)c->nins++;
@@ -341,19 +356,45 @@ int capital_release(capital_t *c, const char *order_key)
 	return cap_order_finish(c, (size_t)idx, NULL, 0);
 }
 
-int capital_mark(capital_t *c, const char *venue, const char *symbol, th_price mark, int price_scale, int64_t now_ns)
+int32_t capital_instrument_index(const capital_t *c, const char *venue, const char *symbol)
 {
 	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
 	int32_t ii;
+	if (cap_instr_key(key, sizeof key, venue, symbol) != 0)
+		return -1;
+	return ledger_map_get(c->ins_by_key, key, &ii) ? ii : -1;
+}
+
+size_t capital_instrument_count(const capital_t *c)
+{
+	return c->nins;
+}
+
+int capital_mark_index(capital_t *c, int32_t instr, th_price mark, int price_scale, int64_t now_ns)
+{
+	if (instr < 0 || (size_t)instr >= c->nins)
+		return TH_ERR_INVALID;
+	const cap_instr *in = &c->ins[instr];
+	th_price v = mark;
+	if (mark <= 0)
+		return TH_ERR_INVALID;
+	if (price_scale != in->price_scale) {
+		/* a mark at another scale must convert exactly */
+		th_price back;
+		if (th_fixed_rescale(mark, price_scale, in->price_scale, &v) != 0 ||
+			th_fixed_rescale(v, in->price_scale, price_scale, &back) != 0 || back != mark || v <= 0)
+			return TH_ERR_INVALID;
+	}
+	cap_instr_mark(c, instr, v, now_ns);
+	return TH_OK;
+}
+
+int capital_mark(capital_t *c, const char *venue, const char *symbol, th_price mark, int price_scale, int64_t now_ns)
+{
 	if (!venue || !symbol)
 		return TH_ERR_INVALID;
-	if (snprintf(key, sizeof key, "%s/%s", venue, symbol) >= (int)sizeof key || !ledger_map_get(c->ins_by_key, key, &ii))
+	int32_t ii = capital_instrument_index(c, venue, symbol);
+	if (ii < 0)
 		return TH_OK;
-	const cap_instr *in = &c->ins[ii];
-	th_price v, back;
-	if (mark <= 0 || th_fixed_rescale(mark, price_scale, in->price_scale, &v) != 0 ||
-		th_fixed_rescale(v, in->price_scale, price_scale, &back) != 0 || back != mark || v <= 0)
-		return TH_ERR_INVALID;
-	cap_instr_mark(c, ii, v, now_ns);
-	return TH_OK;
+	return capital_mark_index(c, ii, mark, price_scale, now_ns);
 }

@@ -119,13 +119,43 @@ static void agg_position(cap_agg *a, const cap_position *p, int sign)
 	a->losses += sign > 0 ? p->losses : -p->losses;
 }
 
+/* qty x mark at one mark, remembering the last product: on a mark the
+ * holder's position, its farm's aggregate and the host's aggregate usually
+ * hold the same quantity (one agent per instrument), so one 128-bit
+ * multiply-and-round serves all three. The result is the same function of
+ * (mark, qty) either way. */
+typedef struct cap_memo {
+	th_qty qty;
+	th_money value;
+	int valid;
+} cap_memo;
+
+static inline th_money memo_value(const cap_instr *in, cap_memo *m, th_qty qty)
+{
+	if (qty == 0)
+		return 0;
+	if (!m->valid || m->qty != qty) {
+		m->qty = qty;
+		m->value = cap_value_of(in, qty);
+		m->valid = 1;
+	}
+	return m->value;
+}
+
 /* Re-values an aggregate at its instrument's mark, keeping the owner's
  * exposure sums in step. */
-static void agg_revalue(const cap_instr *in, cap_agg *a, cap_run *owner)
+static inline void agg_revalue(const cap_instr *in, cap_agg *a, cap_run *owner, cap_memo *m)
 {
-	run_exposure(owner, a->value, a->qty != 0, -1);
-	a->value = cap_value_of(in, cap_sat(a->qty));
-	run_exposure(owner, a->value, a->qty != 0, +1);
+	if (a->qty == 0)
+		return; /* flat: worth 0 at any mark, and it already is */
+	th_money old = a->value, now = memo_value(in, m, cap_sat(a->qty));
+	if (now == old)
+		return;
+	/* run_exposure() out with the old value and in with the new, as one
+	 * step: the quantity did not change, so neither did `held` */
+	a->value = now;
+	owner->gross += cap_abs(now) - cap_abs(old);
+	owner->net += (cap_i128)now - old;
 }
 
 void cap_pos_book(capital_t *c, int32_t agent, int32_t pos, int sign)
@@ -154,6 +184,7 @@ void cap_pos_book(capital_t *c, int32_t agent, int32_t pos, int sign)
 void cap_instr_mark(capital_t *c, int32_t instr, th_price mark, int64_t now_ns)
 {
 	cap_instr *in = &c->ins[instr];
+	cap_memo memo = { 0, 0, 0 };
 	in->mark = mark;
 	in->mark_ns = now_ns;
 	for (size_t h = 0; h < in->nhold; h++) {
@@ -161,7 +192,7 @@ void cap_instr_mark(capital_t *c, int32_t instr, th_price mark, int64_t now_ns)
 		cap_position *p = &w->pos[in->hold_p[h]];
 		if (p->qty == 0)
 			continue; /* flat: worth 0 at any mark */
-		th_money old = p->value, now = cap_position_value(c, p);
+		th_money old = p->value, now = memo_value(in, &memo, p->qty);
 		if (now == old)
 			continue;
 		cap_i128 d = (cap_i128)now - old;
@@ -174,9 +205,9 @@ void cap_instr_mark(capital_t *c, int32_t instr, th_price mark, int64_t now_ns)
 	}
 	for (size_t f = 0; f < in->nfarms; f++) {
 		cap_wallet *farm = &c->w[in->farms[f]];
-		agg_revalue(in, &farm->agg[instr], &farm->run);
+		agg_revalue(in, &farm->agg[instr], &farm->run, &memo);
 	}
-	agg_revalue(in, &in->all, &c->total_run);
+	agg_revalue(in, &in->all, &c->total_run, &memo);
 }
 
 static int grow_i32(int32_t **a, size_t *cap, size_t need)

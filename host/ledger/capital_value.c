@@ -11,21 +11,6 @@
 
 #include "ledger/capital_internal.h"
 
-th_money cap_sat(cap_i128 v)
-{
-	return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (th_money)v;
-}
-
-th_money cap_value_of(const cap_instr *in, th_qty qty)
-{
-	th_money v;
-	if (qty == 0)
-		return 0;
-	if (th_notional(in->mark, in->price_scale, qty, in->qty_scale, &v) == 0)
-		return v;
-	return (qty > 0) == (in->mark > 0) ? INT64_MAX : INT64_MIN;
-}
-
 th_money cap_position_value(const capital_t *c, const cap_position *p)
 {
 	return cap_value_of(&c->ins[p->instr], p->qty);

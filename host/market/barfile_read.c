@@ -1,8 +1,13 @@
 /*
  * market — bar file reader: the header, symbol table and exact length are
- * checked at open; then one pread() per block of records, whose CRC is
- * checked before any of its records is handed out, and a validate-and-copy
- * per record.
+ * checked at open; then block by block, each block's CRC is checked before
+ * any of its records is handed out, and a validate-and-copy per record.
+ *
+ * The records are read through a read-only mapping of the file where mmap
+ * works (pread into a buffer otherwise): copying every block out of the page
+ * cache cost a backtest more than decoding its bars. A file cut short after
+ * open would make the mapping fault, so each block first checks with fstat
+ * that the file still holds it and reports a shrunk file like the read path.
  */
 #include "market/barfile.h"
 #include "market/barfile_check.h"
@@ -13,6 +18,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,7 +33,10 @@ struct barfile {
 	uint32_t block_records;
 	uint64_t nblocks;
 	uint32_t *crcs;
-	unsigned char *buf;     /* the loaded block */
+	unsigned char *buf;     /* the loaded block (read path) */
+	unsigned char *map;     /* the file's first map_len bytes, or NULL (read path) */
+	size_t map_len;
+	const unsigned char *blk; /* the current block's records: in buf or map */
 	uint64_t block_first;   /* index of its first record */
 	size_t block_len;       /* records in it (0: none loaded) */
 	uint64_t next;          /* index of the next record */
@@ -61,6 +70,8 @@ void barfile_close(barfile *f)
 	free(f->syms);
 	free(f->crcs);
 	free(f->buf);
+	if (f->map)
+		munmap(f->map, f->map_len);
 	free(f);
 }
 
@@ -202,8 +213,17 @@ barfile *barfile_open(const char *path, char *err, size_t errlen)
 		return open_fail(f);
 	}
 	f->crcs = malloc(f->nblocks ? f->nblocks * 4 : 1);
-	f->buf = malloc((size_t)f->block_records * BARFILE_RECORD_BYTES);
-	if (!f->crcs || !f->buf) {
+	if (records_end > 0 && records_end <= SIZE_MAX) {
+		void *m = mmap(NULL, (size_t)records_end, PROT_READ, MAP_PRIVATE, f->fd, 0);
+		if (m != MAP_FAILED) {
+			f->map = m;
+			f->map_len = (size_t)records_end;
+			madvise(m, f->map_len, MADV_SEQUENTIAL); /* a hint: read ahead, drop behind */
+		}
+	}
+	if (!f->map)
+		f->buf = malloc((size_t)f->block_records * BARFILE_RECORD_BYTES);
+	if (!f->crcs || (!f->map && !f->buf)) {
 		market_err(err, errlen, "%s: out of memory", path);
 		return open_fail(f);
 	}
@@ -257,11 +277,20 @@ static int load_block(barfile *f, char *err, size_t errlen)
 	uint64_t off = barfile_record_offset(f->nsym, first);
 	size_t bytes = n * BARFILE_RECORD_BYTES;
 	errno = 0; /* a short read (the file shrank since open) sets none */
-	if (read_all(f->fd, f->buf, bytes, off) != 0)
+	int rc;
+	if (f->map) {
+		struct stat st;
+		rc = fstat(f->fd, &st) != 0 || (uint64_t)st.st_size < off + bytes ? -1 : 0;
+		f->blk = f->map + off;
+	} else {
+		rc = read_all(f->fd, f->buf, bytes, off);
+		f->blk = f->buf;
+	}
+	if (rc != 0)
 		return market_err(err, errlen, "%s: cannot read records %llu..%llu at offset %llu: %s", f->path,
 		                  (unsigned long long)first, (unsigned long long)(first + n - 1), (unsigned long long)off,
 		                  errno ? strerror(errno) : "file shrank");
-	uint32_t crc = barfile_crc32(0, f->buf, bytes);
+	uint32_t crc = barfile_crc32(0, f->blk, bytes);
 	if (crc != f->crcs[b])
 		return market_err(err, errlen,
 		                  "%s: block %llu CRC mismatch (stored %08x, computed %08x): records %llu..%llu, bytes %llu..%llu, "
@@ -299,7 +328,7 @@ int barfile_next(barfile *f, size_t *sym, th_bar *out, char *err, size_t errlen)
 		return 0;
 	if (f->next - f->block_first >= f->block_len && load_block(f, err, errlen) != 0)
 		return fail(f);
-	const unsigned char *r = f->buf + (size_t)(f->next - f->block_first) * BARFILE_RECORD_BYTES;
+	const unsigned char *r = f->blk + (size_t)(f->next - f->block_first) * BARFILE_RECORD_BYTES;
 	uint32_t s = barfile_get_u32(r + BARFILE_REC_OFF_SYMBOL); /* index and reserved half together */
 	const barfile_symbol *bs = &f->syms[s < f->nsym ? s : 0];
 	out->open_time_ns = barfile_get_i64(r + BARFILE_REC_OFF_OPEN_TIME);

@@ -149,6 +149,29 @@ static int validate(oms_t *o, const th_instrument *ins, th_order *ord, th_price 
 	return 0;
 }
 
+
+/* snprintf(buf, cap, "%s%012" PRIu64, prefix, counter) without snprintf:
+ * every order of a backtest makes one, and the formatting cost more than
+ * the rest of building the record. Same text, same truncation. */
+static void format_clid(char *buf, size_t cap, const char *prefix, uint64_t counter)
+{
+	char digits[24];
+	size_t nd = 0;
+	do {
+		digits[nd++] = (char)('0' + counter % 10);
+		counter /= 10;
+	} while (counter);
+	while (nd < 12)
+		digits[nd++] = '0';
+	size_t n = 0;
+	for (; *prefix && n + 1 < cap; prefix++)
+		buf[n++] = *prefix;
+	while (nd && n + 1 < cap)
+		buf[n++] = digits[--nd];
+	if (cap)
+		buf[n] = '\0';
+}
+
 static int place(oms_t *o, const th_event *intent, th_qty max_qty, char *err, size_t errlen)
 {
 	const char *venue = intent->h.venue, *agent = intent->h.agent;
@@ -173,8 +196,7 @@ static int place(oms_t *o, const th_event *intent, th_qty max_qty, char *err, si
 	th_strlcpy(r.farm, intent->u.intent.farm, sizeof r.farm);
 	th_strlcpy(r.venue, venue, sizeof r.venue);
 	r.order = order;
-	snprintf(r.order.client_order_id, sizeof r.order.client_order_id, "%s%012" PRIu64, o->opt.clid_prefix,
-		r.counter);
+	format_clid(r.order.client_order_id, sizeof r.order.client_order_id, o->opt.clid_prefix, r.counter);
 	r.reserve_price = reserve_px;
 	th_money notional = 0;
 	th_notional(reserve_px, ins->price_scale, order.qty, ins->qty_scale, &notional);

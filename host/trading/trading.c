@@ -42,8 +42,7 @@ void trading_on_market(void *arg, const th_event *ev)
 		set_price(t, ev->h.venue, ev->h.symbol, ev->u.trade.price, ev->u.trade.price_scale);
 		break;
 	case TH_EV_BAR:
-		set_price(t, ev->h.venue, ev->h.symbol, ev->u.bar.close, ev->u.bar.price_scale);
-		capital_mark(t->capital, ev->h.venue, ev->h.symbol, ev->u.bar.close, ev->u.bar.price_scale, now);
+		trading_view_mark(t->view, ev->h.venue, ev->h.symbol, ev->u.bar.close, ev->u.bar.price_scale, now);
 		t->bars++;
 		if (now != t->last_snapshot_ns) {
 			/* one equity point per bar time, after every symbol's bar of that time */

@@ -1,7 +1,9 @@
 /* The path of an intent: the agent's farm is stamped on it, then every
  * configured risk instance checks it in order (the first denial stops it;
  * an error counts as a denial: fail closed), the decision is published, and
- * only an approved intent reaches the OMS. Cancels are never blocked. */
+ * only an approved intent reaches the OMS. Cancels are never blocked.
+ * An operator's order or cancel (trading_submit_manual) takes the same path
+ * and is published on the bus for observers like an agent's intent. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -173,6 +175,11 @@ void trading_on_intent(void *arg, const th_event *ev)
 	trading_t *t = arg;
 	th_event intent;
 	char err[256], why[160];
+	/* The host's copy of an operator's intent (publish_operator_intent):
+	 * trading_submit_manual already ran it. Plugins cannot set the flag
+	 * (host_api clears it). */
+	if (ev->h.flags & TH_EVENT_FLAG_OMS)
+		return;
 	memcpy(&intent, ev, th_event_size(ev));
 	t->intents++;
 	const char *farm = host_instance_farm(t->host, ev->h.agent);
@@ -194,6 +201,20 @@ void trading_on_intent(void *arg, const th_event *ev)
 	trading_coordinate(t, &intent);
 }
 
+/* An operator's intent (REST) does not come over the bus like an agent's:
+ * it is published here, before the pipeline decides, so observers (the
+ * AG-UI feed) see it and pair it with the decision and the order manager's
+ * updates that follow. It carries TH_EVENT_FLAG_OMS, the host's own mark,
+ * so trading_on_intent does not run it a second time. */
+static void publish_operator_intent(trading_t *t, const th_event *intent)
+{
+	th_event ev;
+	memcpy(&ev, intent, th_event_size(intent));
+	ev.h.flags |= TH_EVENT_FLAG_OMS;
+	ev.h.ts_ns = 0; /* stamped at publish */
+	bus_publish(t->bus, &ev);
+}
+
 int trading_submit_manual(trading_t *t, const th_event *ev, char *reason, size_t cap)
 {
 	th_event intent;
@@ -202,6 +223,7 @@ int trading_submit_manual(trading_t *t, const th_event *ev, char *reason, size_t
 	reason[0] = '\0';
 	const char *farm = host_instance_farm(t->host, ev->h.agent);
 	th_strlcpy(intent.u.intent.farm, farm ? farm : "", sizeof intent.u.intent.farm);
+	publish_operator_intent(t, &intent);
 	if (intent.u.intent.action != TH_INTENT_PLACE) {
 		if (oms_submit(t->oms, &intent, 0, err, sizeof err) != TH_OK) {
 			snprintf(reason, cap, "%s", err);

@@ -3,12 +3,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <tradehost/th_status.h>
 
 #include "common/strmap.h"
 
 typedef struct view_price {
 	th_price price;
 	int32_t scale;
+	/* the capital hierarchy's index of the instrument, so a bar marks it
+	 * without a second lookup by name; -1 while capital does not know it,
+	 * asked again once its instrument count has moved past `instr_seen` */
+	int32_t instr;
+	size_t instr_seen;
 } view_price;
 
 /* One venue's instrument index, valid for (owner, list, n). */
@@ -84,6 +90,19 @@ static int price_key(char *key, size_t cap, const char *venue, const char *symbo
 	return 0;
 }
 
+/* key == "venue\x1fsymbol", compared without building it first (the hit
+ * case of every market event). */
+static int key_is(const char *key, const char *venue, const char *symbol)
+{
+	while (*venue && *key == *venue) {
+		key++;
+		venue++;
+	}
+	if (*venue || *key != '\x1f')
+		return 0;
+	return strcmp(key + 1, symbol) == 0;
+}
+
 static int64_t find_price(trading_view *v, const char *key)
 {
 	int64_t i;
@@ -96,28 +115,63 @@ static int64_t find_price(trading_view *v, const char *key)
 	return i;
 }
 
-void trading_view_set_price(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale)
+/* The price slot of (venue, symbol), created on first sight; -1 when the
+ * names do not fit or memory ran out. */
+static int64_t price_slot(trading_view *v, const char *venue, const char *symbol)
 {
+	if (v->last_index >= 0 && key_is(v->last_key, venue, symbol))
+		return v->last_index;
 	char key[sizeof v->last_key];
 	if (price_key(key, sizeof key, venue, symbol) != 0)
-		return;
+		return -1;
 	int64_t i = find_price(v, key);
 	if (i < 0) {
 		if (v->nprices == v->cap_prices) {
 			size_t cap = v->cap_prices ? v->cap_prices * 2 : 16;
 			view_price *grown = realloc(v->prices, cap * sizeof *grown);
 			if (!grown)
-				return;
+				return -1;
 			v->prices = grown;
 			v->cap_prices = cap;
 		}
 		i = (int64_t)v->nprices;
 		if (strmap_put(v->price_index, key, i) < 0)
-			return;
+			return -1;
 		v->nprices++;
+		v->prices[i].instr = -1;
+		v->prices[i].instr_seen = 0;
 	}
+	return i;
+}
+
+void trading_view_set_price(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale)
+{
+	int64_t i = price_slot(v, venue, symbol);
+	if (i < 0)
+		return;
 	v->prices[i].price = px;
 	v->prices[i].scale = scale;
+}
+
+int trading_view_mark(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale,
+	int64_t now_ns)
+{
+	int64_t i = price_slot(v, venue, symbol);
+	if (i < 0) /* no slot to remember the index in: the lookup by name */
+		return capital_mark(v->capital, venue, symbol, px, scale, now_ns);
+	view_price *p = &v->prices[i];
+	p->price = px;
+	p->scale = scale;
+	if (p->instr < 0) {
+		size_t n = capital_instrument_count(v->capital);
+		if (n == p->instr_seen)
+			return TH_OK; /* still unknown to capital: nothing to mark */
+		p->instr = capital_instrument_index(v->capital, venue, symbol);
+		p->instr_seen = n;
+		if (p->instr < 0)
+			return TH_OK;
+	}
+	return capital_mark_index(v->capital, p->instr, px, scale, now_ns);
 }
 
 th_price trading_view_last_price(trading_view *v, const char *venue, const char *symbol, int32_t *scale)

@@ -40,6 +40,11 @@ void trading_view_destroy(trading_view *v);
 
 /* Last price per instrument (market data). Out of memory leaves the old one. */
 void trading_view_set_price(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale);
+/* trading_view_set_price() and capital_mark() of the same instrument in one
+ * lookup (a bar close): the capital index is kept beside the price. Returns
+ * what capital_mark() would. */
+int trading_view_mark(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale,
+	int64_t now_ns);
 /* 0 when none was seen; *scale set otherwise. */
 th_price trading_view_last_price(trading_view *v, const char *venue, const char *symbol, int32_t *scale);
 

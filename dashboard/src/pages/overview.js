@@ -18,7 +18,7 @@ export default {
 	id: 'overview',
 	title: 'Overview',
 	async render(view, ctx) {
-		const kpis = h('section', { class: 'kpis', 'aria-label': 'Master wallet' }, kpi('Total equity', 'equity-value'), kpi('PnL of all agents', 'pnl-value'), kpi('Drawdown', 'drawdown-value'), kpi('Fees paid', 'fees-value'));
+		const kpis = h('section', { class: 'kpis', 'aria-label': 'Host total' }, kpi('Total equity', 'equity-value'), kpi('PnL of all agents', 'pnl-value'), kpi('Drawdown (host total)', 'drawdown-value'), kpi('Fees paid', 'fees-value'));
 		const updated = h('p', { class: 'dim', id: 'equity-updated' }, 'Waiting for the first equity update…');
 		const chartBox = h('div', { class: 'chart small', id: 'equity-chart', role: 'img', 'aria-label': 'Total equity over time' });
 		const states = h('div', {}, 'Loading…');
@@ -36,7 +36,6 @@ export default {
 			pnlEl.textContent = fmtDec(t.pnl, { dp: 2, plus: true });
 			pnlEl.dataset.sign = String(signDec(t.pnl));
 			view.querySelector('#drawdown-value').textContent = fmtBps(t.drawdownBps);
-			view.querySelector('#drawdown-value-label').textContent = `Drawdown (${t.drawdownOf})`;
 			view.querySelector('#fees-value').textContent = fmtDec(t.fees, { dp: 2 });
 			if (ts) {
 				updates++;
@@ -45,9 +44,9 @@ export default {
 			}
 		};
 
-		const { wallets, quote } = await get('/wallets', null, ctx.signal);
+		const { total, quote } = await get('/wallets', null, ctx.signal);
 		kpis.querySelector('#equity-value-label').textContent = `Total equity (${quote || 'quote'})`;
-		showWallet(totals(wallets));
+		showWallet(totals(total));
 
 		const { chart, lc } = await makeChart(chartBox);
 		ctx.onCleanup(() => chart.remove());
@@ -66,8 +65,8 @@ export default {
 		line.setData(seed);
 		let points = seed.length;
 		ctx.live('equity', (data) => {
-			if (!Array.isArray(data.wallets) || !data.wallets.length) return;
-			const t = totals(data.wallets);
+			if (!data.total) return;
+			const t = totals(data.total);
 			showWallet(t, data.ts_ms);
 			const pt = point({ ts_ms: data.ts_ms, totals: t });
 			if (!Number.isFinite(pt.value) || pt.time < lastTime) return; // an out-of-order point (host clock step)

@@ -107,10 +107,10 @@ export default {
 		view.append(msg, master, list, formBox);
 		let formsDrawn = false;
 		const refresh = async () => {
-			const { quote, wallets } = await get('/wallets', null, ctx.signal);
+			const { quote, wallets, total } = await get('/wallets', null, ctx.signal);
 			if (!ctx.alive) return;
 			const m = wallets.find((w) => w.kind === 'master') || wallets[0];
-			const t = totals(wallets);
+			const t = totals(total);
 			clear(
 				master,
 				h('h2', {}, `Master wallet (${quote || 'quote'})`),

@@ -138,8 +138,11 @@ typedef struct th_custom {
 } th_custom;
 
 /* th_event_header.flags */
-#define TH_EVENT_FLAG_OMS 0x1u /* order/fill event re-published by the order manager with h.agent set
-                                  to the owning agent (venues publish the raw ones with agent "") */
+/* Set only by the host (the host clears it on every plugin publish): an order/fill event re-published
+ * by the order manager with h.agent set to the owning agent (venues publish the raw ones with agent
+ * ""), or an operator's intent (REST) published for observers after the host decided it itself — the
+ * intent pipeline skips flagged intents. */
+#define TH_EVENT_FLAG_OMS 0x1u
 
 typedef struct th_event_header {
 	uint16_t type;           /* th_event_type */

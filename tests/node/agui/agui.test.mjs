@@ -122,14 +122,20 @@ function checkStream(seen) {
   for (const [id, c] of calls) {
     const args = JSON.parse(c.args);
     if (c.name === "place_order") {
-      // an agent's intent, inside its decision cycle; or an order placed without
-      // one on the bus (operator), outside any cycle and named by its client order id
-      const keys = c.inStep ? ["agent", "venue", "symbol", "side", "type", "qty"] :
+      // an agent's intent, inside its decision cycle; an operator's (REST), outside
+      // any cycle and marked by: operator; or an order whose intent this run never
+      // saw, outside any cycle and named by its client order id
+      const operator = args.by === "operator";
+      if (operator) assert.ok(!c.inStep, `${id}: an operator's order inside a decision cycle`);
+      const keys = c.inStep || operator ? ["agent", "venue", "symbol", "side", "type", "qty"] :
         ["agent", "venue", "symbol", "side", "qty", "client_order_id"];
       for (const k of keys) assert.ok(k in args, `${id}: ${k} in ${c.args}`);
       assert.match(args.qty, /^-?\d+(\.\d+)?$/, "qty is a decimal string");
     }
-    if (c.name === "cancel_order") assert.ok(c.inStep, "an agent's cancel outside its decision cycle");
+    if (c.name === "cancel_order") {
+      if (args.by === "operator") assert.ok(!c.inStep, "an operator's cancel inside a decision cycle");
+      else assert.ok(c.inStep, "an agent's cancel outside its decision cycle");
+    }
     if (c.name === "reallocate") assert.match(args.to, /^-?\d+\.\d+$/);
   }
   return calls;
@@ -355,37 +361,66 @@ describe("POST /agui", () => {
     checkStream(await run(agent, "after-1", { duration_ms: 600 }));
   });
 
-  test("an operator's order through the REST API shows as place_order with its outcome", async () => {
+  test("an operator's order, a risk denial and a REST cancel show as tool calls with their results", async () => {
     // the VaR model needs 10 bars (2 s each) of history before it approves anything
     const warm = host.startedAt + 22000 - Date.now();
     if (warm > 0) await new Promise((r) => setTimeout(r, warm));
     const agent = newAgent("operator");
-    let pending, res, order;
+    const post = (body) => fetch(`${host.url}/api/v1/orders`, {
+      method: "POST", headers: { ...auth(), "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    let pending, res, order, denied, canceled;
     for (let attempt = 1; ; attempt++) {
-      pending = run(agent, `op-${attempt}`, { duration_ms: 2500 });
+      pending = run(agent, `op-${attempt}`, { duration_ms: 3500 });
       await new Promise((r) => setTimeout(r, 600));
       // a small limit buy 5 % under the market: accepted and resting
       const mark = units(agent.state.marks["sim:BTC-USDT"]) / 1000000n; // price in cents
       const price = (mark * 95n) / 100n;
-      res = await fetch(`${host.url}/api/v1/orders`, {
-        method: "POST", headers: { ...auth(), "Content-Type": "application/json" },
-        body: JSON.stringify({ agent: "marcus", venue: "sim", symbol: "BTC-USDT", side: "buy", type: "limit",
-          qty: "0.0010", price: `${price / 100n}.${(price % 100n).toString().padStart(2, "0")}` }),
-      });
+      const body = { agent: "marcus", venue: "sim", symbol: "BTC-USDT", side: "buy", type: "limit",
+        qty: "0.0010", price: `${price / 100n}.${(price % 100n).toString().padStart(2, "0")}` };
+      res = await post(body);
       order = await res.json();
-      if (res.status !== 422 || !/history/.test(order.error?.message) || attempt === 8) break;
+      if (res.status !== 422 || !/history/.test(order.error?.message) || attempt === 8) {
+        // a whole bitcoin is over the notional limit: denied by risk
+        const d = await post({ ...body, qty: "1" });
+        denied = await d.json();
+        assert.equal(d.status, 422, JSON.stringify(denied));
+        assert.equal(denied.error.code, "risk_denied");
+        if (res.status === 202) {
+          const del = await fetch(`${host.url}/api/v1/orders/${order.client_order_id}`, { method: "DELETE", headers: auth() });
+          canceled = await del.json();
+          assert.equal(del.status, 202, JSON.stringify(canceled));
+        }
+        break;
+      }
       await pending; // a slow start: the model still lacks history, try again
     }
     assert.equal(res.status, 202, JSON.stringify(order));
     const seen = await pending;
-    const calls = checkStream(seen);
-    const mine = [...calls.values()].find((c) => c.name === "place_order" && !c.inStep &&
-      JSON.parse(c.args).client_order_id === order.client_order_id);
-    assert.ok(mine, `no place_order for ${order.client_order_id}`);
-    assert.equal(JSON.parse(mine.args).agent, "marcus");
-    assert.ok(mine.result, "no result for the operator's order");
-    assert.ok(["accepted", "filled", "partially_filled"].includes(mine.result.outcome), JSON.stringify(mine.result));
-    const del = await fetch(`${host.url}/api/v1/orders/${order.client_order_id}`, { method: "DELETE", headers: auth() });
-    assert.equal(del.status, 202, await del.text());
+    const calls = [...checkStream(seen).values()].map((c) => ({ ...c, a: JSON.parse(c.args) }));
+    const byOperator = calls.filter((c) => c.a.by === "operator");
+
+    const placed = byOperator.find((c) => c.name === "place_order" && c.result?.client_order_id === order.client_order_id);
+    assert.ok(placed, `no operator place_order resulting in ${order.client_order_id}: ${JSON.stringify(byOperator)}`);
+    assert.equal(placed.a.agent, "marcus");
+    assert.equal(placed.a.qty, "0.0010");
+    assert.equal(placed.a.type, "limit");
+    assert.ok(["accepted", "filled", "partially_filled"].includes(placed.result.outcome), JSON.stringify(placed.result));
+
+    const refused = byOperator.find((c) => c.name === "place_order" && c.a.qty === "1.0000");
+    assert.ok(refused, `no operator place_order for the denied order: ${JSON.stringify(byOperator)}`);
+    assert.equal(refused.result?.outcome, "denied", JSON.stringify(refused.result));
+    assert.match(refused.result.message, /^denied by \S+: /);
+    assert.ok(denied.error.message.includes(refused.result.message.replace(/^denied by \S+: /, "")),
+      `${refused.result.message} vs ${denied.error.message}`);
+
+    const cancel = byOperator.find((c) => c.name === "cancel_order");
+    assert.ok(cancel, `no operator cancel_order: ${JSON.stringify(byOperator)}`);
+    assert.equal(cancel.a.client_order_id, order.client_order_id);
+    assert.equal(cancel.a.agent, "marcus");
+    if (placed.result.outcome !== "filled") {
+      assert.equal(cancel.result?.outcome, "canceled", JSON.stringify(cancel.result));
+      assert.equal(cancel.result.client_order_id, order.client_order_id);
+    }
   });
 });

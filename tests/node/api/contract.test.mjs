@@ -155,6 +155,20 @@ test('read routes', async () => {
 	// the hierarchy adds up: master + farms' equity == the deposit at start (no trades yet may have happened)
 	const total = await expectCall('GET', `${P}/wallets/{name}`, { params: { name: 'total' }, status: 200 });
 	assert.match(total.json.equity, /^[0-9]+\.[0-9]+$/);
+	// the list carries the host total as the ledger defines it: master cash + every farm's equity
+	const t = wallets.json.total;
+	assert.equal(t.kind, 'total');
+	assert.equal(t.name, 'total');
+	const units = (d) => {
+		const [i, f = ''] = d.replace('-', '').split('.');
+		const v = BigInt(i) * 100000000n + BigInt(f.padEnd(8, '0'));
+		return d.startsWith('-') ? -v : v;
+	};
+	const master = wallets.json.wallets.find((w) => w.kind === 'master');
+	const farmWallets = wallets.json.wallets.filter((w) => w.kind === 'farm');
+	assert.ok(farmWallets.length >= 1);
+	assert.equal(units(t.equity), farmWallets.reduce((acc, f) => acc + units(f.equity), units(master.cash)), JSON.stringify(t));
+	assert.notEqual(units(t.equity), units(master.equity), 'the master wallet alone is only its unallocated cash');
 	await expectCall('GET', `${P}/wallets/{name}`, { params: { name: 'marcus' }, status: 200 });
 	await expectCall('GET', `${P}/goals`, { status: 200 });
 	await expectCall('GET', `${P}/orders`, { query: '?state=all&limit=5', status: 200 });
@@ -183,18 +197,25 @@ test('the WebSocket stream (access_token, subscribe, equity every second)', asyn
 		const t = setTimeout(() => reject(new Error('no equity message within 5 s')), 5000);
 		ws.on('open', () => ws.send(JSON.stringify({ op: 'subscribe', topics: ['equity', 'market:BTC-USDT'] })));
 		const seen = new Set();
+		let equity;
 		ws.on('message', (m) => {
 			const msg = JSON.parse(m.toString());
 			if (msg.topic) seen.add(msg.topic.split(':')[0]);
+			if (msg.topic === 'equity') equity = msg;
 			if (seen.has('equity') && seen.has('market')) {
 				clearTimeout(t);
-				resolve(msg);
+				resolve(equity);
 			}
 		});
 		ws.on('error', reject);
 	});
 	ws.close();
-	assert.ok(got.topic);
+	assert.equal(got.topic, 'equity');
+	// the host total travels with the wallets, as in GET /wallets
+	const data = got.data;
+	assert.equal(data.total?.kind, 'total', JSON.stringify(got).slice(0, 400));
+	assert.match(data.total.equity, /^[0-9]+\.[0-9]+$/);
+	assert.ok(Array.isArray(data.wallets));
 	covered.add(`GET ${P}/ws`);
 });
 

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 const LOGIN_RE = /tradehost: dashboard: (https?:\/\/[^\s#]+?)\/?#token=(th_[A-Za-z0-9_-]+)/;
+// a restart on a kept state dir prints no new token (the old one still holds)
+const RESTART_RE = /tradehost: dashboard: (https?:\/\/[^\s#]+?)\/? \(log in with a token/;
 
 export function requireEnv(name) {
 	const v = process.env[name];
@@ -26,8 +28,10 @@ function freePort() {
 	});
 }
 
-async function startOnce(exe, repo, port, extraArgs, configFile) {
-	const stateDir = mkdtempSync(join(tmpdir(), 'th-api-'));
+async function startOnce(exe, repo, port, extraArgs, configFile, keptStateDir) {
+	// a state dir passed in belongs to the caller (restart tests): never removed here
+	const stateDir = keptStateDir ?? mkdtempSync(join(tmpdir(), 'th-api-'));
+	const removeStateDir = () => { if (!keptStateDir) rmSync(stateDir, { recursive: true, force: true }); };
 	const config = configFile ?? join(repo, 'config', 'tradehost.toml');
 	const args = ['run', '-c', config, '--set', `host.state_dir=${stateDir}`, '--set', `http.listen=127.0.0.1:${port}`,
 		...extraArgs];
@@ -38,9 +42,10 @@ async function startOnce(exe, repo, port, extraArgs, configFile) {
 		child.stderr.on('data', (b) => {
 			if (stderr.length < 1 << 20) stderr += b.toString();
 			const m = LOGIN_RE.exec(stderr);
-			if (m) {
+			const again = keptStateDir ? RESTART_RE.exec(stderr) : null;
+			if (m || again) {
 				clearTimeout(timer);
-				resolve({ base: m[1], token: m[2] });
+				resolve(m ? { base: m[1], token: m[2] } : { base: again[1] });
 			}
 		});
 		child.on('exit', (code, sig) => {
@@ -49,7 +54,7 @@ async function startOnce(exe, repo, port, extraArgs, configFile) {
 		});
 	}).catch((e) => {
 		if (child.exitCode === null) child.kill('SIGKILL');
-		rmSync(stateDir, { recursive: true, force: true });
+		removeStateDir();
 		throw e;
 	});
 	child.removeAllListeners('exit');
@@ -68,18 +73,19 @@ async function startOnce(exe, repo, port, extraArgs, configFile) {
 				code = await exited;
 				clearTimeout(t);
 			}
-			rmSync(stateDir, { recursive: true, force: true });
+			removeStateDir();
 			const m = /(ERROR: (Address|Leak)Sanitizer|runtime error:)[\s\S]{0,4000}/.exec(stderr);
 			return { code, sanitizer: m ? m[0] : '' };
 		},
 	};
 }
 
-/** configFile: another configuration than the repository's default one. */
-export async function startHost(exe, repo, extraArgs = [], configFile = undefined) {
+/** configFile: another configuration than the repository's default one;
+ * stateDir: a state dir the caller owns (kept after stop, e.g. to restart on it). */
+export async function startHost(exe, repo, extraArgs = [], configFile = undefined, stateDir = undefined) {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return await startOnce(exe, repo, await freePort(), extraArgs, configFile);
+			return await startOnce(exe, repo, await freePort(), extraArgs, configFile, stateDir);
 		} catch (e) {
 			// another process may take the port between freePort() and the bind
 			if (attempt >= 3 || !/cannot bind|in use/i.test(e.message)) throw e;

@@ -103,18 +103,10 @@ test('the login URL fragment', () => {
 	assert.equal(tokenFromFragment(''), null);
 });
 
-test('host totals follow the ledger: master cash + farm equity, PnL and fees summed over agents', () => {
-	const W = (name, kind, parent, equity, cash, rp, up, fees, dd = 0) => ({ name, kind, parent, equity, cash, realized_pnl: rp, unrealized_pnl: up, fees, drawdown_bps: dd });
-	const wallets = [
-		W('master', 'master', '', '0.00', '100.10', '0.00', '0.00', '0.00'),
-		W('f1', 'farm', 'master', '40000.20', '0.00', '0.00', '0.00', '0.00', 120),
-		W('f2', 'farm', 'master', '59999.80', '0.00', '0.00', '0.00', '0.00', 300),
-		W('a1', 'agent', 'f1', '20000.10', '1.00', '12.50', '-3.25', '1.10'),
-		W('a2', 'agent', 'f2', '59999.80', '1.00', '0.10', '0.20', '0.20'),
-	];
-	assert.deepEqual(totals(wallets), { equity: '100100.10', pnl: '9.55', fees: '1.30', drawdownBps: 300, drawdownOf: 'worst farm' });
-	// A host whose master wallet carries the total: its own drawdown is used.
-	wallets[0].equity = '100100.10';
-	wallets[0].drawdown_bps = 7;
-	assert.deepEqual(totals(wallets), { equity: '100100.10', pnl: '9.55', fees: '1.30', drawdownBps: 7, drawdownOf: 'total' });
+test('host totals are the host\'s own total wallet, read as it is (no sum in the dashboard)', () => {
+	const total = { name: 'total', kind: 'total', parent: '', equity: '100100.10', cash: '102.10', realized_pnl: '12.60',
+		unrealized_pnl: '-3.05', fees: '1.30', drawdown_bps: 7 };
+	assert.deepEqual(totals(total), { equity: '100100.10', pnl: '9.55', fees: '1.30', drawdownBps: 7 });
+	// before the first answer: nothing to show, and no throw
+	assert.deepEqual(totals(undefined), { equity: undefined, pnl: undefined, fees: undefined, drawdownBps: undefined });
 });
