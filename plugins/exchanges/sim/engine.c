@@ -87,24 +87,22 @@ sim_order *sim_find(const sim_engine *e, const char *clid)
 	if (!e->nslots)
 		return NULL;
 	size_t mask = e->nslots - 1;
-	uint64_t h = sim_hash(clid);
-	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-		const sim_slot *s = &e->slots[i];
-		if (!s->o)
+	for (size_t i = (size_t)sim_hash(clid) & mask;; i = (i + 1) & mask) {
+		sim_order *o = e->slots[i];
+		if (!o)
 			return NULL;
-		if (s->o != SIM_TOMBSTONE && s->hash == h && strcmp(s->o->o.client_order_id, clid) == 0)
-			return s->o;
+		if (o != SIM_TOMBSTONE && strcmp(o->o.client_order_id, clid) == 0)
+			return o;
 	}
 }
 
-static void sim_index_put(sim_slot *slots, size_t nslots, sim_order *o, uint64_t h)
+static void sim_index_put(sim_order **slots, size_t nslots, sim_order *o)
 {
 	size_t mask = nslots - 1;
-	size_t i = (size_t)h & mask;
-	while (slots[i].o && slots[i].o != SIM_TOMBSTONE)
+	size_t i = (size_t)sim_hash(o->o.client_order_id) & mask;
+	while (slots[i] && slots[i] != SIM_TOMBSTONE)
 		i = (i + 1) & mask;
-	slots[i].o = o;
-	slots[i].hash = h;
+	slots[i] = o;
 }
 
 int sim_index_add(sim_engine *e, sim_order *o)
@@ -113,23 +111,23 @@ int sim_index_add(sim_engine *e, sim_order *o)
 	if ((e->nfull + 1) * 2 > e->nslots) {
 		size_t live = 0;
 		for (size_t i = 0; i < e->nslots; i++)
-			live += e->slots[i].o && e->slots[i].o != SIM_TOMBSTONE;
+			live += e->slots[i] && e->slots[i] != SIM_TOMBSTONE;
 		size_t n = 64;
 		while (n < (live + 1) * 4)
 			n *= 2;
-		sim_slot *slots = sim_mem_alloc(e, n * sizeof *slots);
+		sim_order **slots = sim_mem_alloc(e, n * sizeof *slots);
 		if (!slots)
 			return TH_ERR_NOMEM;
 		memset(slots, 0, n * sizeof *slots);
 		for (size_t i = 0; i < e->nslots; i++)
-			if (e->slots[i].o && e->slots[i].o != SIM_TOMBSTONE)
-				sim_index_put(slots, n, e->slots[i].o, e->slots[i].hash);
+			if (e->slots[i] && e->slots[i] != SIM_TOMBSTONE)
+				sim_index_put(slots, n, e->slots[i]);
 		sim_mem_free(e, e->slots);
 		e->slots = slots;
 		e->nslots = n;
 		e->nfull = live;
 	}
-	sim_index_put(e->slots, e->nslots, o, sim_hash(o->o.client_order_id));
+	sim_index_put(e->slots, e->nslots, o);
 	e->nfull++;
 	return TH_OK;
 }
@@ -137,9 +135,9 @@ int sim_index_add(sim_engine *e, sim_order *o)
 static void sim_index_remove(sim_engine *e, const sim_order *o)
 {
 	size_t mask = e->nslots - 1;
-	for (size_t i = (size_t)sim_hash(o->o.client_order_id) & mask; e->slots[i].o; i = (i + 1) & mask) {
-		if (e->slots[i].o == o) {
-			e->slots[i].o = SIM_TOMBSTONE;
+	for (size_t i = (size_t)sim_hash(o->o.client_order_id) & mask; e->slots[i]; i = (i + 1) & mask) {
+		if (e->slots[i] == o) {
+			e->slots[i] = SIM_TOMBSTONE;
 			return;
 		}
 	}

@@ -66,11 +66,6 @@ typedef struct sim_liq {
 	int gap;           /* bar open: resting orders crossed by a gap fill at the open */
 } sim_liq;
 
-typedef struct sim_slot {
-	sim_order *o; /* NULL = empty, SIM_TOMBSTONE = removed */
-	uint64_t hash;
-} sim_slot;
-
 struct sim_engine {
 	sim_engine_config cfg;
 	sim_alloc al;
@@ -81,10 +76,8 @@ struct sim_engine {
 	size_t nbooks;
 	th_instrument *instruments; /* same order as books, for sim_engine_instruments */
 
-	/* client order id -> order (open addressing; power-of-two size). Each
-	 * slot keeps its key's hash, so a probe past other orders compares
-	 * numbers instead of reading those (mostly cold) orders' ids. */
-	sim_slot *slots;
+	/* client order id -> order (open addressing; power-of-two size) */
+	sim_order **slots;
 	size_t nslots, nfull; /* nfull counts live entries and tombstones */
 
 	/* finished orders, oldest first (ring of cfg.retain_closed) */
