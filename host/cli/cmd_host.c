@@ -140,6 +140,7 @@ int cli_cmd_run(int argc, char **argv)
 	size_t n;
 	char err[2048];
 	int rc;
+	host_hold_signals(); /* released by host_run once its handlers are in place */
 	host_t *h = checked_host(argc, argv, run_usage, &config, &n, &rc);
 	if (!h)
 		return rc;

@@ -1,6 +1,7 @@
 #include "runtime/host.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -363,6 +364,21 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	do_reload(arg);
 }
 
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+void host_hold_signals(void)
+{
+	sigset_t set;
+	stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 int host_run(host_t *h)
 {
 	char err[512];
@@ -378,6 +394,9 @@ int host_run(host_t *h)
 	evsignal_add(h->sig_int, NULL);
 	evsignal_add(h->sig_term, NULL);
 	evsignal_add(h->sig_hup, NULL);
+	sigset_t held; /* delivered now if one arrived during start-up */
+	stop_signals(&held);
+	pthread_sigmask(SIG_UNBLOCK, &held, NULL);
 	if (h->cfg.control_socket && h->cfg.control_socket[0]) {
 		h->control = control_open(h, h->base, h->cfg.control_socket, err, sizeof err);
 		if (!h->control) {

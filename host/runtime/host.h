@@ -38,6 +38,12 @@ void host_stop(host_t *h);
 /* Real-time run: libevent loop with SIGINT/SIGTERM (stop), SIGHUP (reload)
  * and the control socket. Returns when stopped. */
 int host_run(host_t *h);
+/* Hold SIGINT/SIGTERM/SIGHUP from process start until host_run has its
+ * handlers in place (it releases them): a stop request that arrives while
+ * plugins, trading or the front door are still starting is then handled as
+ * a clean stop instead of killing the process. Call before any thread starts
+ * (threads inherit the mask, so the signals go to the loop thread). */
+void host_hold_signals(void);
 void host_request_stop(host_t *h);
 
 /* Re-read the configuration file (with the same environment and flag

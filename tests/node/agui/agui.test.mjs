@@ -8,11 +8,10 @@ import { after, before, describe, test } from "node:test";
 
 import { HttpAgent } from "@ag-ui/client";
 
-import { startHost } from "./host.mjs";
+import { requireEnv, startHost } from "../lib/host.mjs";
 
-const BIN = process.env.TRADEHOST_BIN;
-const REPO = process.env.TRADEHOST_REPO;
-if (!BIN || !REPO) throw new Error("set TRADEHOST_BIN and TRADEHOST_REPO");
+const BIN = requireEnv("TRADEHOST_BIN");
+const REPO = requireEnv("TRADEHOST_REPO");
 
 let host;
 const warnings = [];
@@ -20,7 +19,7 @@ const realWarn = console.warn;
 const realError = console.error;
 
 before(async () => {
-  host = await startHost({ bin: BIN, repo: REPO });
+  host = await startHost({ exe: BIN, repo: REPO });
   console.warn = (...a) => warnings.push(a.map(String).join(" "));
   console.error = console.warn;
 });

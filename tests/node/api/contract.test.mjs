@@ -12,7 +12,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import WebSocket from 'ws';
 
-import { requireEnv, startHost } from './host.mjs';
+import { requireEnv, startHost } from '../lib/host.mjs';
 
 const exe = requireEnv('TH_TRADEHOST');
 const repo = requireEnv('TH_REPO');
@@ -82,7 +82,7 @@ const state = {};
 
 before(async () => {
 	// 200 ms bars: the var model has its 10 bars of history within seconds
-	host = await startHost(exe, repo, ['--set', 'market.bar_ms=200']);
+	host = await startHost({ exe, repo, extraArgs: ['--set', 'market.bar_ms=200'] });
 	const res = await call('GET', `${P}/openapi.json`, { token: null });
 	assert.equal(res.status, 200);
 	doc = res.json;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { requireEnv, startHost } from './host.mjs';
+import { requireEnv, startHost } from '../lib/host.mjs';
 
 const exe = requireEnv('TH_TRADEHOST');
 const repo = requireEnv('TH_REPO');
@@ -45,7 +45,7 @@ async function stopClean() {
 }
 
 test('API goals survive a restart with their ids, updates and ends', async () => {
-	host = await startHost(exe, repo, [], undefined, stateDir);
+	host = await startHost({ exe, repo, stateDir });
 	const kept = await expect('POST', '/goals', { scope: 'agent', target: 'marcus', kind: 'trades', value: '100000',
 		action: 'pause', label: 'kept across restarts' }, 201);
 	// a drawdown ceiling of 100 % with a deadline: hit once the deadline passes
@@ -66,7 +66,7 @@ test('API goals survive a restart with their ids, updates and ends', async () =>
 	const token = host.token;
 	await stopClean();
 
-	host = await startHost(exe, repo, [], undefined, stateDir);
+	host = await startHost({ exe, repo, stateDir });
 	assert.equal(host.token, undefined, 'a restart prints no new token');
 	host.token = token;
 	assert.match(host.stderr(), /1 re-armed from the journal/);
@@ -100,7 +100,7 @@ test('API goals survive a restart with their ids, updates and ends', async () =>
 
 	// and once more: the update made after the first restart is journaled too,
 	// and the goal that ran out of time while down ends as missed
-	host = await startHost(exe, repo, [], undefined, stateDir);
+	host = await startHost({ exe, repo, stateDir });
 	host.token = token;
 	assert.match(host.stderr(), /3 re-armed from the journal/, 'g-5 was still active when the host stopped');
 	let missed;

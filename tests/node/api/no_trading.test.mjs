@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { requireEnv, startHost } from './host.mjs';
+import { requireEnv, startHost } from '../lib/host.mjs';
 
 const exe = requireEnv('TH_TRADEHOST');
 const repo = requireEnv('TH_REPO');
@@ -21,7 +21,7 @@ before(async () => {
 	dir = mkdtempSync(join(tmpdir(), 'th-api-nt-'));
 	const cfg = join(dir, 'plugins-only.toml');
 	writeFileSync(cfg, '[host]\nmode = "paper"\nlog_level = "warn"\n');
-	host = await startHost(exe, repo, [], cfg);
+	host = await startHost({ exe, repo, configFile: cfg });
 	doc = (await get('/api/v1/openapi.json', null)).json;
 });
 
