@@ -36,6 +36,7 @@ oms_t *oms_create(const oms_env *env, const oms_options *opt, journal_t *journal
 		o->opt.fee_reserve_bps = 10;
 	if (o->opt.requery_ns <= 0)
 		o->opt.requery_ns = 1000000000LL;
+	o->prefix_len = strlen(o->opt.clid_prefix);
 	o->journal = journal;
 	o->capital = capital;
 	o->by_clid = strmap_create();
@@ -56,6 +57,7 @@ void oms_destroy(oms_t *o)
 		return;
 	strmap_destroy(o->by_clid);
 	strmap_destroy(o->fills_seen);
+	free(o->by_counter);
 	free(o->orders);
 	free(o->open);
 	free(o->paused);
@@ -64,10 +66,76 @@ void oms_destroy(oms_t *o)
 	free(o);
 }
 
+/* The counter of a clid that is exactly what oms_submit.c makes of it with
+ * this host's prefix: the prefix, then the counter in decimal, zero-padded
+ * to 12 digits and otherwise without leading zeros. That text and the
+ * counter determine each other, so two different clids never share a
+ * counter. 1 and *counter, or 0 for anything else (another prefix, an
+ * older journal's ids, padding that differs, a number past 64 bits). */
+static int own_counter(const oms_t *o, const char *clid, uint64_t *counter)
+{
+	if (strncmp(clid, o->opt.clid_prefix, o->prefix_len) != 0)
+		return 0;
+	const char *d = clid + o->prefix_len;
+	size_t n = 0;
+	uint64_t c = 0;
+	for (; d[n]; n++) {
+		unsigned digit = (unsigned)(d[n] - '0');
+		if (digit > 9 || n == 20 || c > (UINT64_MAX - digit) / 10)
+			return 0;
+		c = c * 10 + digit;
+	}
+	if (n < 12 || (n > 12 && d[0] == '0'))
+		return 0;
+	*counter = c;
+	return 1;
+}
+
+/* Counters past this stay in the hash: a stray huge id (a hand-edited or
+ * foreign journal) must not allocate a huge array. Ours run from 1 up. */
+static int dense_covers(const oms_t *o, uint64_t c)
+{
+	uint64_t room = (uint64_t)o->norders > o->next_counter ? (uint64_t)o->norders : o->next_counter;
+	return c < 65536 || c / 2 <= room;
+}
+
 oms_order *oms_find(oms_t *o, const char *clid)
 {
 	int64_t i;
+	uint64_t c;
+	if (own_counter(o, clid, &c)) {
+		if (c < o->nby_counter && o->by_counter[c])
+			return &o->orders[o->by_counter[c] - 1];
+		if (!o->own_in_hash)
+			return NULL; /* every own canonical clid is in the array */
+	}
 	return strmap_get(o->by_clid, clid, &i) ? &o->orders[i] : NULL;
+}
+
+int oms_index_put(oms_t *o, const char *clid, size_t idx)
+{
+	uint64_t c;
+	if (own_counter(o, clid, &c) && dense_covers(o, c) && idx < UINT32_MAX) {
+		if (c >= o->nby_counter) {
+			size_t n = o->nby_counter ? o->nby_counter : 1024;
+			while (n <= c)
+				n *= 2;
+			uint32_t *grown = realloc(o->by_counter, n * sizeof *grown);
+			if (!grown)
+				return -1;
+			memset(grown + o->nby_counter, 0, (n - o->nby_counter) * sizeof *grown);
+			o->by_counter = grown;
+			o->nby_counter = n;
+		}
+		o->by_counter[c] = (uint32_t)idx + 1;
+		return 0;
+	}
+	int rc = strmap_put(o->by_clid, clid, (int64_t)idx);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && own_counter(o, clid, &c))
+		o->own_in_hash++;
+	return 0;
 }
 
 void oms_halt_journal(oms_t *o)

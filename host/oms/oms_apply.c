@@ -53,7 +53,7 @@ int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, char *err, size_t 
 	x->state = TH_ORDER_SUBMITTED;
 	x->reserved = 1;
 	x->created_ns = x->updated_ns = o->env.now_ns(o->env.ctx);
-	if (strmap_put(o->by_clid, x->clid, (int64_t)o->norders) < 0) {
+	if (oms_index_put(o, x->clid, o->norders) != 0) {
 		capital_release(o->capital, x->clid);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -88,10 +88,25 @@ void oms_apply_update(oms_t *o, oms_order *ord, const oms_rec_order_update *r)
 		oms_finish(o, ord);
 }
 
+/* snprintf(key, cap, "%s|%s", venue, trade_id) without snprintf (one per
+ * fill, and it cost more than the lookup): same text, same truncation. */
+static void fill_key(char *key, size_t cap, const char *venue, const char *trade_id)
+{
+	size_t n = 0;
+	for (const char *parts[3] = { venue, "|", trade_id }, **p = parts; p < parts + 3; p++) {
+		size_t len = strlen(*p);
+		if (len > cap - 1 - n)
+			len = cap - 1 - n;
+		memcpy(key + n, *p, len);
+		n += len;
+	}
+	key[n] = '\0';
+}
+
 int oms_apply_fill(oms_t *o, const oms_rec_fill *r)
 {
 	char key[TH_VENUE_MAX + TH_VENUE_ID_MAX + 2];
-	snprintf(key, sizeof key, "%s|%s", r->venue, r->fill.venue_trade_id);
+	fill_key(key, sizeof key, r->venue, r->fill.venue_trade_id);
 	if (strmap_get(o->fills_seen, key, NULL))
 		return 1; /* already applied: a venue replayed it */
 	oms_order *ord = oms_find(o, r->fill.client_order_id);

@@ -31,7 +31,16 @@ struct oms {
 	capital_t *capital;
 	oms_order *orders;
 	size_t norders, cap;
-	strmap *by_clid;         /* clid -> index */
+	strmap *by_clid;         /* clid -> index, for clids the dense index does not cover */
+	/* Our own clids ("<prefix><counter>", oms_submit.c) are looked up by
+	 * counter in a dense array: by_counter[c] is 1 + the index of the order
+	 * whose clid is the canonical text of counter c, or 0. Recent orders,
+	 * the ones venues report on, sit together, so a lookup stays in cache
+	 * where a hash probe over every order ever made did not. */
+	uint32_t *by_counter;
+	size_t nby_counter;
+	size_t own_in_hash;      /* own canonical clids kept in by_clid (counter too large for the array) */
+	size_t prefix_len;
 	strmap *fills_seen;      /* "venue|venue_trade_id" */
 	uint64_t next_counter;
 	uint64_t fills, sent;
@@ -56,6 +65,8 @@ struct oms {
 
 int oms_is_terminal(uint32_t state);
 oms_order *oms_find(oms_t *o, const char *clid);
+/* Index order `idx` under its clid: 0, or -1 out of memory. */
+int oms_index_put(oms_t *o, const char *clid, size_t idx);
 /* Journal one record; returns 0, or -1 after halting on a journal failure.
  * With `done`, the callback runs when the record is durable. */
 int oms_journal(oms_t *o, uint16_t type, size_t len, journal_done_fn done, void *arg);
