@@ -173,11 +173,11 @@ static void answer_orders(sbuf *b, struct agui *a)
 		agui_fixed_text(v.order->qty, v.order->qty_scale, qty, sizeof qty);
 		agui_fixed_text(v.filled_qty, v.order->qty_scale, filled, sizeof filled);
 		agui_fixed_text(v.order->price, v.order->price_scale, px, sizeof px);
-		put(b, "- %s (%s): %s %s %s %s", v.client_order_id, v.agent, agui_side_name(v.order->side), qty,
-			v.order->symbol, agui_order_type_name(v.order->type));
+		put(b, "- %s (%s): %s %s %s %s", v.client_order_id, v.agent, trade_side_name(v.order->side), qty,
+			v.order->symbol, trade_order_type_name(v.order->type));
 		if (v.order->type == TH_ORDER_LIMIT || v.order->type == TH_ORDER_STOP_LIMIT)
 			put(b, " @ %s", px);
-		put(b, " on %s, %s, filled %s\n", v.venue, agui_order_state_name(v.state), filled);
+		put(b, " on %s, %s, filled %s\n", v.venue, trade_order_state_name(v.state), filled);
 	}
 	if (n > ORDERS_LISTED_MAX)
 		put(b, "(and %zu more)\n", n - ORDERS_LISTED_MAX);

@@ -83,14 +83,14 @@ static json_t *intent_args(const th_event *ev)
 		return a;
 	}
 	a = agui_with_str(a, "symbol", o->symbol[0] ? o->symbol : ev->h.symbol);
-	a = agui_with_str(a, "side", agui_side_name(o->side));
-	a = agui_with_str(a, "type", agui_order_type_name(o->type));
+	a = agui_with_str(a, "side", trade_side_name(o->side));
+	a = agui_with_str(a, "type", trade_order_type_name(o->type));
 	a = agui_with(a, "qty", agui_fixed(o->qty, o->qty_scale));
 	if (o->type == TH_ORDER_LIMIT || o->type == TH_ORDER_STOP_LIMIT)
 		a = agui_with(a, "price", agui_fixed(o->price, o->price_scale));
 	if (o->type == TH_ORDER_STOP || o->type == TH_ORDER_STOP_LIMIT)
 		a = agui_with(a, "stop_price", agui_fixed(o->stop_price, o->price_scale));
-	a = agui_with_str(a, "tif", (o->flags & TH_ORDER_POST_ONLY) ? "post_only" : agui_tif_name(o->tif));
+	a = agui_with_str(a, "tif", trade_tif_name(o->tif, o->flags));
 	if (o->flags & TH_ORDER_REDUCE_ONLY)
 		a = agui_with(a, "reduce_only", json_true());
 	if (in->intent_id <= (uint64_t)INT64_MAX)
@@ -160,7 +160,7 @@ static int order_final(uint32_t state)
 static json_t *order_result(const th_event *ev, const char *what)
 {
 	const th_order_update *u = &ev->u.order;
-	const char *state = agui_order_state_name(u->state);
+	const char *state = trade_order_state_name(u->state);
 	char qty[48], filled[48], msg[512];
 	agui_fixed_text(u->qty, u->qty_scale, qty, sizeof qty);
 	agui_fixed_text(u->filled_qty, u->qty_scale, filled, sizeof filled);
@@ -186,7 +186,7 @@ static pending_call *unseen_order(agui_run *r, const th_event *ev)
 	agui_step_close(r);
 	json_t *a = agui_with_str(json_object(), "agent", ev->h.agent);
 	a = agui_with_str(agui_with_str(a, "venue", ev->h.venue), "symbol", ev->h.symbol);
-	a = agui_with_str(a, "side", agui_side_name(u->side));
+	a = agui_with_str(a, "side", trade_side_name(u->side));
 	a = agui_with(a, "qty", agui_fixed(u->qty, u->qty_scale));
 	if (u->price)
 		a = agui_with(a, "price", agui_fixed(u->price, u->price_scale));

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <tradehost/th_event.h>
 
+#include "common/trade_names.h"
 #include "frontdoor/frontdoor.h"
 
 #define AGUI_PATH "/agui"
@@ -69,11 +70,6 @@ void agui_fixed_text(int64_t v, int32_t scale, char *buf, size_t cap);
 json_t *agui_text(const char *s);
 /* obj[key] = v, releasing v; returns -1 (and counts nothing) on failure. */
 int agui_set(json_t *obj, const char *key, json_t *v);
-const char *agui_side_name(uint32_t side);
-const char *agui_order_type_name(uint32_t type);
-const char *agui_tif_name(uint32_t tif);
-const char *agui_order_state_name(uint32_t state);
-const char *agui_trading_state_name(int state);
 
 /* --- agui_state.c: the portfolio document of STATE_SNAPSHOT / STATE_DELTA --- */
 /* The whole document without its "updated_ms" member (the run adds it).

@@ -101,53 +101,7 @@ int agui_set(json_t *obj, const char *key, json_t *v)
 	return v && json_object_set_new(obj, key, v) == 0 ? 0 : -1;
 }
 
-const char *agui_side_name(uint32_t side)
-{
-	return side == TH_SIDE_BUY ? "buy" : side == TH_SIDE_SELL ? "sell" : "unknown";
-}
 
-const char *agui_order_type_name(uint32_t type)
-{
-	switch (type) {
-	case TH_ORDER_MARKET: return "market";
-	case TH_ORDER_LIMIT: return "limit";
-	case TH_ORDER_STOP: return "stop";
-	case TH_ORDER_STOP_LIMIT: return "stop_limit";
-	default: return "unknown";
-	}
-}
 
-const char *agui_tif_name(uint32_t tif)
-{
-	switch (tif) {
-	case TH_TIF_GTC: return "gtc";
-	case TH_TIF_IOC: return "ioc";
-	case TH_TIF_FOK: return "fok";
-	default: return "gtc";
-	}
-}
 
-const char *agui_order_state_name(uint32_t state)
-{
-	switch (state) {
-	case TH_ORDER_SUBMITTED: return "submitted";
-	case TH_ORDER_ACCEPTED: return "accepted";
-	case TH_ORDER_PARTIALLY_FILLED: return "partially_filled";
-	case TH_ORDER_FILLED: return "filled";
-	case TH_ORDER_CANCELED: return "canceled";
-	case TH_ORDER_REJECTED: return "rejected";
-	case TH_ORDER_EXPIRED: return "expired";
-	case TH_ORDER_UNKNOWN: return "unknown";
-	case TH_ORDER_ABSENT: return "absent";
-	default: return "unknown";
-	}
-}
 
-const char *agui_trading_state_name(int state)
-{
-	switch (state) {
-	case TH_STATE_REDUCING: return "reducing";
-	case TH_STATE_HALTED: return "halted";
-	default: return "active";
-	}
-}

@@ -136,7 +136,7 @@ static json_t *risk_json(oms_t *o)
 		if (s) {
 			sbad |= agui_set(s, "scope", json_string(scope_name(scope)));
 			sbad |= agui_set(s, "name", agui_text(name));
-			sbad |= agui_set(s, "state", json_string(agui_trading_state_name(state)));
+			sbad |= agui_set(s, "state", json_string(trade_state_name(state)));
 		}
 		if (sbad) {
 			json_decref(s);
@@ -145,7 +145,7 @@ static json_t *risk_json(oms_t *o)
 		}
 		bad |= json_array_append_new(scopes, s) != 0;
 	}
-	bad |= agui_set(r, "host", json_string(agui_trading_state_name(oms_trading_state(o, TH_SCOPE_HOST, ""))));
+	bad |= agui_set(r, "host", json_string(trade_state_name(oms_trading_state(o, TH_SCOPE_HOST, ""))));
 	bad |= agui_set(r, "halt", agui_text(oms_halted(o) == OMS_RUNNING ? "" : oms_halt_text(o)));
 	bad |= agui_set(r, "open_orders", json_integer((json_int_t)oms_open_order_count(o)));
 	bad |= agui_set(r, "scopes", scopes);
@@ -163,7 +163,7 @@ static json_t *agent_json(capital_t *c, oms_t *o, const char *agent, const char 
 		return NULL;
 	int bad = 0;
 	bad |= agui_set(a, "farm", agui_text(farm));
-	bad |= agui_set(a, "state", json_string(agui_trading_state_name(oms_trading_state(o, TH_SCOPE_AGENT, agent))));
+	bad |= agui_set(a, "state", json_string(trade_state_name(oms_trading_state(o, TH_SCOPE_AGENT, agent))));
 	bad |= agui_set(a, "paused", json_boolean(oms_is_paused(o, agent, farm)));
 	bad |= agui_set(a, "wallet", wallet_of(c, agent));
 	bad |= agui_set(a, "positions", positions_of(c, agent));
@@ -200,7 +200,7 @@ static int hierarchy_json(capital_t *c, oms_t *o, json_t *doc)
 			json_decref(list);
 			break;
 		}
-		bad |= agui_set(f, "state", json_string(agui_trading_state_name(oms_trading_state(o, TH_SCOPE_FARM, farm))));
+		bad |= agui_set(f, "state", json_string(trade_state_name(oms_trading_state(o, TH_SCOPE_FARM, farm))));
 		/* "" as the agent: only the farm's own pause (or a global one) counts */
 		bad |= agui_set(f, "paused", json_boolean(oms_is_paused(o, "", farm)));
 		bad |= agui_set(f, "agents", list);

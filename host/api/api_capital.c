@@ -76,7 +76,7 @@ static json_t *farm_json(api *a, const trading_farm_cfg *f)
 			json_array_append_new(agents, json_string(hc->instances[i].name));
 	json_t *wallet = api_wallet_json(a, f->name);
 	return json_pack("{s:s, s:s, s:s, s:b, s:o, s:o}", "name", f->name, "coordination",
-		coord_mode_name(f->coordination), "state", api_trading_state_name(worst_state(a, f->name, NULL)), "paused",
+		coord_mode_name(f->coordination), "state", trade_state_name(worst_state(a, f->name, NULL)), "paused",
 		oms_is_paused(a->oms, f->name, NULL), "agents", agents, "wallet", wallet ? wallet : json_object());
 }
 
@@ -157,7 +157,7 @@ static json_t *agent_json(api *a, const host_instance_cfg *ic)
 	json_t *wallet = api_wallet_json(a, ic->name);
 	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:o}", "name", ic->name, "farm", ic->farm, "plugin", ic->plugin,
 		"running", instance_running(a, ic->name), "paused", oms_is_paused(a->oms, ic->name, ic->farm), "state",
-		api_trading_state_name(worst_state(a, ic->farm, ic->name)), "wallet", wallet ? wallet : json_object());
+		trade_state_name(worst_state(a, ic->farm, ic->name)), "wallet", wallet ? wallet : json_object());
 }
 
 void api_h_agents(api *a, http_request *req, const json_t *body)

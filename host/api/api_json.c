@@ -25,44 +25,9 @@ json_t *api_json_money(th_money v)
 	return json_string(buf);
 }
 
-const char *api_side_name(uint32_t side)
-{
-	return side == TH_SIDE_BUY ? "buy" : side == TH_SIDE_SELL ? "sell" : "";
-}
 
-const char *api_order_type_name(uint32_t type)
-{
-	switch (type) {
-	case TH_ORDER_MARKET: return "market";
-	case TH_ORDER_LIMIT: return "limit";
-	case TH_ORDER_STOP: return "stop";
-	case TH_ORDER_STOP_LIMIT: return "stop_limit";
-	default: return "market";
-	}
-}
 
-const char *api_tif_name(uint32_t tif, uint32_t flags)
-{
-	if (flags & TH_ORDER_POST_ONLY)
-		return "post_only";
-	return tif == TH_TIF_IOC ? "ioc" : tif == TH_TIF_FOK ? "fok" : "gtc";
-}
 
-const char *api_order_state_name(uint32_t state)
-{
-	switch (state) {
-	case TH_ORDER_SUBMITTED: return "submitted";
-	case TH_ORDER_ACCEPTED: return "accepted";
-	case TH_ORDER_PARTIALLY_FILLED: return "partially_filled";
-	case TH_ORDER_FILLED: return "filled";
-	case TH_ORDER_CANCELED: return "canceled";
-	case TH_ORDER_REJECTED: return "rejected";
-	case TH_ORDER_EXPIRED: return "expired";
-	case TH_ORDER_UNKNOWN: return "unknown";
-	case TH_ORDER_ABSENT: return "absent";
-	default: return "unknown";
-	}
-}
 
 int api_order_state_open(uint32_t state)
 {
@@ -70,10 +35,6 @@ int api_order_state_open(uint32_t state)
 		state == TH_ORDER_UNKNOWN;
 }
 
-const char *api_trading_state_name(int state)
-{
-	return state == TH_STATE_HALTED ? "halted" : state == TH_STATE_REDUCING ? "reducing" : "active";
-}
 
 const char *api_scope_name(int scope)
 {
@@ -110,14 +71,14 @@ json_t *api_json_order(const oms_order_view *v, int manual)
 	json_object_set_new(j, "farm", json_string(v->farm ? v->farm : ""));
 	json_object_set_new(j, "venue", json_string(v->venue ? v->venue : ""));
 	json_object_set_new(j, "symbol", json_string(o->symbol));
-	json_object_set_new(j, "side", json_string(api_side_name(o->side)));
-	json_object_set_new(j, "type", json_string(api_order_type_name(o->type)));
-	json_object_set_new(j, "tif", json_string(api_tif_name(o->tif, o->flags)));
+	json_object_set_new(j, "side", json_string(trade_side_name(o->side)));
+	json_object_set_new(j, "type", json_string(trade_order_type_name(o->type)));
+	json_object_set_new(j, "tif", json_string(trade_tif_name(o->tif, o->flags)));
 	json_object_set_new(j, "price", api_json_fixed(o->type == TH_ORDER_STOP ? o->stop_price : o->price,
 		o->price_scale));
 	json_object_set_new(j, "qty", api_json_fixed(o->qty, o->qty_scale));
 	json_object_set_new(j, "filled_qty", api_json_fixed(v->filled_qty, o->qty_scale));
-	json_object_set_new(j, "state", json_string(api_order_state_name(v->state)));
+	json_object_set_new(j, "state", json_string(trade_order_state_name(v->state)));
 	json_object_set_new(j, "reason", json_string(v->reason ? v->reason : ""));
 	json_object_set_new(j, "created_ms", json_integer(api_ms(v->created_ns)));
 	json_object_set_new(j, "updated_ms", json_integer(api_ms(v->updated_ns)));
@@ -133,7 +94,7 @@ json_t *api_json_fill(const th_event *ev)
 	json_object_set_new(j, "symbol", json_string(ev->h.symbol));
 	json_object_set_new(j, "client_order_id", json_string(f->client_order_id));
 	json_object_set_new(j, "agent", json_string(ev->h.agent));
-	json_object_set_new(j, "side", json_string(api_side_name(f->side)));
+	json_object_set_new(j, "side", json_string(trade_side_name(f->side)));
 	json_object_set_new(j, "price", api_json_fixed(f->price, f->price_scale));
 	json_object_set_new(j, "qty", api_json_fixed(f->qty, f->qty_scale));
 	json_object_set_new(j, "fee", api_json_money(f->fee));

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <tradehost/th_event.h>
 
+#include "common/trade_names.h"
 #include "ledger/capital.h"
 #include "oms/oms.h"
 
@@ -21,12 +22,7 @@ json_t *api_json_fixed(int64_t v, int scale);
 json_t *api_json_money(th_money v);
 void api_money_text(th_money v, char *buf, size_t cap);
 
-const char *api_side_name(uint32_t side);            /* "buy" | "sell" | "" */
-const char *api_order_type_name(uint32_t type);      /* "market" ... */
-const char *api_tif_name(uint32_t tif, uint32_t flags); /* "gtc" | "ioc" | "fok" | "post_only" */
-const char *api_order_state_name(uint32_t state);    /* "submitted" ... "absent" */
 int api_order_state_open(uint32_t state);            /* not final */
-const char *api_trading_state_name(int state);       /* "active" | "reducing" | "halted" */
 const char *api_scope_name(int scope);               /* "host" | "farm" | "agent" | "instrument" */
 const char *api_wallet_kind_name(int kind);          /* "master" | "farm" | "agent" | "total" */
 const char *api_alert_level_name(uint32_t level);    /* "info" | "warning" | "critical" */

@@ -215,7 +215,7 @@ void api_h_order_cancel(api *a, http_request *req, const json_t *body)
 		return;
 	}
 	if (!api_order_state_open(v.state)) {
-		api_error(req, 409, "conflict", "order %s is already %s", id, api_order_state_name(v.state));
+		api_error(req, 409, "conflict", "order %s is already %s", id, trade_order_state_name(v.state));
 		return;
 	}
 	th_event ev;

@@ -62,7 +62,7 @@ void api_h_risk(api *a, http_request *req, const json_t *body)
 	const char *name;
 	for (size_t i = 0; oms_trading_state_at(a->oms, i, &scope, &name, &state); i++)
 		json_array_append_new(states, json_pack("{s:s, s:s, s:s}", "scope", api_scope_name(scope), "name", name,
-			"state", api_trading_state_name(state)));
+			"state", trade_state_name(state)));
 	json_t *breakers = json_array();
 	for (size_t i = 0; i < api_ring_count(&a->risk_events); i++) {
 		json_t *e = json_deep_copy(api_ring_at(&a->risk_events, i, NULL));

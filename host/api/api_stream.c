@@ -93,7 +93,7 @@ static void on_trade(api *a, const th_event *ev)
 	const th_trade *t = &ev->u.trade;
 	json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:s}", "kind", "trade", "venue", ev->h.venue, "symbol",
 		ev->h.symbol, "ts_ms", (json_int_t)api_ms(ev->h.ts_ns), "price", api_json_fixed(t->price, t->price_scale), "qty",
-		api_json_fixed(t->qty, t->qty_scale), "side", api_side_name(t->aggressor));
+		api_json_fixed(t->qty, t->qty_scale), "side", trade_side_name(t->aggressor));
 	publish(a, "market", ev->h.symbol, j);
 	json_decref(j);
 }
