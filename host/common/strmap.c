@@ -14,12 +14,21 @@ struct strmap {
 	size_t cap, len; /* cap is a power of two */
 };
 
-/* FNV-1a: simple, and good enough for short ids. */
+/* FNV-1a, then a final mix. FNV-1a alone carries a byte only towards the
+ * high bits, so the low bits that pick the slot barely differ between ids that
+ * differ only in their last digits ("...-000123", "...-000124"): linear probing
+ * then walked runs of hundreds of slots. The murmur3 finaliser spreads every
+ * input bit over the low bits. */
 static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 	for (; *s; s++)
 		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
 	return h;
 }
 
