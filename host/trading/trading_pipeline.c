@@ -111,6 +111,12 @@ static int run_risk(trading_t *t, const th_event *intent, th_qty *max_qty, th_ri
  * the agent's position without flipping it. */
 static int state_blocks(trading_t *t, const th_event *in, char *why, size_t cap)
 {
+	int any_scope, any_state;
+	const char *any_name;
+	/* Nearly always every scope is ACTIVE: then there is nothing to look up
+	 * (and no instrument key to format) for this intent. */
+	if (!oms_trading_state_at(t->oms, 0, &any_scope, &any_name, &any_state))
+		return 0;
 	char inst[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
 	snprintf(inst, sizeof inst, "%s:%s", in->h.venue, in->u.intent.order.symbol);
 	const struct { int scope; const char *name; const char *label; } scopes[] = {

@@ -29,6 +29,7 @@ struct trade_book {
 	pos_state *pos;
 	size_t npos, cap_pos;
 	strmap *pos_index;
+	size_t last_pos;              /* index of the position the last fill touched */
 	report_trade *trades;
 	size_t ntrades, cap_trades;
 	char (*names)[3][TH_NAME_MAX + TH_SYMBOL_MAX]; /* owned strings of each trade: agent, farm, symbol */
@@ -62,13 +63,37 @@ void trade_book_destroy(trade_book *b)
 	free(b);
 }
 
+/* Appends src and then sep to the key being built at *at (the caller's
+ * buffer has room for every part at its maximum length). */
+static void key_part(char *key, size_t *at, const char *src, size_t max, char sep)
+{
+	size_t n = strnlen(src, max - 1);
+	memcpy(key + *at, src, n);
+	*at += n;
+	key[(*at)++] = sep;
+}
+
+static int same_position(const pos_state *p, const char *agent, const char *venue, const char *symbol)
+{
+	return strcmp(p->agent, agent) == 0 && strcmp(p->venue, venue) == 0 && strcmp(p->symbol, symbol) == 0;
+}
+
 static pos_state *position(trade_book *b, const char *agent, const char *venue, const char *symbol)
 {
-	char key[TH_NAME_MAX + TH_VENUE_MAX + TH_SYMBOL_MAX + 3];
+	/* Fills come in runs for one position (an order's fills, an agent
+	 * trading one symbol): try the last one before building a key. */
+	if (b->last_pos < b->npos && same_position(&b->pos[b->last_pos], agent, venue, symbol))
+		return &b->pos[b->last_pos];
+	char key[TH_NAME_MAX + TH_VENUE_MAX + TH_SYMBOL_MAX];
+	size_t at = 0;
+	key_part(key, &at, agent, TH_NAME_MAX, '|');
+	key_part(key, &at, venue, TH_VENUE_MAX, '|');
+	key_part(key, &at, symbol, TH_SYMBOL_MAX, '\0');
 	int64_t i;
-	snprintf(key, sizeof key, "%s|%s|%s", agent, venue, symbol);
-	if (strmap_get(b->pos_index, key, &i))
+	if (strmap_get(b->pos_index, key, &i)) {
+		b->last_pos = (size_t)i;
 		return &b->pos[i];
+	}
 	if (b->npos == b->cap_pos) {
 		size_t cap = b->cap_pos ? b->cap_pos * 2 : 16;
 		pos_state *p = realloc(b->pos, cap * sizeof *p);
@@ -83,6 +108,7 @@ static pos_state *position(trade_book *b, const char *agent, const char *venue, 
 	th_strlcpy(p->venue, venue, sizeof p->venue);
 	th_strlcpy(p->symbol, symbol, sizeof p->symbol);
 	strmap_put(b->pos_index, key, (int64_t)b->npos);
+	b->last_pos = b->npos;
 	return &b->pos[b->npos++];
 }
 
