@@ -40,10 +40,9 @@ oms_t *oms_create(const oms_env *env, const oms_options *opt, journal_t *journal
 	o->journal = journal;
 	o->capital = capital;
 	o->by_clid = strmap_create();
-	o->fills_seen = strmap_create();
 	o->next_counter = 1;
 	o->next_api_goal = 1;
-	if (!o->by_clid || !o->fills_seen) {
+	if (!o->by_clid) {
 		oms_destroy(o);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -56,9 +55,12 @@ void oms_destroy(oms_t *o)
 	if (!o)
 		return;
 	strmap_destroy(o->by_clid);
-	strmap_destroy(o->fills_seen);
 	free(o->by_counter);
-	free(o->orders);
+	for (size_t i = 0; i < o->norders; i++)
+		strmap_destroy(oms_order_ref(o, i)->more_trades);
+	for (size_t k = 0; k < o->nchunks; k++)
+		free(o->chunks[k]);
+	free(o->chunks);
 	free(o->open);
 	free(o->paused);
 	free(o->pending);
@@ -74,18 +76,29 @@ void oms_destroy(oms_t *o)
  * older journal's ids, padding that differs, a number past 64 bits). */
 static int own_counter(const oms_t *o, const char *clid, uint64_t *counter)
 {
-	if (strncmp(clid, o->opt.clid_prefix, o->prefix_len) != 0)
-		return 0;
+	/* Every venue report runs this: the prefix (at most 8 characters) is
+	 * compared in line and the overflow test, a division, is only needed
+	 * for a 20th digit (19 digits always fit in 64 bits). */
+	const char *p = o->opt.clid_prefix;
+	for (size_t k = 0; k < o->prefix_len; k++)
+		if (clid[k] != p[k])
+			return 0;
 	const char *d = clid + o->prefix_len;
 	size_t n = 0;
 	uint64_t c = 0;
-	for (; d[n]; n++) {
+	for (; n < 12; n++) { /* the 12 digits every canonical id has (a NUL is not a digit) */
 		unsigned digit = (unsigned)(d[n] - '0');
-		if (digit > 9 || n == 20 || c > (UINT64_MAX - digit) / 10)
+		if (digit > 9)
 			return 0;
 		c = c * 10 + digit;
 	}
-	if (n < 12 || (n > 12 && d[0] == '0'))
+	for (; d[n]; n++) {
+		unsigned digit = (unsigned)(d[n] - '0');
+		if (digit > 9 || n == 20 || (n == 19 && c > (UINT64_MAX - digit) / 10))
+			return 0;
+		c = c * 10 + digit;
+	}
+	if (n > 12 && d[0] == '0')
 		return 0;
 	*counter = c;
 	return 1;
@@ -99,17 +112,32 @@ static int dense_covers(const oms_t *o, uint64_t c)
 	return c < 65536 || c / 2 <= room;
 }
 
-oms_order *oms_find(oms_t *o, const char *clid)
+static oms_order *find_indexed(oms_t *o, const char *clid)
 {
 	int64_t i;
 	uint64_t c;
 	if (own_counter(o, clid, &c)) {
 		if (c < o->nby_counter && o->by_counter[c])
-			return &o->orders[o->by_counter[c] - 1];
+			return oms_order_ref(o, o->by_counter[c] - 1);
 		if (!o->own_in_hash)
 			return NULL; /* every own canonical clid is in the array */
 	}
-	return strmap_get(o->by_clid, clid, &i) ? &o->orders[i] : NULL;
+	return strmap_get(o->by_clid, clid, &i) ? oms_order_ref(o, (size_t)i) : NULL;
+}
+
+oms_order *oms_find(oms_t *o, const char *clid)
+{
+	/* A venue reports on one order several times in a row (accepted, fill,
+	 * done): the last order found answers those with one compare. Nothing
+	 * can make it stale: records never move (chunks), are never removed and
+	 * never change their client order id. */
+	oms_order *last = o->last_found;
+	if (last && strcmp(last->order.client_order_id, clid) == 0)
+		return last;
+	oms_order *ord = find_indexed(o, clid);
+	if (ord)
+		o->last_found = ord;
+	return ord;
 }
 
 int oms_index_put(oms_t *o, const char *clid, size_t idx)
@@ -223,16 +251,27 @@ void oms_publish_order(oms_t *o, const oms_order *ord)
 {
 	if (o->replaying)
 		return;
+	/* One per order event: the record's string fields are NUL-padded to
+	 * the event's field sizes (oms_order), so whole-field copies give the
+	 * same bytes as th_strlcpy into a zeroed event, without a strlen each. */
+	_Static_assert(sizeof ord->venue == sizeof ((th_event *)0)->h.venue, "venue field sizes");
+	_Static_assert(sizeof ord->order.symbol == sizeof ((th_event *)0)->h.symbol, "symbol field sizes");
+	_Static_assert(sizeof ord->agent == sizeof ((th_event *)0)->h.agent, "agent field sizes");
+	_Static_assert(sizeof ord->order.client_order_id == sizeof ((th_order_update *)0)->client_order_id,
+		"client order id field sizes");
+	_Static_assert(sizeof ord->venue_order_id == sizeof ((th_order_update *)0)->venue_order_id,
+		"venue order id field sizes");
+	_Static_assert(sizeof ord->reason == sizeof ((th_order_update *)0)->reason, "reason field sizes");
 	th_event ev;
 	th_event_init(&ev, TH_EV_ORDER);
 	ev.h.flags = TH_EVENT_FLAG_OMS;
-	th_strlcpy(ev.h.venue, ord->venue, sizeof ev.h.venue);
-	th_strlcpy(ev.h.symbol, ord->order.symbol, sizeof ev.h.symbol);
-	th_strlcpy(ev.h.agent, ord->agent, sizeof ev.h.agent);
+	memcpy(ev.h.venue, ord->venue, sizeof ev.h.venue);
+	memcpy(ev.h.symbol, ord->order.symbol, sizeof ev.h.symbol);
+	memcpy(ev.h.agent, ord->agent, sizeof ev.h.agent);
 	th_order_update *u = &ev.u.order;
 	memset(u, 0, sizeof *u);
-	th_strlcpy(u->client_order_id, ord->clid, sizeof u->client_order_id);
-	th_strlcpy(u->venue_order_id, ord->venue_order_id, sizeof u->venue_order_id);
+	memcpy(u->client_order_id, ord->order.client_order_id, sizeof u->client_order_id);
+	memcpy(u->venue_order_id, ord->venue_order_id, sizeof u->venue_order_id);
 	u->state = ord->state;
 	u->side = ord->order.side;
 	u->qty = ord->order.qty;
@@ -240,7 +279,7 @@ void oms_publish_order(oms_t *o, const oms_order *ord)
 	u->price = ord->order.price;
 	u->price_scale = ord->order.price_scale;
 	u->qty_scale = ord->order.qty_scale;
-	th_strlcpy(u->reason, ord->reason, sizeof u->reason);
+	memcpy(u->reason, ord->reason, sizeof u->reason);
 	u->intent_id = ord->intent_id;
 	o->env.publish(o->env.ctx, &ev);
 }
@@ -248,7 +287,7 @@ void oms_publish_order(oms_t *o, const oms_order *ord)
 void oms_finish(oms_t *o, oms_order *ord)
 {
 	if (ord->reserved) {
-		capital_release(o->capital, ord->clid);
+		capital_release(o->capital, ord->order.client_order_id);
 		ord->reserved = 0;
 	}
 }
@@ -264,8 +303,8 @@ int oms_order_at(const oms_t *o, size_t i, oms_order_view *out)
 {
 	if (i >= o->norders)
 		return -1;
-	const oms_order *ord = &o->orders[i];
-	out->client_order_id = ord->clid;
+	const oms_order *ord = oms_order_ref(o, i);
+	out->client_order_id = ord->order.client_order_id;
 	out->agent = ord->agent;
 	out->farm = ord->farm;
 	out->venue = ord->venue;
@@ -285,7 +324,7 @@ size_t oms_open_orders(oms_t *o)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < o->nopen; i++)
-		if (!oms_is_terminal(o->orders[o->open[i]].state))
+		if (!oms_is_terminal(oms_order_ref(o, o->open[i])->state))
 			o->open[k++] = o->open[i];
 	o->nopen = k;
 	return k;
@@ -300,7 +339,7 @@ size_t oms_open_order_count(const oms_t *o)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < o->nopen; i++)
-		n += !oms_is_terminal(o->orders[o->open[i]].state);
+		n += !oms_is_terminal(oms_order_ref(o, o->open[i])->state);
 	return n;
 }
 

@@ -9,7 +9,9 @@
  *  - an order is sent only after its ORDER_NEW record is durable;
  *  - client order ids are deterministic ("<prefix><counter>", the counter
  *    rebuilt from the journal) and never reused, so a resend is idempotent;
- *  - a fill is applied once per (venue, venue_trade_id);
+ *  - a fill is applied once per (order, venue_trade_id) (the order names
+ *    its venue): a venue replaying a fill is ignored; a fill of an order
+ *    that is not ours, or names another venue, is never booked;
  *  - after a restart every order whose outcome is not known is queried by
  *    client order id, never resent; trading stays halted until every query is
  *    answered; an order the venue never received is closed as rejected;

@@ -220,6 +220,8 @@ int oms_trading_state_at(const oms_t *o, size_t i, int *scope, const char **name
 int oms_journal_decision(oms_t *o, const th_event *intent, int approved, uint32_t reason, const char *who,
 	const char *message)
 {
+	if (!oms_journaling(o))
+		return 0; /* audit only: nothing to build without a journal */
 	oms_rec_decision r = { 0 };
 	th_strlcpy(r.agent, intent->h.agent, sizeof r.agent);
 	th_strlcpy(r.who, who, sizeof r.who);

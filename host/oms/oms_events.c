@@ -38,7 +38,7 @@ static void on_order(oms_t *o, const th_event *ev)
 		return; /* final states are final */
 	}
 	oms_rec_order_update r = { 0 };
-	th_strlcpy(r.client_order_id, ord->clid, sizeof r.client_order_id);
+	th_strlcpy(r.client_order_id, ord->order.client_order_id, sizeof r.client_order_id);
 	th_strlcpy(r.venue_order_id, u->venue_order_id, sizeof r.venue_order_id);
 	r.state = state;
 	r.filled_qty = u->filled_qty;
@@ -46,8 +46,8 @@ static void on_order(oms_t *o, const th_event *ev)
 		snprintf(r.reason, sizeof r.reason, "the venue has no record of it: never received");
 	else
 		th_strlcpy(r.reason, u->reason, sizeof r.reason);
-	size_t len = oms_enc_order_update(o->buf, sizeof o->buf, &r);
-	oms_journal(o, OMS_REC_ORDER_UPDATE, len, NULL, NULL);
+	if (oms_journaling(o))
+		oms_journal(o, OMS_REC_ORDER_UPDATE, oms_enc_order_update(o->buf, sizeof o->buf, &r), NULL, NULL);
 	oms_apply_update(o, ord, &r);
 	if (state == TH_ORDER_UNKNOWN) {
 		if (!ord->querying) {
@@ -55,7 +55,7 @@ static void on_order(oms_t *o, const th_event *ev)
 			o->unresolved++;
 		}
 		ord->query_ns = o->env.now_ns(o->env.ctx);
-		o->env.query(o->env.ctx, ord->venue, ord->clid);
+		o->env.query(o->env.ctx, ord->venue, ord->order.client_order_id);
 	} else {
 		resolve_query(o, ord);
 	}
@@ -67,16 +67,16 @@ static void on_fill(oms_t *o, const th_event *ev)
 	oms_rec_fill r = { 0 };
 	th_strlcpy(r.venue, ev->h.venue, sizeof r.venue);
 	r.fill = ev->u.fill;
-	int rc = oms_apply_fill(o, &r);
+	oms_order *ord;
+	int rc = oms_apply_fill(o, &r, &ord);
 	if (rc != 0) {
 		if (rc < 0)
 			log_warn("fill %s for unknown order %s on %s ignored", r.fill.venue_trade_id, r.fill.client_order_id,
 				r.venue);
 		return;
 	}
-	size_t len = oms_enc_fill(o->buf, sizeof o->buf, &r);
-	oms_journal(o, OMS_REC_FILL, len, NULL, NULL);
-	oms_order *ord = oms_find(o, r.fill.client_order_id);
+	if (oms_journaling(o))
+		oms_journal(o, OMS_REC_FILL, oms_enc_fill(o->buf, sizeof o->buf, &r), NULL, NULL);
 	th_event out;
 	memcpy(&out, ev, th_event_size(ev));
 	out.h.flags = TH_EVENT_FLAG_OMS;

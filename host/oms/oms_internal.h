@@ -2,35 +2,55 @@
 #ifndef HOST_OMS_INTERNAL_H
 #define HOST_OMS_INTERNAL_H
 
+#include <string.h>
+
 #include "common/strmap.h"
 #include "oms/oms.h"
 #include "oms/oms_records.h"
 
+/* Every char field of an order record is NUL-padded to its full size (the
+ * record starts zeroed and later writes go through oms_copy_padded), so the
+ * record can be copied into events field by field with fixed-size copies and
+ * the events still carry zeros after each string, as th_strlcpy into a zeroed
+ * event did. */
 typedef struct oms_order {
-	char clid[TH_CLORD_MAX];
+	th_order order;          /* order.client_order_id is the clid */
 	char agent[TH_NAME_MAX], farm[TH_NAME_MAX], venue[TH_VENUE_MAX];
 	char venue_order_id[TH_VENUE_ID_MAX];
 	char reason[96];
-	th_order order;
 	uint64_t intent_id;
 	uint32_t state;          /* th_order_state; SUBMITTED until the venue answers */
+	uint32_t ntrades;        /* fills applied: trade0, then more_trades */
 	th_qty filled;           /* Σ applied fills */
 	int64_t created_ns, updated_ns;
-	int sent;                /* submit() called (this process) */
-	int durable;             /* ORDER_NEW record durable */
-	int cancel_wanted;       /* cancel asked before the order was sent */
-	int reserved;            /* capital reservation outstanding */
-	int querying;            /* reconciliation query outstanding */
 	int64_t query_ns;
+	uint8_t sent;            /* submit() called (this process) */
+	uint8_t durable;         /* ORDER_NEW record durable */
+	uint8_t cancel_wanted;   /* cancel asked before the order was sent */
+	uint8_t reserved;        /* capital reservation outstanding */
+	uint8_t querying;        /* reconciliation query outstanding */
+	/* Fill de-duplication is per order: a venue's replayed fill carries the
+	 * same client order id, so the order's own trade ids (hot in cache while
+	 * the order trades) answer it exactly, and nothing grows with the number
+	 * of fills ever seen. Most orders fill once: the first trade id is kept
+	 * inline, the others (second fill on) in a per-order set. */
+	char trade0[TH_VENUE_ID_MAX];
+	strmap *more_trades;
 } oms_order;
+
+/* Orders live in fixed-size chunks that never move: growth adds a chunk
+ * instead of realloc-copying every record ever made (which touched the whole
+ * array again at each doubling), so pointers to orders stay valid. */
+#define OMS_CHUNK_SHIFT 10
+#define OMS_CHUNK_ORDERS ((size_t)1 << OMS_CHUNK_SHIFT)
 
 struct oms {
 	oms_env env;
 	oms_options opt;
 	journal_t *journal;
 	capital_t *capital;
-	oms_order *orders;
-	size_t norders, cap;
+	oms_order **chunks;      /* order i is chunks[i >> OMS_CHUNK_SHIFT][i % OMS_CHUNK_ORDERS] */
+	size_t norders, nchunks, cap_chunks;
 	strmap *by_clid;         /* clid -> index, for clids the dense index does not cover */
 	/* Our own clids ("<prefix><counter>", oms_submit.c) are looked up by
 	 * counter in a dense array: by_counter[c] is 1 + the index of the order
@@ -39,9 +59,9 @@ struct oms {
 	 * where a hash probe over every order ever made did not. */
 	uint32_t *by_counter;
 	size_t nby_counter;
+	oms_order *last_found;   /* oms_find's one-entry cache (oms.c) */
 	size_t own_in_hash;      /* own canonical clids kept in by_clid (counter too large for the array) */
 	size_t prefix_len;
-	strmap *fills_seen;      /* "venue|venue_trade_id" */
 	uint64_t next_counter;
 	uint64_t fills, sent;
 	size_t unresolved;       /* reconciliation queries not yet answered */
@@ -64,6 +84,24 @@ struct oms {
 };
 
 int oms_is_terminal(uint32_t state);
+static inline oms_order *oms_order_ref(const oms_t *o, size_t i)
+{
+	return &o->chunks[i >> OMS_CHUNK_SHIFT][i & (OMS_CHUNK_ORDERS - 1)];
+}
+/* th_strlcpy that also zeroes the rest of dst (see oms_order). */
+static inline void oms_copy_padded(char *dst, const char *src, size_t cap)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	memset(dst + n, 0, cap - n);
+}
+/* Journal records are only encoded when they are written: not during replay,
+ * nor without a journal (backtests), where encoding was pure cost. */
+static inline int oms_journaling(const oms_t *o)
+{
+	return o->journal && !o->replaying;
+}
+/* The order with this client order id, or NULL. */
 oms_order *oms_find(oms_t *o, const char *clid);
 /* Index order `idx` under its clid: 0, or -1 out of memory. */
 int oms_index_put(oms_t *o, const char *clid, size_t idx);
@@ -79,10 +117,15 @@ void oms_halt_journal(oms_t *o);
 void oms_on_order_durable(void *arg, uint64_t lsn, int status);
 void oms_send_order(oms_t *o, oms_order *ord);
 
-/* Apply records (shared by live operation and journal replay). */
-int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, char *err, size_t errlen);
+/* Apply records (shared by live operation and journal replay).
+ * oms_apply_order_new: `ins` is the order's instrument when the caller has
+ * it (NULL: looked up); `out` (may be NULL) gets the new order. */
+int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, const th_instrument *ins, oms_order **out, char *err,
+	size_t errlen);
 void oms_apply_update(oms_t *o, oms_order *ord, const oms_rec_order_update *r);
-int oms_apply_fill(oms_t *o, const oms_rec_fill *r);
+/* 0 applied (*out, if not NULL, gets the order), 1 a duplicate of a fill
+ * already applied to that order, -1 unknown order or not bookable. */
+int oms_apply_fill(oms_t *o, const oms_rec_fill *r, oms_order **out);
 /* PAUSE / GOAL_DONE / SET_ALLOCATION / SET_WEIGHT. */
 int oms_apply_named(oms_t *o, uint16_t type, const oms_rec_named *r, char *err, size_t errlen);
 /* GOAL_SET / GOAL_DELETE / GOAL_END (oms_goals.c). */

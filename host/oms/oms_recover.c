@@ -40,7 +40,7 @@ static int replay_one(void *arg, const journal_record *rec)
 		oms_rec_order_new r;
 		rc = oms_dec_order_new(rec->payload, rec->len, &r);
 		if (rc == 0)
-			rc = oms_apply_order_new(o, &r, err, sizeof err);
+			rc = oms_apply_order_new(o, &r, NULL, NULL, err, sizeof err);
 		break;
 	}
 	case OMS_REC_ORDER_UPDATE: {
@@ -58,7 +58,7 @@ static int replay_one(void *arg, const journal_record *rec)
 	case OMS_REC_FILL: {
 		oms_rec_fill r;
 		rc = oms_dec_fill(rec->payload, rec->len, &r);
-		if (rc == 0 && oms_apply_fill(o, &r) < 0) {
+		if (rc == 0 && oms_apply_fill(o, &r, NULL) < 0) {
 			snprintf(err, sizeof err, "fill %s for unknown order %s", r.fill.venue_trade_id, r.fill.client_order_id);
 			rc = -1;
 		}
@@ -137,7 +137,7 @@ int oms_reconcile(oms_t *o)
 {
 	int64_t now = o->env.now_ns(o->env.ctx);
 	for (size_t i = 0; i < o->norders; i++) {
-		oms_order *ord = &o->orders[i];
+		oms_order *ord = oms_order_ref(o, i);
 		if (oms_is_terminal(ord->state) || ord->querying)
 			continue;
 		ord->querying = 1;
@@ -149,9 +149,9 @@ int oms_reconcile(oms_t *o)
 	if (o->unresolved)
 		log_warn("reconciling %zu order(s) with their venues; trading halted until each is answered", o->unresolved);
 	for (size_t i = 0; i < o->norders; i++) {
-		oms_order *ord = &o->orders[i];
+		oms_order *ord = oms_order_ref(o, i);
 		if (ord->querying)
-			o->env.query(o->env.ctx, ord->venue, ord->clid);
+			o->env.query(o->env.ctx, ord->venue, ord->order.client_order_id);
 	}
 	return (int)o->unresolved;
 }
@@ -160,10 +160,10 @@ void oms_tick(oms_t *o)
 {
 	int64_t now = o->env.now_ns(o->env.ctx);
 	for (size_t i = 0; i < o->norders; i++) {
-		oms_order *ord = &o->orders[i];
+		oms_order *ord = oms_order_ref(o, i);
 		if (ord->querying && now - ord->query_ns >= o->opt.requery_ns) {
 			ord->query_ns = now;
-			o->env.query(o->env.ctx, ord->venue, ord->clid);
+			o->env.query(o->env.ctx, ord->venue, ord->order.client_order_id);
 		}
 	}
 }

@@ -49,11 +49,11 @@ void oms_send_order(oms_t *o, oms_order *ord)
 	o->sent++;
 	if (rc == TH_OK) {
 		if (ord->cancel_wanted)
-			o->env.cancel(o->env.ctx, ord->venue, ord->clid);
+			o->env.cancel(o->env.ctx, ord->venue, ord->order.client_order_id);
 		return;
 	}
 	oms_rec_order_update u = { 0 };
-	th_strlcpy(u.client_order_id, ord->clid, sizeof u.client_order_id);
+	th_strlcpy(u.client_order_id, ord->order.client_order_id, sizeof u.client_order_id);
 	if (rc == TH_ERR_IO || rc == TH_ERR_RETRY || rc == TH_AGAIN) {
 		/* The request may or may not have reached the venue: ask, never resend. */
 		u.state = TH_ORDER_UNKNOWN;
@@ -63,13 +63,13 @@ void oms_send_order(oms_t *o, oms_order *ord)
 		snprintf(u.reason, sizeof u.reason, "venue refused the request (status %d)", rc);
 	}
 	oms_apply_update(o, ord, &u);
-	size_t len = oms_enc_order_update(o->buf, sizeof o->buf, &u);
-	oms_journal(o, OMS_REC_ORDER_UPDATE, len, NULL, NULL);
+	if (oms_journaling(o))
+		oms_journal(o, OMS_REC_ORDER_UPDATE, oms_enc_order_update(o->buf, sizeof o->buf, &u), NULL, NULL);
 	if (u.state == TH_ORDER_UNKNOWN) {
 		ord->querying = 1;
 		ord->query_ns = o->env.now_ns(o->env.ctx);
 		o->unresolved++;
-		o->env.query(o->env.ctx, ord->venue, ord->clid);
+		o->env.query(o->env.ctx, ord->venue, ord->order.client_order_id);
 	}
 }
 
@@ -81,7 +81,7 @@ void oms_on_order_durable(void *arg, uint64_t lsn, int status)
 	oms_t *o = arg;
 	if (o->pending_head == o->pending_len)
 		return; /* cannot happen: one completion per queued order */
-	oms_order *ord = &o->orders[o->pending[o->pending_head++]];
+	oms_order *ord = oms_order_ref(o, o->pending[o->pending_head++]);
 	if (o->pending_head == o->pending_len)
 		o->pending_head = o->pending_len = 0;
 	ord->durable = status == 0;
@@ -89,7 +89,7 @@ void oms_on_order_durable(void *arg, uint64_t lsn, int status)
 		oms_halt_journal(o);
 		/* Never sent: a restart finds the record (or not) and asks the venue. */
 		ord->state = TH_ORDER_REJECTED;
-		snprintf(ord->reason, sizeof ord->reason, "not sent: journal failure");
+		oms_copy_padded(ord->reason, "not sent: journal failure", sizeof ord->reason);
 		oms_finish(o, ord);
 		oms_publish_order(o, ord);
 		return;
@@ -179,7 +179,7 @@ static int place(oms_t *o, const th_event *intent, th_qty max_qty, char *err, si
 	char why[160];
 	if (!venue[0])
 		return fail(o, intent, TH_ERR_INVALID, err, errlen, "intent names no venue");
-	const th_instrument *ins = o->env.instrument(o->env.ctx, venue, order.symbol);
+	const th_instrument *ins = o->env.instrument(o->env.ctx, venue, order.symbol); /* also the reservation's */
 	if (!ins)
 		return fail(o, intent, TH_ERR_NOT_FOUND, err, errlen, "unknown instrument %s on venue %s", order.symbol,
 			venue);
@@ -202,23 +202,23 @@ static int place(oms_t *o, const th_event *intent, th_qty max_qty, char *err, si
 	th_notional(reserve_px, ins->price_scale, order.qty, ins->qty_scale, &notional);
 	th_fixed_muldiv(notional, o->opt.fee_reserve_bps, 10000, &r.fee_budget);
 	char cerr[256];
-	if (oms_apply_order_new(o, &r, cerr, sizeof cerr) != 0)
+	oms_order *ord;
+	if (oms_apply_order_new(o, &r, ins, &ord, cerr, sizeof cerr) != 0)
 		return fail(o, intent, TH_ERR_LIMIT, err, errlen, "%s", cerr);
-	oms_order *ord = oms_find(o, r.order.client_order_id);
-	size_t idx = (size_t)(ord - o->orders);
+	size_t idx = o->norders - 1;
 	oms_publish_order(o, ord);
-	size_t len = oms_enc_order_new(o->buf, sizeof o->buf, &r);
 	if (!o->journal) {
 		ord->durable = 1;
 		oms_send_order(o, ord);
 		return TH_OK;
 	}
+	size_t len = oms_enc_order_new(o->buf, sizeof o->buf, &r);
 	if (oms_pending_push(o, idx) != 0 ||
 		oms_journal(o, OMS_REC_ORDER_NEW, len, oms_on_order_durable, o) != 0) {
 		if (o->pending_len && o->pending[o->pending_len - 1] == idx)
 			o->pending_len--;
 		ord->state = TH_ORDER_REJECTED;
-		snprintf(ord->reason, sizeof ord->reason, "not sent: journal failure");
+		oms_copy_padded(ord->reason, "not sent: journal failure", sizeof ord->reason);
 		oms_finish(o, ord);
 		oms_publish_order(o, ord);
 		snprintf(err, errlen, "%s", oms_halt_text(o));
@@ -235,14 +235,14 @@ static int cancel_one(oms_t *o, oms_order *ord)
 		ord->cancel_wanted = 1; /* sent as soon as the order itself is */
 		return TH_OK;
 	}
-	return o->env.cancel(o->env.ctx, ord->venue, ord->clid);
+	return o->env.cancel(o->env.ctx, ord->venue, ord->order.client_order_id);
 }
 
 size_t oms_cancel_all(oms_t *o, const char *agent)
 {
 	size_t n = 0, open = oms_open_orders(o);
 	for (size_t k = 0; k < open; k++) {
-		oms_order *ord = &o->orders[o->open[k]];
+		oms_order *ord = oms_order_ref(o, o->open[k]);
 		if ((!agent || strcmp(ord->agent, agent) == 0) && cancel_one(o, ord) == TH_OK)
 			n++;
 	}
@@ -262,14 +262,14 @@ int oms_submit(oms_t *o, const th_event *intent, th_qty max_qty, char *err, size
 				in->order.client_order_id, intent->h.agent);
 		int rc = cancel_one(o, ord);
 		if (rc != TH_OK)
-			snprintf(err, errlen, "order %s is already %s", ord->clid,
+			snprintf(err, errlen, "order %s is already %s", ord->order.client_order_id,
 				oms_is_terminal(ord->state) ? "closed" : "being canceled");
 		return rc;
 	}
 	if (in->action == TH_INTENT_CANCEL_ALL) {
 		size_t open = oms_open_orders(o);
 		for (size_t k = 0; k < open; k++) {
-			oms_order *ord = &o->orders[o->open[k]];
+			oms_order *ord = oms_order_ref(o, o->open[k]);
 			if (strcmp(ord->agent, intent->h.agent) == 0 &&
 				(!in->order.symbol[0] || strcmp(ord->order.symbol, in->order.symbol) == 0))
 				cancel_one(o, ord);

@@ -109,7 +109,7 @@ static void check_against_reference(const char *prefix)
 		random_clid(r.order.client_order_id, sizeof r.order.client_order_id, prefix, dense_max);
 		int known = strmap_get(ref, r.order.client_order_id, NULL);
 		err[0] = 0;
-		int rc = oms_apply_order_new(o, &r, err, sizeof err);
+		int rc = oms_apply_order_new(o, &r, NULL, NULL, err, sizeof err);
 		if (!known && rc != 0)
 			fail_msg("order %s: %s", r.order.client_order_id, err);
 		if (known) {
@@ -132,7 +132,7 @@ static void check_against_reference(const char *prefix)
 	/* Every order is found under its own clid, and random ids (most of them
 	 * never placed) are found exactly when the reference knows them. */
 	for (size_t i = 0; i < o->norders; i++)
-		assert_ptr_equal(oms_find(o, o->orders[i].clid), &o->orders[i]);
+		assert_ptr_equal(oms_find(o, oms_order_ref(o, i)->order.client_order_id), oms_order_ref(o, i));
 	size_t hits = 0;
 	for (int i = 0; i < 20000; i++) {
 		char q[TH_CLORD_MAX];
@@ -140,8 +140,8 @@ static void check_against_reference(const char *prefix)
 		int64_t want;
 		oms_order *got = oms_find(o, q);
 		if (strmap_get(ref, q, &want)) {
-			assert_ptr_equal(got, &o->orders[want]);
-			assert_string_equal(got->clid, q);
+			assert_ptr_equal(got, oms_order_ref(o, (size_t)want));
+			assert_string_equal(got->order.client_order_id, q);
 			hits++;
 		} else {
 			assert_null(got);
@@ -194,21 +194,21 @@ static void test_huge_counter_uses_hash(void **state)
 	r.order.qty = 10;
 	r.reserve_price = 100;
 	th_strlcpy(r.order.client_order_id, "th000000000007", sizeof r.order.client_order_id);
-	assert_int_equal(oms_apply_order_new(o, &r, err, sizeof err), 0);
+	assert_int_equal(oms_apply_order_new(o, &r, NULL, NULL, err, sizeof err), 0);
 	assert_int_equal(o->own_in_hash, 0);
-	assert_ptr_equal(oms_find(o, "th000000000007"), &o->orders[0]);
+	assert_ptr_equal(oms_find(o, "th000000000007"), oms_order_ref(o, 0));
 	assert_null(oms_find(o, "th000000000008")); /* answered by the array alone */
 	assert_null(oms_find(o, "th7"));
 	size_t dense = o->nby_counter;
 	th_strlcpy(r.order.client_order_id, "th18446744073709551615", sizeof r.order.client_order_id);
-	assert_int_equal(oms_apply_order_new(o, &r, err, sizeof err), 0);
+	assert_int_equal(oms_apply_order_new(o, &r, NULL, NULL, err, sizeof err), 0);
 	assert_int_equal(o->nby_counter, dense);
 	assert_int_equal(o->own_in_hash, 1);
-	assert_ptr_equal(oms_find(o, "th18446744073709551615"), &o->orders[1]);
-	assert_ptr_equal(oms_find(o, "th000000000007"), &o->orders[0]);
+	assert_ptr_equal(oms_find(o, "th18446744073709551615"), oms_order_ref(o, 1));
+	assert_ptr_equal(oms_find(o, "th000000000007"), oms_order_ref(o, 0));
 	assert_null(oms_find(o, "th18446744073709551614"));
 	assert_null(oms_find(o, "th18446744073709551616")); /* past 64 bits: never canonical */
-	assert_int_equal(oms_apply_order_new(o, &r, err, sizeof err), -1);
+	assert_int_equal(oms_apply_order_new(o, &r, NULL, NULL, err, sizeof err), -1);
 	oms_destroy(o);
 	capital_destroy(cap);
 }
