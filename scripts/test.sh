@@ -26,6 +26,13 @@ run_suite() { # run_suite BUILD_DIR LABEL CMAKE_ARGS...
 
 mkdir -p build-test
 run_suite build-test/release "release" -DCMAKE_BUILD_TYPE=RelWithDebInfo || status=1
+# The optimised build scripts/run.sh makes (-O3 finds warnings -O2 does not): it must compile
+# warning-free too.
+echo "=== optimised host build (as scripts/run.sh builds it) ==="
+cmake -S . -B build-test/optimised -DCMAKE_BUILD_TYPE=Release -DTH_WERROR=ON -DTH_BUILD_TESTS=OFF \
+	-DTH_BUILD_BENCH=OFF > build-test/optimised.configure.log 2>&1 || { cat build-test/optimised.configure.log; status=1; }
+cmake --build build-test/optimised -j"$jobs" 2>&1 | tail -n 3
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
 if [ "${TH_TEST_SKIP_SANITIZE:-0}" != 1 ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	run_suite build-test/asan "asan+ubsan" -DCMAKE_BUILD_TYPE=Debug -DTH_SANITIZE=ON -DTH_BUILD_BENCH=OFF || status=1

@@ -42,7 +42,9 @@ static int fail(checker *c, const char *code, const char *fmt, ...)
 static int want_string(checker *c, const json_t *obj, const char *key, const char *where, int required)
 {
 	char field[160];
-	snprintf(field, sizeof field, "%s%s", where, key);
+	/* a path longer than the buffer is cut: it only names the field in a message */
+	if (snprintf(field, sizeof field, "%s%s", where, key) >= (int)sizeof field)
+		field[sizeof field - 1] = '\0';
 	const json_t *v = json_object_get(obj, key);
 	if (!v || (!required && json_is_null(v)))
 		return required ? fail(c, "missing_field", "%s is required", field) : 0;

@@ -180,7 +180,8 @@ static toml_value *schema_literal(const th_config_field *f, const char *which, c
 	toml_error terr;
 	toml_value *v = toml_parse_value_literal(text, strlen(text), source, &terr);
 	if (!v) {
-		snprintf(why, whylen, "%s literal '%s' is not a valid TOML value: %s", which, text, terr.message);
+		/* bounded parts: the whole message fits the callers' 200-byte buffers */
+		snprintf(why, whylen, "%s literal '%.40s' is not a valid TOML value: %.100s", which, text, terr.message);
 		return NULL;
 	}
 	toml_set_origin(v, source, 0, 0);

@@ -129,7 +129,7 @@ static toml_value *parse_prefixed_integer(const numtok *t, int base)
 		                                      : "unexpected character after binary digits (0-1)");
 		return NULL;
 	}
-	uint64_t mag;
+	uint64_t mag = 0; /* set by accumulate on success; 0 only quiets -O3's flow analysis */
 	if (!accumulate(t, 2, t->len, base, (uint64_t)INT64_MAX, &mag))
 		return NULL;
 	toml_value *v = finish_number(t, TOML_INTEGER);
@@ -202,7 +202,7 @@ static toml_value *parse_decimal(const numtok *t)
 		return NULL;
 	}
 	if (!is_float) {
-		uint64_t mag;
+		uint64_t mag = 0; /* see parse_prefixed_integer */
 		uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 		if (!accumulate(t, int_start, int_end, 10, limit, &mag))
 			return NULL;

@@ -188,7 +188,7 @@ static int parse_row(csv_bars *r, const char *line, size_t len, th_bar *out, cha
 
 	int64_t ts;
 	if (r->format == CSV_BARS_BINANCE) {
-		int64_t unit, close_ts, close_unit;
+		int64_t unit = 0, close_ts = 0, close_unit = 0; /* set by parse_binance_time before any use */
 		if (parse_binance_time(&c, CSV_ROLE_TIME, &ts, &unit) != 0 ||
 		    parse_binance_time(&c, CSV_ROLE_CLOSE_TIME, &close_ts, &close_unit) != 0)
 			return -1;

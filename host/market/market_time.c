@@ -112,7 +112,7 @@ static int take_char(const char *s, size_t len, size_t *i, char c)
 int market_parse_iso8601(const char *s, size_t len, int64_t *ns)
 {
 	size_t i = 0;
-	int y, mo, d, hh = 0, mi = 0, ss = 0;
+	int y = 0, mo = 0, d = 0, hh = 0, mi = 0, ss = 0;
 	int64_t frac = 0, offset_s = 0;
 	if (take_digits(s, len, &i, 4, &y) || take_char(s, len, &i, '-') || take_digits(s, len, &i, 2, &mo) ||
 	    take_char(s, len, &i, '-') || take_digits(s, len, &i, 2, &d))

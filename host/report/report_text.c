@@ -66,7 +66,7 @@ void report_time_iso(int64_t ns, char *buf, size_t cap)
 	if (frac != 0) {
 		snprintf(fracs, sizeof fracs, ".%09lld", (long long)frac);
 		size_t l = strlen(fracs);
-		while (fracs[l - 1] == '0')
+		while (l > 1 && fracs[l - 1] == '0')
 			fracs[--l] = '\0';
 	}
 	snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d%sZ", tm.tm_year + 1900, tm.tm_mon + 1,

@@ -168,9 +168,9 @@ static void expect(ht_client *c, int status, const char *body)
 {
 	ht_response r;
 	if (ht_read(c, &r, 0, 5000) != 0)
-		fail_msg("no response (wanted %d %s)", status, body);
+		fail_msg("no response (wanted %d %s)", status, body ? body : "*");
 	if (r.status != status || (body && strcmp(r.body, body) != 0))
-		fail_msg("got %d \"%s\", want %d \"%s\"", r.status, r.body, status, body ? body : "*");
+		fail_msg("got %d \"%s\", want %d \"%s\"", r.status, r.body ? r.body : "(none)", status, body ? body : "*");
 	ht_response_free(&r);
 }
 
