@@ -15,6 +15,7 @@
  * A position is closed at market as soon as its fan closes (for a long: lips
  * <= teeth or teeth <= jaw), i.e. when the lines cross back.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +23,11 @@
 #include <tradehost/th_ta.h>
 
 #include "alligator_lines.h"
-#include "pattern_agent.h"
+#include "kit_cfg.h"
+#include "kit_msg.h"
+#include "kit_pat.h"
 
 #define ALLIG_MAX_AO 256
-#define ALLIG_STATE_MAGIC 0x47494c41u /* "ALIG" */
-#define ALLIG_STATE_VERSION 1u
 
 enum { CONFIRM_FRACTAL = 0, CONFIRM_AO = 1, CONFIRM_EITHER = 2, CONFIRM_BOTH = 3 };
 static const char *const confirm_names[] = { "fractal", "ao", "either", "both" };
@@ -47,22 +48,15 @@ typedef struct allig_state {
 	int32_t lines_ready, ao_ready, have_prev_ao, pad_;
 } allig_state;
 
-typedef struct allig_saved {
-	uint32_t magic, version;
-	allig_params params;
-	pa_book book;
-	allig_state st;
-} allig_saved;
-
 typedef struct allig_agent {
-	pa_agent pa;
+	kit_pat pa; /* first: the instance is also the kit's (kit_pat_plugin) */
 	allig_params p;
 	allig_state st;
 	th_ta_sma ao_fast, ao_slow; /* own window buffers: rebuilt, never copied */
 } allig_agent;
 
 static const th_config_field schema[] = {
-	PA_COMMON_CONFIG,
+	KIT_SCHEMA_PATTERN,
 	{ "jaw_period", TH_CONFIG_INT, 0, "13", "3", "200", "SMMA period of the jaw (blue line), longest of the three" },
 	{ "jaw_shift", TH_CONFIG_INT, 0, "8", "0", "64", "bars the jaw is shifted forward" },
 	{ "teeth_period", TH_CONFIG_INT, 0, "8", "2", "199", "SMMA period of the teeth (red line), between lips and jaw" },
@@ -115,7 +109,7 @@ static const char *confirmation(allig_agent *g, int dir, int frac, int ao_ok, ch
 	buf[0] = '\0';
 	if (frac)
 		n = snprintf(buf, cap, "close broke the %s fractal at %s", dir > 0 ? "up" : "down",
-			pa_px(dir > 0 ? g->st.fr.up : g->st.fr.down, ps, lvl, sizeof lvl));
+			kit_fmt(lvl, sizeof lvl, dir > 0 ? g->st.fr.up : g->st.fr.down, ps));
 	if (ao_ok && n >= 0 && (size_t)n < cap)
 		snprintf(buf + n, cap - (size_t)n, "%sAO %.*f %s zero and %s", n ? "; " : "", ps + 2, g->st.ao,
 			dir > 0 ? "above" : "below", dir > 0 ? "rising" : "falling");
@@ -125,11 +119,10 @@ static const char *confirmation(allig_agent *g, int dir, int frac, int ao_ok, ch
 static void on_bar(void *arg, const th_event *ev)
 {
 	allig_agent *g = arg;
-	pa_agent *a = &g->pa;
+	kit_pat *a = &g->pa;
 	const th_bar *b = &ev->u.bar;
-	if (!pa_accept_bar(a, b))
+	if (!kit_pat_bar(a, b))
 		return;
-	pa_finish_exit(a, b);
 	int ps = a->book.price_scale;
 	double median = th_ta_price(b->high, ps) / 2.0 + th_ta_price(b->low, ps) / 2.0;
 	double jaw, teeth, lips;
@@ -179,20 +172,20 @@ static void on_bar(void *arg, const th_event *ev)
 	int ao_long = ao_ready && g->st.have_prev_ao && ao > 0 && ao > g->st.prev_ao;
 	int ao_short = ao_ready && g->st.have_prev_ao && ao < 0 && ao < g->st.prev_ao;
 
-	if (a->book.position > 0 && !eats_up && !pa_busy(a)) {
+	if (a->book.pos.qty > 0 && !eats_up && !kit_pat_busy(a)) {
 		snprintf(why, sizeof why, "Alligator lines crossed back (%s): the up fan closed", lines);
-		pa_exit(a, b, why);
-	} else if (a->book.position < 0 && !eats_down && !pa_busy(a)) {
+		kit_pat_exit(a, why);
+	} else if (a->book.pos.qty < 0 && !eats_down && !kit_pat_busy(a)) {
 		snprintf(why, sizeof why, "Alligator lines crossed back (%s): the down fan closed", lines);
-		pa_exit(a, b, why);
-	} else if (a->book.position == 0 && !pa_busy(a)) {
+		kit_pat_exit(a, why);
+	} else if (a->book.pos.qty == 0 && !kit_pat_busy(a)) {
 		const char *c;
 		if (eats_up && (c = confirmation(g, 1, frac_long, ao_long, conf, sizeof conf))) {
 			snprintf(why, sizeof why, "Alligator eats up (%s, lips > teeth > jaw); %s", lines, c);
-			pa_enter(a, b, TH_SIDE_BUY, why);
+			kit_pat_enter(a, b, TH_SIDE_BUY, why);
 		} else if (eats_down && g->p.allow_short && (c = confirmation(g, -1, frac_short, ao_short, conf, sizeof conf))) {
 			snprintf(why, sizeof why, "Alligator eats down (%s, lips < teeth < jaw); %s", lines, c);
-			pa_enter(a, b, TH_SIDE_SELL, why);
+			kit_pat_enter(a, b, TH_SIDE_SELL, why);
 		}
 	}
 	if (frac_long)
@@ -213,59 +206,45 @@ static int init_ao(allig_agent *g)
 	return 0;
 }
 
-static void free_agent(allig_agent *g)
+static void fini(void *agent)
 {
+	allig_agent *g = agent;
 	th_ta_sma_free(&g->ao_fast);
 	th_ta_sma_free(&g->ao_slow);
-	free(g);
 }
 
-static int bad(const th_host_api *api, th_ctx *ctx, allig_agent *g, const char *key, const char *msg)
+static int bad(const th_host_api *api, th_ctx *ctx, const char *key, const char *msg)
 {
 	api->set_error(ctx, "alligator: key '%s' %s", key, msg);
-	free_agent(g);
 	return TH_ERR_INVALID;
 }
 
 static int read_int(const th_host_api *api, th_ctx *ctx, const char *key, int64_t lo, int64_t hi, int64_t *out)
 {
-	return api->config_int(ctx, key, out) == TH_OK && *out >= lo && *out <= hi;
+	return kit_cfg_int(api, ctx, "alligator", key, lo, hi, out) == TH_OK;
 }
 
-static int s_create(const th_host_api *api, th_ctx *ctx, void **out)
+/* The alligator's own keys and the relations between them; set_error names
+ * the key. */
+static int read_params(const th_host_api *api, th_ctx *ctx, allig_params *p)
 {
-	allig_agent *g = calloc(1, sizeof *g);
-	if (!g)
-		return TH_ERR_NOMEM;
-	int rc = pa_configure(&g->pa, "alligator", api, ctx);
-	if (rc != TH_OK) {
-		free(g);
-		return rc;
-	}
-	allig_params *p = &g->p;
-	if (!read_int(api, ctx, "jaw_period", 3, 200, &p->jaw_period))
-		return bad(api, ctx, g, "jaw_period", "must be an integer in 3..200");
-	if (!read_int(api, ctx, "teeth_period", 2, 199, &p->teeth_period))
-		return bad(api, ctx, g, "teeth_period", "must be an integer in 2..199");
-	if (!read_int(api, ctx, "lips_period", 1, 198, &p->lips_period))
-		return bad(api, ctx, g, "lips_period", "must be an integer in 1..198");
-	if (!read_int(api, ctx, "jaw_shift", 0, ALLIGATOR_MAX_SHIFT, &p->jaw_shift))
-		return bad(api, ctx, g, "jaw_shift", "must be an integer in 0..64");
-	if (!read_int(api, ctx, "teeth_shift", 0, ALLIGATOR_MAX_SHIFT, &p->teeth_shift))
-		return bad(api, ctx, g, "teeth_shift", "must be an integer in 0..64");
-	if (!read_int(api, ctx, "lips_shift", 0, ALLIGATOR_MAX_SHIFT, &p->lips_shift))
-		return bad(api, ctx, g, "lips_shift", "must be an integer in 0..64");
+	if (!read_int(api, ctx, "jaw_period", 3, 200, &p->jaw_period) ||
+		!read_int(api, ctx, "teeth_period", 2, 199, &p->teeth_period) ||
+		!read_int(api, ctx, "lips_period", 1, 198, &p->lips_period) ||
+		!read_int(api, ctx, "jaw_shift", 0, ALLIGATOR_MAX_SHIFT, &p->jaw_shift) ||
+		!read_int(api, ctx, "teeth_shift", 0, ALLIGATOR_MAX_SHIFT, &p->teeth_shift) ||
+		!read_int(api, ctx, "lips_shift", 0, ALLIGATOR_MAX_SHIFT, &p->lips_shift))
+		return TH_ERR_INVALID;
 	/* The jaw is the slow line and the lips the fast one: the fan is read in that order. */
 	if (p->teeth_period >= p->jaw_period)
-		return bad(api, ctx, g, "teeth_period", "must be smaller than jaw_period");
+		return bad(api, ctx, "teeth_period", "must be smaller than jaw_period");
 	if (p->lips_period >= p->teeth_period)
-		return bad(api, ctx, g, "lips_period", "must be smaller than teeth_period");
-	if (!read_int(api, ctx, "ao_fast", 1, ALLIG_MAX_AO - 1, &p->ao_fast))
-		return bad(api, ctx, g, "ao_fast", "must be an integer in 1..255");
-	if (!read_int(api, ctx, "ao_slow", 2, ALLIG_MAX_AO, &p->ao_slow))
-		return bad(api, ctx, g, "ao_slow", "must be an integer in 2..256");
+		return bad(api, ctx, "lips_period", "must be smaller than teeth_period");
+	if (!read_int(api, ctx, "ao_fast", 1, ALLIG_MAX_AO - 1, &p->ao_fast) ||
+		!read_int(api, ctx, "ao_slow", 2, ALLIG_MAX_AO, &p->ao_slow))
+		return TH_ERR_INVALID;
 	if (p->ao_slow <= p->ao_fast)
-		return bad(api, ctx, g, "ao_slow", "must be greater than ao_fast");
+		return bad(api, ctx, "ao_slow", "must be greater than ao_fast");
 	const char *confirm;
 	p->confirm = -1;
 	if (api->config_string(ctx, "confirm", &confirm) == TH_OK)
@@ -273,83 +252,63 @@ static int s_create(const th_host_api *api, th_ctx *ctx, void **out)
 			if (strcmp(confirm, confirm_names[i]) == 0)
 				p->confirm = i;
 	if (p->confirm < 0)
-		return bad(api, ctx, g, "confirm", "must be \"fractal\", \"ao\", \"either\" or \"both\"");
+		return bad(api, ctx, "confirm", "must be \"fractal\", \"ao\", \"either\" or \"both\"");
 	int allow_short = 1;
-	if (api->config_bool(ctx, "allow_short", &allow_short) != TH_OK)
-		return bad(api, ctx, g, "allow_short", "must be true or false");
-	p->allow_short = allow_short;
-	th_ta_error err;
-	if (allig_line_init(&g->st.jaw, (uint32_t)p->jaw_period, (uint32_t)p->jaw_shift, &err) != TH_TA_OK ||
-		allig_line_init(&g->st.teeth, (uint32_t)p->teeth_period, (uint32_t)p->teeth_shift, &err) != TH_TA_OK ||
-		allig_line_init(&g->st.lips, (uint32_t)p->lips_period, (uint32_t)p->lips_shift, &err) != TH_TA_OK)
-		return bad(api, ctx, g, "jaw_period", err.msg);
-	if (init_ao(g) != 0) {
-		free(g);
-		return TH_ERR_NOMEM;
-	}
-	*out = g;
-	return TH_OK;
-}
-
-static int s_start(void *arg)
-{
-	allig_agent *g = arg;
-	return pa_subscribe(&g->pa, on_bar, g);
-}
-
-static int s_stop(void *arg)
-{
-	(void)arg;
-	return TH_OK;
-}
-
-static void s_destroy(void *arg)
-{
-	free_agent(arg);
-}
-
-static int s_export(void *arg, void **data, size_t *len)
-{
-	allig_agent *g = arg;
-	allig_saved *s = g->pa.api->alloc(g->pa.ctx, sizeof *s);
-	if (!s)
-		return TH_ERR_NOMEM;
-	memset(s, 0, sizeof *s);
-	s->magic = ALLIG_STATE_MAGIC;
-	s->version = ALLIG_STATE_VERSION;
-	s->params = g->p;
-	s->book = g->pa.book;
-	s->st = g->st;
-	*data = s;
-	*len = sizeof *s;
-	return TH_OK;
-}
-
-/* The position and the order in flight always carry over; the lines only if
- * the parameters are unchanged. The AO's SMAs are rebuilt by replaying the
- * saved medians (their windows are the only history they have). */
-static int s_import(void *arg, const void *data, size_t len)
-{
-	allig_agent *g = arg;
-	const allig_saved *s = data;
-	if (len != sizeof *s || s->magic != ALLIG_STATE_MAGIC || s->version != ALLIG_STATE_VERSION) {
-		g->pa.api->set_error(g->pa.ctx, "alligator: hot-reload state has another format (%zu bytes)", len);
+	if (kit_cfg_bool(api, ctx, "alligator", "allow_short", &allow_short) != TH_OK)
 		return TH_ERR_INVALID;
-	}
-	g->pa.book = s->book;
-	if (memcmp(&s->params, &g->p, sizeof g->p) != 0) {
+	p->allow_short = allow_short;
+	return TH_OK;
+}
+
+/* The lines only if the parameters are unchanged (else they warm up again);
+ * the AO's SMAs are rebuilt by replaying the saved medians (their windows are
+ * the only history they have). */
+static void reloaded(void *agent, int same_params, const void *old_state)
+{
+	allig_agent *g = agent;
+	(void)old_state;
+	if (!same_params) {
 		g->pa.api->logf(g->pa.ctx, TH_LOG_INFO, "alligator %s: parameters changed: lines warm up again, position kept",
 			g->pa.symbol);
-		return TH_OK;
+		return;
 	}
-	g->st = s->st;
 	th_ta_sma_reset(&g->ao_fast);
 	th_ta_sma_reset(&g->ao_slow);
 	uint64_t keep = g->st.nmed < (uint64_t)g->p.ao_slow ? g->st.nmed : (uint64_t)g->p.ao_slow;
 	double ignored;
 	for (uint64_t i = g->st.nmed - keep; i < g->st.nmed; i++)
 		(void)update_ao(g, g->st.medians[i % ALLIG_MAX_AO], &ignored);
-	return TH_OK;
+}
+
+static int configure(void *agent, const th_host_api *api, th_ctx *ctx)
+{
+	allig_agent *g = agent;
+	const allig_params *p = &g->p;
+	if (read_params(api, ctx, &g->p) != TH_OK)
+		return TH_ERR_INVALID;
+	th_ta_error err;
+	if (allig_line_init(&g->st.jaw, (uint32_t)p->jaw_period, (uint32_t)p->jaw_shift, &err) != TH_TA_OK ||
+		allig_line_init(&g->st.teeth, (uint32_t)p->teeth_period, (uint32_t)p->teeth_shift, &err) != TH_TA_OK ||
+		allig_line_init(&g->st.lips, (uint32_t)p->lips_period, (uint32_t)p->lips_shift, &err) != TH_TA_OK)
+		return bad(api, ctx, "jaw_period", err.msg);
+	return init_ao(g) == 0 ? TH_OK : TH_ERR_NOMEM;
+}
+
+static const kit_pat_plugin plug = {
+	.name = "alligator",
+	.size = sizeof(allig_agent),
+	.configure = configure,
+	.fini = fini,
+	.on_bar = on_bar,
+	.magic = "ALLIGATR",
+	.version = 2,
+	KIT_PAT_STATE(allig_agent, p, st),
+	.reloaded = reloaded,
+};
+
+static int s_create(const th_host_api *api, th_ctx *ctx, void **out)
+{
+	return kit_pat_create(&plug, api, ctx, out);
 }
 
 static int s_explain(void *arg, char *buf, size_t cap)
@@ -367,7 +326,7 @@ static int s_explain(void *arg, char *buf, size_t cap)
 		                                                                             : "sleeping";
 	snprintf(buf, cap, "alligator %s: %s (%s); confirm by %s%s; position %lld", g->pa.symbol, mood, lines,
 		confirm_names[g->p.confirm], uses_ao(g) && g->st.ao_ready ? " (AO ready)" : "",
-		(long long)g->pa.book.position);
+		(long long)g->pa.book.pos.qty);
 	return TH_OK;
 }
 
@@ -379,11 +338,7 @@ static const th_plugin_desc desc = {
 	.description = "Williams Alligator: trade the fanned-out lines confirmed by fractals or AO, exit when they cross back",
 	.config_schema = schema,
 	.create = s_create,
-	.start = s_start,
-	.stop = s_stop,
-	.destroy = s_destroy,
-	.export_state = s_export,
-	.import_state = s_import,
+	KIT_PAT_DESC_ENTRIES,
 	.kind_api = &strategy_api,
 };
 

@@ -1,5 +1,6 @@
-# core_kit: helpers shared by the momentum, mean_reversion, grid and pairs strategy plugins
-# (instrument rounding, intents and OMS answers, agent messages, bar history, reload blobs).
+# core_kit: helpers shared by the momentum, mean_reversion, grid, pairs, darvas, alligator and
+# elliott strategy plugins (instrument rounding, intents and OMS answers, agent messages, bar
+# checks and history, reload blobs, the single-symbol and chart-pattern agent bodies).
 # A static library linked INTO each plugin (a plugin links nothing from the host), PIC and
 # hidden so nothing of it leaks out of the .so. Included by each plugin's CMakeLists.txt.
 include_guard(GLOBAL)
@@ -12,7 +13,9 @@ add_library(th_strat_kit STATIC
   ${TH_STRAT_KIT_DIR}/kit_hist.c
   ${TH_STRAT_KIT_DIR}/kit_pos.c
   ${TH_STRAT_KIT_DIR}/kit_solo.c
-  ${TH_STRAT_KIT_DIR}/kit_blob.c)
+  ${TH_STRAT_KIT_DIR}/kit_blob.c
+  ${TH_STRAT_KIT_DIR}/kit_bar.c
+  ${TH_STRAT_KIT_DIR}/kit_pat.c)
 target_include_directories(th_strat_kit PUBLIC ${TH_STRAT_KIT_DIR})
 target_link_libraries(th_strat_kit PUBLIC tradehost::sdk m)
 set_target_properties(th_strat_kit PROPERTIES
@@ -21,12 +24,14 @@ set_target_properties(th_strat_kit PROPERTIES
   POSITION_INDEPENDENT_CODE ON
   C_VISIBILITY_PRESET hidden)
 
-# Test support: a fake OMS on top of tests/support/fake_host (strategy unit tests only).
+# Test support: a fake OMS on top of tests/support/fake_host and two rigs to play bars
+# (strategy unit tests only).
 if(TH_BUILD_TESTS AND TARGET th_fake_host AND NOT TARGET th_strat_kit_testing)
   add_library(th_strat_kit_testing STATIC ${TH_STRAT_KIT_DIR}/testing/kit_fake_oms.c
-    ${TH_STRAT_KIT_DIR}/testing/kit_rig.c)
+    ${TH_STRAT_KIT_DIR}/testing/kit_rig.c ${TH_STRAT_KIT_DIR}/testing/kit_pat_rig.c
+    ${TH_STRAT_KIT_DIR}/testing/kit_world.c)
   target_include_directories(th_strat_kit_testing PUBLIC ${TH_STRAT_KIT_DIR}/testing)
-  target_link_libraries(th_strat_kit_testing PUBLIC th_fake_host th_strat_kit)
+  target_link_libraries(th_strat_kit_testing PUBLIC th_fake_host th_strat_kit PkgConfig::CMOCKA)
 endif()
 
 # The kit's own unit tests (registered once, from the first strategy folder that includes this file).

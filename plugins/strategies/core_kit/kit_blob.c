@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-int kit_blob_export(const th_host_api *api, th_ctx *ctx, const char *magic, uint32_t version, const void *payload,
-	size_t len, void **out, size_t *outlen)
+int kit_blob_export_parts(const th_host_api *api, th_ctx *ctx, const char *magic, uint32_t version,
+	const kit_blob_part *parts, size_t nparts, void **out, size_t *outlen)
 {
 	kit_blob_hdr h;
+	size_t len = 0;
+	for (size_t i = 0; i < nparts; i++)
+		len += parts[i].len;
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, magic, strnlen(magic, sizeof h.magic));
 	h.version = version;
@@ -16,10 +19,21 @@ int kit_blob_export(const th_host_api *api, th_ctx *ctx, const char *magic, uint
 	if (!p)
 		return TH_ERR_NOMEM;
 	memcpy(p, &h, sizeof h);
-	memcpy(p + sizeof h, payload, len);
+	size_t at = sizeof h;
+	for (size_t i = 0; i < nparts; i++) {
+		memcpy(p + at, parts[i].data, parts[i].len);
+		at += parts[i].len;
+	}
 	*out = p;
 	*outlen = sizeof h + len;
 	return TH_OK;
+}
+
+int kit_blob_export(const th_host_api *api, th_ctx *ctx, const char *magic, uint32_t version, const void *payload,
+	size_t len, void **out, size_t *outlen)
+{
+	const kit_blob_part part = { payload, len };
+	return kit_blob_export_parts(api, ctx, magic, version, &part, 1, out, outlen);
 }
 
 const void *kit_blob_payload(const void *blob, size_t len, const char *magic, uint32_t version, size_t want,

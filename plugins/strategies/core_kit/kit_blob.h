@@ -19,6 +19,16 @@ typedef struct kit_blob_hdr {
 	uint64_t size;      /* payload bytes that follow */
 } kit_blob_hdr;
 
+/* One piece of a payload made of several plain-data structs, in order. */
+typedef struct kit_blob_part {
+	const void *data;
+	size_t len;
+} kit_blob_part;
+
+/* Allocate (api->alloc) header + the parts one after the other into *out. */
+int kit_blob_export_parts(const th_host_api *api, th_ctx *ctx, const char *magic, uint32_t version,
+	const kit_blob_part *parts, size_t nparts, void **out, size_t *outlen);
+
 /* Allocate (api->alloc) header + payload copy into *out. */
 int kit_blob_export(const th_host_api *api, th_ctx *ctx, const char *magic, uint32_t version, const void *payload,
 	size_t len, void **out, size_t *outlen);

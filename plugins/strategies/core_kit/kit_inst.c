@@ -5,21 +5,33 @@
 #include <stdio.h>
 #include <string.h>
 
-int kit_inst_config(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *plugin)
+/* tick and lot: > 0, or >= 0 when zero_ok (0 = the venue's step). */
+static int read_steps(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *plugin, int zero_ok)
 {
 	memset(in, 0, sizeof *in);
 	if (kit_cfg_decimal(api, ctx, plugin, "tick", &in->tick_cfg) != TH_OK ||
 		kit_cfg_decimal(api, ctx, plugin, "lot", &in->lot_cfg) != TH_OK)
 		return TH_ERR_INVALID;
-	if (in->tick_cfg <= 0) {
-		api->set_error(ctx, "%s: key 'tick': must be greater than 0", plugin);
-		return TH_ERR_INVALID;
-	}
-	if (in->lot_cfg <= 0) {
-		api->set_error(ctx, "%s: key 'lot': must be greater than 0", plugin);
+	const char *key = NULL;
+	if (zero_ok ? in->tick_cfg < 0 : in->tick_cfg <= 0)
+		key = "tick";
+	else if (zero_ok ? in->lot_cfg < 0 : in->lot_cfg <= 0)
+		key = "lot";
+	if (key) {
+		api->set_error(ctx, "%s: key '%s': must be %s", plugin, key, zero_ok ? "0 or more" : "greater than 0");
 		return TH_ERR_INVALID;
 	}
 	return TH_OK;
+}
+
+int kit_inst_config(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *plugin)
+{
+	return read_steps(in, api, ctx, plugin, 0);
+}
+
+int kit_inst_config_steps(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *plugin)
+{
+	return read_steps(in, api, ctx, plugin, 1);
 }
 
 int kit_cfg_to_scale(int64_t v_cfg, int32_t scale, int64_t *out)
@@ -74,6 +86,51 @@ int kit_inst_learn(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char
 	return 0;
 }
 
+/* A configured step (> 0) at `scale`: digits beyond the scale dropped, at
+ * least one unit. 0 for "not configured". */
+static int64_t cfg_step(int64_t v_cfg, int32_t scale)
+{
+	int64_t v;
+	if (v_cfg <= 0)
+		return 0;
+	if (th_fixed_rescale(v_cfg, KIT_CFG_SCALE, scale, &v) != 0 || v < 1)
+		return 1;
+	return v;
+}
+
+void kit_inst_learn_steps(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol,
+	int32_t price_scale, int32_t qty_scale)
+{
+	const th_instrument *ins = NULL;
+	if (api && TH_HOST_HAS(api, instrument))
+		ins = api->instrument(ctx, venue, symbol);
+	if (ins && (ins->price_scale != price_scale || ins->qty_scale != qty_scale))
+		ins = NULL; /* the venue's steps are at other scales than the bars */
+	in->tick = cfg_step(in->tick_cfg, price_scale);
+	in->lot = cfg_step(in->lot_cfg, qty_scale);
+	in->from_host = ins && (!in->tick || !in->lot);
+	if (!in->tick)
+		in->tick = ins && ins->tick > 0 ? ins->tick : 1;
+	if (!in->lot)
+		in->lot = ins && ins->lot > 0 ? ins->lot : 1;
+	in->min_qty = ins && ins->min_qty > in->lot ? ins->min_qty : in->lot;
+	in->price_scale = price_scale;
+	in->qty_scale = qty_scale;
+	in->known = 1;
+}
+
+int kit_inst_qty_down(const kit_inst *in, int64_t qty_cfg, th_qty *out)
+{
+	th_qty q;
+	if (!in->known || th_fixed_rescale(qty_cfg, KIT_CFG_SCALE, in->qty_scale, &q) != 0)
+		return -1;
+	q = kit_qty_floor(in, q);
+	if (q <= 0 || q < in->min_qty)
+		return -1;
+	*out = q;
+	return 0;
+}
+
 /* A configured quantity at the instrument's scale, floored to the lot. -1 if
  * it has more digits than the scale or ends below the minimum quantity. */
 int kit_inst_qty(const kit_inst *in, int64_t qty_cfg, th_qty *out)
@@ -81,11 +138,7 @@ int kit_inst_qty(const kit_inst *in, int64_t qty_cfg, th_qty *out)
 	th_qty q;
 	if (!in->known || kit_cfg_to_scale(qty_cfg, in->qty_scale, &q) != 0)
 		return -1;
-	q = kit_qty_floor(in, q);
-	if (q <= 0 || q < in->min_qty)
-		return -1;
-	*out = q;
-	return 0;
+	return kit_inst_qty_down(in, qty_cfg, out);
 }
 
 th_price kit_price_round(const kit_inst *in, th_price px, int dir)
@@ -119,6 +172,18 @@ int kit_price_from_double(const kit_inst *in, double v, int dir, th_price *out)
 	/* Round the mantissa toward the requested direction first, then to the tick. */
 	double r = dir < 0 ? floor(m) : dir > 0 ? ceil(m) : nearbyint(m);
 	*out = kit_price_round(in, (th_price)r, dir);
+	return 0;
+}
+
+int kit_mantissa_from_double(double v, int32_t scale, int64_t *out)
+{
+	if (!isfinite(v) || scale < 0 || scale > TH_SCALE_MAX)
+		return -1;
+	double m = v * (double)th_pow10(scale);
+	/* 4.6e18 (about 2^62): far from int64 overflow, beyond any price compared with */
+	if (!(fabs(m) < 4.6e18))
+		return -1;
+	*out = (int64_t)llround(m);
 	return 0;
 }
 

@@ -39,12 +39,29 @@ typedef struct kit_inst {
 /* Read and check "tick" and "lot" (both > 0). */
 int kit_inst_config(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *plugin);
 
+/* The same, but 0 is allowed for either key: "the venue's step" (see
+ * kit_inst_learn_steps). */
+int kit_inst_config_steps(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *plugin);
+
 /* Learn the scales from a market event of symbol on venue, and tick/lot from
  * the host if it can tell (api may be NULL: config only). Fails (with a reason
  * in why) if the configured tick or lot is finer than the scale can express.
  * Idempotent for the same scales; different scales later are refused. */
 int kit_inst_learn(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol,
 	int32_t price_scale, int32_t qty_scale, char *why, size_t cap);
+
+/* The other rule for tick and lot (chart-pattern agents, configured with
+ * kit_inst_config_steps): a configured step > 0 wins, one unit of the scale if
+ * it is finer than the scale can express; a step of 0 is the venue's (host
+ * ABI 1.1 instrument table, at these scales), else one unit. The minimum
+ * quantity is the venue's when the host can tell. Never fails. */
+void kit_inst_learn_steps(kit_inst *in, const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol,
+	int32_t price_scale, int32_t qty_scale);
+
+/* A configured quantity (KIT_CFG_SCALE) at the instrument's qty scale,
+ * digits beyond the scale dropped, floored to the lot; -1 if that is below
+ * the minimum quantity (or zero). */
+int kit_inst_qty_down(const kit_inst *in, int64_t qty_cfg, th_qty *out);
 
 /* A configured quantity (KIT_CFG_SCALE) at the instrument's qty scale,
  * floored to the lot; -1 if it has more digits than the scale or is below
@@ -72,6 +89,11 @@ static inline double kit_px(int64_t mantissa, int32_t scale)
 {
 	return scale >= 0 && scale <= TH_SCALE_MAX ? (double)mantissa / (double)th_pow10(scale) : NAN;
 }
+
+/* Analytics (double) -> a mantissa at `scale`, rounded to nearest, no tick
+ * (indicator levels compared with prices). -1 for NaN, Inf, a scale outside
+ * 0..18 or a magnitude beyond 4.6e18. */
+int kit_mantissa_from_double(double v, int32_t scale, int64_t *out);
 
 /* floor(a * b / d) with a 128-bit intermediate; d > 0, a,b >= 0. -1 on overflow. */
 int kit_muldiv_floor(int64_t a, int64_t b, int64_t d, int64_t *out);

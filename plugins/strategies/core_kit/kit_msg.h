@@ -6,6 +6,7 @@
 #ifndef KIT_MSG_H
 #define KIT_MSG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <tradehost/tradehost.h>
@@ -14,6 +15,11 @@
  * symbol; printf-style text, truncated to TH_AGENT_TEXT_MAX - 1. */
 int kit_say(const th_host_api *api, th_ctx *ctx, const char *symbol, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/* The same with the venue in the event header (NULL or "" = none), as a
+ * va_list; kit_say is kit_sayv with no venue. */
+int kit_sayv(const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol, const char *kind,
+	const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* A fixed-point value as decimal text in buf (at least 32 bytes); returns buf. */
 const char *kit_fmt(char *buf, size_t cap, int64_t v, int32_t scale);

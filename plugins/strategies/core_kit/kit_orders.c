@@ -62,6 +62,46 @@ int kit_place(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venu
 	return TH_OK;
 }
 
+int kit_place_ioc(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol,
+	uint32_t side, uint32_t type, th_price price, th_qty qty, int32_t price_scale, int32_t qty_scale, int32_t tag,
+	uint64_t *intent_id)
+{
+	th_order o;
+	memset(&o, 0, sizeof o);
+	th_strlcpy(o.symbol, symbol, sizeof o.symbol);
+	o.side = side;
+	o.type = type;
+	o.tif = TH_TIF_IOC;
+	o.price = type == TH_ORDER_MARKET ? 0 : price;
+	o.qty = qty;
+	o.price_scale = price_scale;
+	o.qty_scale = qty_scale;
+	return kit_place(b, api, ctx, venue, &o, tag, intent_id);
+}
+
+int kit_subscribe_bars(const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol, th_event_fn on_bar,
+	void *arg)
+{
+	uint64_t id;
+	th_subscription bars = { .topics = TH_TOPIC(TH_EV_BAR), .venue = venue, .symbol = symbol };
+	return api->subscribe(ctx, &bars, on_bar, arg, &id);
+}
+
+int kit_subscribe_own(const th_host_api *api, th_ctx *ctx, th_event_fn on_own, void *arg)
+{
+	uint64_t id;
+	th_subscription own = { .topics = TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_FILL) | TH_TOPIC(TH_EV_RISK),
+		.agent = api->instance_name(ctx) };
+	return api->subscribe(ctx, &own, on_own, arg, &id);
+}
+
+int kit_subscribe(const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol, th_event_fn on_bar,
+	void *bar_arg, th_event_fn on_own, void *own_arg)
+{
+	int rc = kit_subscribe_bars(api, ctx, venue, symbol, on_bar, bar_arg);
+	return rc != TH_OK ? rc : kit_subscribe_own(api, ctx, on_own, own_arg);
+}
+
 static int send_cancel(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venue, kit_order *o)
 {
 	th_order c;
@@ -297,4 +337,10 @@ kit_order *kit_book_by_tag(kit_book *b, const char *symbol, int32_t tag)
 		if (b->o[i].used && b->o[i].tag == tag && strcmp(b->o[i].symbol, symbol) == 0)
 			return &b->o[i];
 	return NULL;
+}
+
+int kit_no_stop(void *arg)
+{
+	(void)arg;
+	return TH_OK;
 }

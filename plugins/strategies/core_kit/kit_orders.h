@@ -81,6 +81,23 @@ void kit_book_init(kit_book *b);
 int kit_place(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venue, const th_order *o,
 	int32_t tag, uint64_t *intent_id);
 
+/* An IOC order of `type` (TH_ORDER_MARKET: price 0) for symbol at the given
+ * scales, through kit_place. */
+int kit_place_ioc(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol,
+	uint32_t side, uint32_t type, th_price price, th_qty qty, int32_t price_scale, int32_t qty_scale, int32_t tag,
+	uint64_t *intent_id);
+
+/* Subscribe to the bars of symbol on venue (on_bar) and to the agent's own
+ * ORDER / FILL / RISK events (on_own): the OMS re-publishes order and fill
+ * events with h.agent set, and a risk denial produces no order event at all,
+ * so without the RISK topic a book would wait for a denied intent. */
+int kit_subscribe(const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol, th_event_fn on_bar,
+	void *bar_arg, th_event_fn on_own, void *own_arg);
+/* Its two halves, for a strategy with bars of several symbols. */
+int kit_subscribe_bars(const th_host_api *api, th_ctx *ctx, const char *venue, const char *symbol, th_event_fn on_bar,
+	void *arg);
+int kit_subscribe_own(const th_host_api *api, th_ctx *ctx, th_event_fn on_own, void *arg);
+
 /* Ask for `o` to be canceled (now if its clid is known, else as soon as it is). */
 int kit_cancel(kit_book *b, const th_host_api *api, th_ctx *ctx, const char *venue, kit_order *o);
 
@@ -106,6 +123,10 @@ size_t kit_book_live(const kit_book *b, const char *symbol);
 
 /* The working order of symbol with tag, or NULL. */
 kit_order *kit_book_by_tag(kit_book *b, const char *symbol, int32_t tag);
+
+/* th_plugin_desc.stop of a strategy whose orders are all IOC: nothing rests
+ * at the venue, and the host drops the subscriptions itself. */
+int kit_no_stop(void *arg);
 
 /* Is this terminal? */
 int kit_state_final(uint32_t state);

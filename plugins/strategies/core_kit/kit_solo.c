@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kit_blob.h"
 #include "kit_cfg.h"
 #include "kit_msg.h"
 
@@ -32,12 +33,7 @@ int kit_solo_config(kit_solo *s, const th_host_api *api, th_ctx *ctx, const char
 int kit_solo_subscribe(const kit_solo *s, const th_host_api *api, th_ctx *ctx, th_event_fn on_bar,
 	th_event_fn on_own, void *arg)
 {
-	uint64_t id;
-	th_subscription bars = { .topics = TH_TOPIC(TH_EV_BAR), .venue = s->venue, .symbol = s->symbol };
-	th_subscription own = { .topics = TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_FILL) | TH_TOPIC(TH_EV_RISK),
-		.agent = api->instance_name(ctx) };
-	int rc = api->subscribe(ctx, &bars, on_bar, arg, &id);
-	return rc != TH_OK ? rc : api->subscribe(ctx, &own, on_own, arg, &id);
+	return kit_subscribe(api, ctx, s->venue, s->symbol, on_bar, arg, on_own, arg);
 }
 
 static void halt(kit_solo *s, const th_host_api *api, th_ctx *ctx, const char *why)
@@ -100,25 +96,17 @@ int kit_solo_busy(const kit_solo *s)
 
 int kit_solo_market(kit_solo *s, const th_host_api *api, th_ctx *ctx, uint32_t side, th_qty qty, const char *text)
 {
-	th_order o;
 	char q[40];
 	uint64_t id = 0;
 	if (!s->inst.known || qty <= 0)
 		return TH_ERR_STATE;
-	memset(&o, 0, sizeof o);
-	th_strlcpy(o.symbol, s->symbol, sizeof o.symbol);
-	o.side = side;
-	o.type = TH_ORDER_MARKET;
-	o.tif = TH_TIF_IOC;
-	o.qty = qty;
-	o.price_scale = s->inst.price_scale;
-	o.qty_scale = s->inst.qty_scale;
-	int rc = kit_place(&s->book, api, ctx, s->venue, &o, 0, &id);
+	int rc = kit_place_ioc(&s->book, api, ctx, s->venue, s->symbol, side, TH_ORDER_MARKET, 0, qty,
+		s->inst.price_scale, s->inst.qty_scale, 0, &id);
 	if (rc != TH_OK) {
 		api->logf(ctx, TH_LOG_WARN, "%s: intent for %s not published (status %d)", s->plugin, s->symbol, rc);
 		return rc;
 	}
-	kit_fmt_short(q, sizeof q, qty, o.qty_scale);
+	kit_fmt_short(q, sizeof q, qty, s->inst.qty_scale);
 	kit_say(api, ctx, s->symbol, "decision", "%s -> %s %s at market (intent %llu)", text,
 		side == TH_SIDE_BUY ? "buy" : "sell", q, (unsigned long long)id);
 	return TH_OK;
@@ -174,4 +162,120 @@ int kit_solo_status(const kit_solo *s, char *buf, size_t cap)
 	if (s->inst.known)
 		kit_fmt_short(pos, sizeof pos, s->pos.qty, s->inst.qty_scale);
 	return snprintf(buf, cap, "position %s, %zu working order(s)", pos, kit_book_live(&s->book, s->symbol));
+}
+
+static kit_solo *solo_of(void *arg)
+{
+	const kit_solo_agent *a = arg;
+	return (kit_solo *)((unsigned char *)arg + a->rule->solo_off);
+}
+
+int kit_solo_create(const kit_solo_rule *rule, const th_host_api *api, th_ctx *ctx, void **out)
+{
+	kit_solo_agent *a = api->alloc(ctx, rule->size);
+	if (!a)
+		return TH_ERR_NOMEM;
+	memset(a, 0, rule->size);
+	a->rule = rule;
+	a->api = api;
+	a->ctx = ctx;
+	int rc = rule->configure(a, api, ctx);
+	if (rc == TH_OK) {
+		th_ta_error err;
+		int ta = rule->init_ind(a, &err);
+		if (ta != TH_TA_OK) {
+			api->set_error(ctx, "%s: indicators: %s", ((kit_solo *)((unsigned char *)a + rule->solo_off))->plugin,
+				ta == TH_TA_EPARAM ? err.msg : "out of memory");
+			rc = ta == TH_TA_EPARAM ? TH_ERR_INVALID : TH_ERR_NOMEM;
+		}
+	}
+	if (rc != TH_OK) {
+		api->free(ctx, a);
+		return rc;
+	}
+	*out = a;
+	return TH_OK;
+}
+
+void kit_solo_destroy(void *arg)
+{
+	kit_solo_agent *a = arg;
+	a->rule->fini(arg);
+	a->api->free(a->ctx, arg);
+}
+
+static void agent_on_bar(void *arg, const th_event *ev)
+{
+	const kit_solo_agent *a = arg;
+	kit_solo *s = solo_of(arg);
+	if (!kit_solo_bar(s, a->api, a->ctx, ev))
+		return;
+	a->rule->feed(arg, &ev->u.bar);
+	if (kit_solo_busy(s))
+		return; /* one working order at a time: wait for its outcome */
+	char text[TH_AGENT_TEXT_MAX - 64];
+	uint32_t side = 0;
+	int exit = 0;
+	if (!a->rule->evaluate(arg, &side, &exit, text, sizeof text))
+		return;
+	th_qty qty = exit ? (s->pos.qty > 0 ? s->pos.qty : -s->pos.qty) : s->qty;
+	kit_solo_market(s, a->api, a->ctx, side, qty, text);
+}
+
+static void agent_on_own(void *arg, const th_event *ev)
+{
+	const kit_solo_agent *a = arg;
+	kit_solo_on_own(solo_of(arg), a->api, a->ctx, ev);
+}
+
+int kit_solo_start(void *arg)
+{
+	const kit_solo_agent *a = arg;
+	return kit_solo_subscribe(solo_of(arg), a->api, a->ctx, agent_on_bar, agent_on_own, arg);
+}
+
+int kit_solo_export_state(void *arg, void **data, size_t *len)
+{
+	const kit_solo_agent *a = arg;
+	return kit_blob_export(a->api, a->ctx, a->rule->magic, a->rule->version, solo_of(arg), sizeof(kit_solo), data,
+		len);
+}
+
+int kit_solo_import_state(void *arg, const void *data, size_t len)
+{
+	const kit_solo_agent *a = arg;
+	kit_solo *s = solo_of(arg);
+	char why[160];
+	const kit_solo *old = kit_blob_payload(data, len, a->rule->magic, a->rule->version, sizeof *old, why, sizeof why);
+	if (!old) {
+		a->api->set_error(a->ctx, "%s: import: %s", s->plugin, why);
+		return TH_ERR_INVALID;
+	}
+	int rc = kit_solo_adopt(s, old, a->api, a->ctx);
+	if (rc != TH_OK)
+		return rc;
+	if (a->rule->replay(arg) != 0) {
+		a->api->set_error(a->ctx, "%s: import: cannot rebuild the indicators", s->plugin);
+		return TH_ERR_NOMEM;
+	}
+	return TH_OK;
+}
+
+int kit_solo_explain(void *arg, char *buf, size_t cap)
+{
+	const kit_solo_agent *a = arg;
+	const kit_solo *s = solo_of(arg);
+	uint32_t side;
+	int exit;
+	if (s->halted) {
+		snprintf(buf, cap, "%s: not trading: %s", s->symbol, s->halt_reason);
+		return TH_OK;
+	}
+	a->rule->evaluate(arg, &side, &exit, buf, cap);
+	size_t n = strnlen(buf, cap);
+	if (n + 2 < cap) {
+		memcpy(buf + n, "; ", 3);
+		kit_solo_status(s, buf + n + 2, cap - n - 2);
+	}
+	return TH_OK;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <tradehost/tradehost.h>
+#include <tradehost/th_ta.h>
 
 #include "kit_hist.h"
 #include "kit_inst.h"
@@ -74,5 +75,60 @@ int kit_solo_adopt(kit_solo *s, const kit_solo *old, const th_host_api *api, th_
 
 /* "position 0.5, 1 working order(s)" */
 int kit_solo_status(const kit_solo *s, char *buf, size_t cap);
+
+/*
+ * The plugin lifecycle of a single-symbol bar strategy, so that its source is
+ * its rule: the plugin's instance struct starts with a kit_solo_agent, holds
+ * its kit_solo (the hot-reload state) at `solo_off`, and gives the kit its
+ * indicator hooks. The kit's th_plugin_desc entries then take the instance
+ * as `arg`.
+ */
+typedef struct kit_solo_rule {
+	size_t size;            /* of the instance */
+	/* Read the configuration (kit_solo_config among it); on failure
+	 * set_error and return the status. */
+	int (*configure)(void *agent, const th_host_api *api, th_ctx *ctx);
+	/* Set up the indicators (th_ta: TH_TA_OK, or TH_TA_EPARAM with err->msg,
+	 * or TH_TA_ENOMEM), undoing what it did on failure. */
+	int (*init_ind)(void *agent, th_ta_error *err);
+	void (*fini)(void *agent); /* free the indicators */
+	const char *magic;      /* hot-reload blob magic (up to 8 characters) */
+	uint32_t version;       /* layout version of the kit_solo state */
+	size_t solo_off;        /* offset of the kit_solo in the instance */
+	/* Feed one bar to the indicators (after it was recorded in the history). */
+	void (*feed)(void *agent, const th_bar *b);
+	/* The rule on the latest bar: text (always, for decisions and explain),
+	 * and if it returns 1 the order: *side, *exit (1: close the position). */
+	int (*evaluate)(const void *agent, uint32_t *side, int *exit, char *text, size_t cap);
+	/* Rebuild the indicators from the history after an import; 0 if done. */
+	int (*replay)(void *agent);
+} kit_solo_rule;
+
+typedef struct kit_solo_agent {
+	const kit_solo_rule *rule;
+	const th_host_api *api;
+	th_ctx *ctx;
+} kit_solo_agent;
+
+/* create: allocate (host allocator, zeroed), configure, init_ind (an error
+ * "<plugin>: indicators: ..."); destroy: fini and free. */
+int kit_solo_create(const kit_solo_rule *rule, const th_host_api *api, th_ctx *ctx, void **out);
+void kit_solo_destroy(void *arg);
+/* start: subscribe; bars run kit_solo_bar, feed, then (no order working)
+ * evaluate and send its market order; own events go to kit_solo_on_own. */
+int kit_solo_start(void *arg);
+int kit_solo_export_state(void *arg, void **data, size_t *len);
+/* The new instance keeps its own configuration (periods may have changed),
+ * takes over bars, orders and position (kit_solo_adopt) and replays its
+ * indicators from the bars. */
+int kit_solo_import_state(void *arg, const void *data, size_t len);
+/* The rule's text on the latest bar and the status, or why it does not trade. */
+int kit_solo_explain(void *arg, char *buf, size_t cap);
+
+/* The th_plugin_desc entries the kit runs for such a plugin (its create
+ * calls kit_solo_create with its rule; kind_api's explain is kit_solo_explain). */
+#define KIT_SOLO_DESC_ENTRIES \
+	.start = kit_solo_start, .stop = kit_no_stop, .destroy = kit_solo_destroy, \
+	.export_state = kit_solo_export_state, .import_state = kit_solo_import_state
 
 #endif

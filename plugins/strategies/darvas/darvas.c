@@ -8,20 +8,21 @@
  * every later box confirmed above it when `trailing` is on. Volume and prices
  * stay fixed-point integers throughout (exact comparisons, nothing to round).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tradehost/tradehost.h>
 
 #include "darvas_box.h"
-#include "pattern_agent.h"
+#include "kit_cfg.h"
+#include "kit_msg.h"
+#include "kit_pat.h"
 
 #define DARVAS_MAX_VOLUME 512
 
 /* Volume sums: 512 volumes x 10^4 x a factor overflow int64 long before a bar does. */
 __extension__ typedef __int128 darvas_i128;
-#define DARVAS_STATE_MAGIC 0x53565244u /* "DRVS" */
-#define DARVAS_STATE_VERSION 1u
 
 typedef struct darvas_params {
 	int64_t lookback, confirm, volume_period;
@@ -38,21 +39,14 @@ typedef struct darvas_state {
 	th_price stop;                     /* exit on a close below this while long */
 } darvas_state;
 
-typedef struct darvas_saved {
-	uint32_t magic, version;
-	darvas_params params;
-	pa_book book;
-	darvas_state st;
-} darvas_saved;
-
 typedef struct darvas_agent {
-	pa_agent pa;
+	kit_pat pa; /* first: the instance is also the kit's (kit_pat_plugin) */
 	darvas_params p;
 	darvas_state st;
 } darvas_agent;
 
 static const th_config_field schema[] = {
-	PA_COMMON_CONFIG,
+	KIT_SCHEMA_PATTERN,
 	{ "lookback", TH_CONFIG_INT, 0, "20", "2", "512",
 		"a box top starts at a high above the highs of the previous lookback-1 bars" },
 	{ "confirm_bars", TH_CONFIG_INT, 0, "3", "1", "100",
@@ -80,7 +74,7 @@ static int volume_sum(const darvas_agent *d, darvas_i128 *sum)
 
 static void on_breakout(darvas_agent *d, const th_bar *b, th_price box_top, th_price box_bottom)
 {
-	pa_agent *a = &d->pa;
+	kit_pat *a = &d->pa;
 	int ps = a->book.price_scale, qs = a->book.qty_scale;
 	char c[32], t[32], bo[32], v[32], av[32], k[32];
 	darvas_i128 sum = 0;
@@ -88,22 +82,22 @@ static void on_breakout(darvas_agent *d, const th_bar *b, th_price box_top, th_p
 	th_qty avg = have_avg ? (th_qty)(sum / d->p.volume_period) : 0;
 	int vol_ok = d->p.volume_factor4 == 0 ||
 		(have_avg && (darvas_i128)b->volume * d->p.volume_period * 10000 > (darvas_i128)d->p.volume_factor4 * sum);
-	pa_px(b->close, ps, c, sizeof c);
-	pa_px(box_top, ps, t, sizeof t);
-	pa_px(box_bottom, ps, bo, sizeof bo);
-	pa_px(b->volume, qs, v, sizeof v);
-	pa_px(avg, qs, av, sizeof av);
-	pa_px(d->p.volume_factor4, 4, k, sizeof k);
-	if (a->book.position != 0 || pa_busy(a))
+	kit_fmt(c, sizeof c, b->close, ps);
+	kit_fmt(t, sizeof t, box_top, ps);
+	kit_fmt(bo, sizeof bo, box_bottom, ps);
+	kit_fmt(v, sizeof v, b->volume, qs);
+	kit_fmt(av, sizeof av, avg, qs);
+	kit_fmt(k, sizeof k, d->p.volume_factor4, 4);
+	if (a->book.pos.qty != 0 || kit_pat_busy(a))
 		return; /* already in (no pyramiding) or an order is working */
 	char why[400];
 	if (!vol_ok) {
 		if (have_avg)
-			pa_message(a, "explanation",
+			kit_pat_say(a, "explanation",
 				"close %s broke above box [%s, %s] but volume %s <= %s x average %s (%lld bars): no entry", c, bo, t,
 				v, k, av, (long long)d->p.volume_period);
 		else
-			pa_message(a, "explanation", "close %s broke above box [%s, %s] before %lld bars of volume history: no entry",
+			kit_pat_say(a, "explanation", "close %s broke above box [%s, %s] before %lld bars of volume history: no entry",
 				c, bo, t, (long long)d->p.volume_period);
 		return;
 	}
@@ -115,27 +109,26 @@ static void on_breakout(darvas_agent *d, const th_bar *b, th_price box_top, th_p
 			"Darvas breakout: close %s above box top %s (box [%s, %s]) on volume %s > %s x average %s (%lld bars); "
 			"stop: close below %s",
 			c, t, bo, t, v, k, av, (long long)d->p.volume_period, bo);
-	if (pa_enter(a, b, TH_SIDE_BUY, why) == TH_OK)
+	if (kit_pat_enter(a, b, TH_SIDE_BUY, why) == TH_OK)
 		d->st.stop = box_bottom;
 }
 
 static void on_bar(void *arg, const th_event *ev)
 {
 	darvas_agent *d = arg;
-	pa_agent *a = &d->pa;
+	kit_pat *a = &d->pa;
 	const th_bar *b = &ev->u.bar;
-	if (!pa_accept_bar(a, b))
+	if (!kit_pat_bar(a, b))
 		return;
-	pa_finish_exit(a, b);
 	int ps = a->book.price_scale;
 	char c[32], s[32];
 
 	/* Exit first: the stop is the level under which the box thesis is wrong. */
-	if (a->book.position > 0 && !pa_busy(a) && b->close < d->st.stop) {
+	if (a->book.pos.qty > 0 && !kit_pat_busy(a) && b->close < d->st.stop) {
 		char why[200];
-		snprintf(why, sizeof why, "close %s below the box bottom stop %s", pa_px(b->close, ps, c, sizeof c),
-			pa_px(d->st.stop, ps, s, sizeof s));
-		pa_exit(a, b, why);
+		snprintf(why, sizeof why, "close %s below the box bottom stop %s", kit_fmt(c, sizeof c, b->close, ps),
+			kit_fmt(s, sizeof s, d->st.stop, ps));
+		kit_pat_exit(a, why);
 	}
 
 	/* The box as it was before this bar: a breakout is judged against it. */
@@ -143,107 +136,72 @@ static void on_bar(void *arg, const th_event *ev)
 	int e = darvas_box_update(&d->st.box, b->high, b->low, b->close);
 	if (e == DARVAS_BREAKOUT) {
 		on_breakout(d, b, top, bottom);
-	} else if (e == DARVAS_CONFIRMED && a->book.position > 0 && d->p.trailing && d->st.box.box_bottom > d->st.stop) {
+	} else if (e == DARVAS_CONFIRMED && a->book.pos.qty > 0 && d->p.trailing && d->st.box.box_bottom > d->st.stop) {
 		char t[32];
 		d->st.stop = d->st.box.box_bottom;
-		pa_message(a, "explanation", "new box [%s, %s] confirmed above the entry: stop raised to %s",
-			pa_px(d->st.box.box_bottom, ps, s, sizeof s), pa_px(d->st.box.box_top, ps, t, sizeof t), s);
+		kit_pat_say(a, "explanation", "new box [%s, %s] confirmed above the entry: stop raised to %s",
+			kit_fmt(s, sizeof s, d->st.box.box_bottom, ps), kit_fmt(t, sizeof t, d->st.box.box_top, ps), s);
 	}
 	d->st.volumes[d->st.nvol % DARVAS_MAX_VOLUME] = b->volume;
 	d->st.nvol++;
 }
 
-static int bad(const th_host_api *api, th_ctx *ctx, darvas_agent *d, const char *msg, const char *key)
+/* The box keys; the common ones are read by kit_pat_config. */
+static int read_params(const th_host_api *api, th_ctx *ctx, darvas_params *p)
 {
-	api->set_error(ctx, "darvas: key '%s' %s", key, msg);
-	free(d);
-	return TH_ERR_INVALID;
+	int trailing = 1;
+	if (kit_cfg_int(api, ctx, "darvas", "lookback", 2, DARVAS_MAX_LOOKBACK, &p->lookback) != TH_OK ||
+		kit_cfg_int(api, ctx, "darvas", "confirm_bars", 1, 100, &p->confirm) != TH_OK ||
+		kit_cfg_int(api, ctx, "darvas", "volume_period", 1, DARVAS_MAX_VOLUME, &p->volume_period) != TH_OK)
+		return TH_ERR_INVALID;
+	/* at 4 decimals: the volume comparison stays in integers */
+	if (api->config_decimal(ctx, "volume_factor", 4, &p->volume_factor4) != TH_OK || p->volume_factor4 < 0 ||
+		p->volume_factor4 > 1000000) {
+		api->set_error(ctx, "darvas: key 'volume_factor': must be a decimal in 0..100 with at most 4 fractional "
+			"digits");
+		return TH_ERR_INVALID;
+	}
+	if (kit_cfg_bool(api, ctx, "darvas", "trailing", &trailing) != TH_OK)
+		return TH_ERR_INVALID;
+	p->trailing = trailing;
+	return TH_OK;
 }
+
+/* After a hot reload with other box parameters the boxes warm up again, but
+ * the protective stop of an open position is kept. */
+static void reloaded(void *agent, int same_params, const void *old_state)
+{
+	darvas_agent *d = agent;
+	if (same_params)
+		return;
+	memcpy(&d->st.stop, (const unsigned char *)old_state + offsetof(darvas_state, stop), sizeof d->st.stop);
+	d->pa.api->logf(d->pa.ctx, TH_LOG_INFO, "darvas %s: parameters changed: boxes restart, position kept",
+		d->pa.symbol);
+}
+
+static int configure(void *agent, const th_host_api *api, th_ctx *ctx)
+{
+	darvas_agent *d = agent;
+	if (read_params(api, ctx, &d->p) != TH_OK)
+		return TH_ERR_INVALID;
+	darvas_box_init(&d->st.box, (int32_t)d->p.lookback, (int32_t)d->p.confirm);
+	return TH_OK;
+}
+
+static const kit_pat_plugin plug = {
+	.name = "darvas",
+	.size = sizeof(darvas_agent),
+	.configure = configure,
+	.on_bar = on_bar,
+	.magic = "DARVAS",
+	.version = 2,
+	KIT_PAT_STATE(darvas_agent, p, st),
+	.reloaded = reloaded,
+};
 
 static int s_create(const th_host_api *api, th_ctx *ctx, void **out)
 {
-	darvas_agent *d = calloc(1, sizeof *d);
-	if (!d)
-		return TH_ERR_NOMEM;
-	int rc = pa_configure(&d->pa, "darvas", api, ctx);
-	if (rc != TH_OK) {
-		free(d);
-		return rc;
-	}
-	int trailing = 1;
-	if (api->config_int(ctx, "lookback", &d->p.lookback) != TH_OK || d->p.lookback < 2 ||
-		d->p.lookback > DARVAS_MAX_LOOKBACK)
-		return bad(api, ctx, d, "must be an integer in 2..512", "lookback");
-	if (api->config_int(ctx, "confirm_bars", &d->p.confirm) != TH_OK || d->p.confirm < 1 || d->p.confirm > 100)
-		return bad(api, ctx, d, "must be an integer in 1..100", "confirm_bars");
-	if (api->config_int(ctx, "volume_period", &d->p.volume_period) != TH_OK || d->p.volume_period < 1 ||
-		d->p.volume_period > DARVAS_MAX_VOLUME)
-		return bad(api, ctx, d, "must be an integer in 1..512", "volume_period");
-	if (api->config_decimal(ctx, "volume_factor", 4, &d->p.volume_factor4) != TH_OK || d->p.volume_factor4 < 0 ||
-		d->p.volume_factor4 > 1000000)
-		return bad(api, ctx, d, "must be a decimal in 0..100 with at most 4 fractional digits", "volume_factor");
-	if (api->config_bool(ctx, "trailing", &trailing) != TH_OK)
-		return bad(api, ctx, d, "must be true or false", "trailing");
-	d->p.trailing = trailing;
-	darvas_box_init(&d->st.box, (int32_t)d->p.lookback, (int32_t)d->p.confirm);
-	*out = d;
-	return TH_OK;
-}
-
-static int s_start(void *arg)
-{
-	darvas_agent *d = arg;
-	return pa_subscribe(&d->pa, on_bar, d);
-}
-
-static int s_stop(void *arg)
-{
-	(void)arg;
-	return TH_OK;
-}
-
-static void s_destroy(void *arg)
-{
-	free(arg);
-}
-
-static int s_export(void *arg, void **data, size_t *len)
-{
-	darvas_agent *d = arg;
-	darvas_saved *s = d->pa.api->alloc(d->pa.ctx, sizeof *s);
-	if (!s)
-		return TH_ERR_NOMEM;
-	memset(s, 0, sizeof *s);
-	s->magic = DARVAS_STATE_MAGIC;
-	s->version = DARVAS_STATE_VERSION;
-	s->params = d->p;
-	s->book = d->pa.book;
-	s->st = d->st;
-	*data = s;
-	*len = sizeof *s;
-	return TH_OK;
-}
-
-/* The position and the order in flight always carry over; the boxes only if
- * the box parameters are unchanged (otherwise they warm up again). */
-static int s_import(void *arg, const void *data, size_t len)
-{
-	darvas_agent *d = arg;
-	const darvas_saved *s = data;
-	if (len != sizeof *s || s->magic != DARVAS_STATE_MAGIC || s->version != DARVAS_STATE_VERSION) {
-		d->pa.api->set_error(d->pa.ctx, "darvas: hot-reload state has another format (%zu bytes)", len);
-		return TH_ERR_INVALID;
-	}
-	d->pa.book = s->book;
-	if (memcmp(&s->params, &d->p, sizeof d->p) == 0) {
-		d->st = s->st;
-	} else {
-		/* keep the protective stop of an open position even when the boxes restart */
-		d->st.stop = s->st.stop;
-		d->pa.api->logf(d->pa.ctx, TH_LOG_INFO, "darvas %s: parameters changed: boxes restart, position kept",
-			d->pa.symbol);
-	}
-	return TH_OK;
+	return kit_pat_create(&plug, api, ctx, out);
 }
 
 static int s_explain(void *arg, char *buf, size_t cap)
@@ -254,12 +212,12 @@ static int s_explain(void *arg, char *buf, size_t cap)
 	char t[32], b[32], s[32], q[32];
 	if (x->phase == DARVAS_BOX)
 		snprintf(buf, cap, "darvas %s: box [%s, %s]: waiting for a close above %s on volume; position %s, stop %s",
-			d->pa.symbol, pa_px(x->box_bottom, ps, b, sizeof b), pa_px(x->box_top, ps, t, sizeof t), t,
-			pa_px(d->pa.book.position, d->pa.book.qty_scale < 0 ? 0 : d->pa.book.qty_scale, q, sizeof q),
-			pa_px(d->st.stop, ps, s, sizeof s));
+			d->pa.symbol, kit_fmt(b, sizeof b, x->box_bottom, ps), kit_fmt(t, sizeof t, x->box_top, ps), t,
+			kit_fmt(q, sizeof q, d->pa.book.pos.qty, d->pa.book.qty_scale < 0 ? 0 : d->pa.book.qty_scale),
+			kit_fmt(s, sizeof s, d->st.stop, ps));
 	else if (x->phase == DARVAS_FORMING)
 		snprintf(buf, cap, "darvas %s: box forming: top %s held %d/%d bars, bottom %s held %d/%d bars", d->pa.symbol,
-			pa_px(x->top, ps, t, sizeof t), x->top_count, x->confirm, x->have_bottom ? pa_px(x->bottom, ps, b, sizeof b) : "-",
+			kit_fmt(t, sizeof t, x->top, ps), x->top_count, x->confirm, x->have_bottom ? kit_fmt(b, sizeof b, x->bottom, ps) : "-",
 			x->have_bottom ? x->bottom_count : 0, x->confirm);
 	else
 		snprintf(buf, cap, "darvas %s: %s (%llu bars seen, lookback %d)", d->pa.symbol, darvas_phase_name(x->phase),
@@ -275,11 +233,7 @@ static const th_plugin_desc desc = {
 	.description = "Darvas box breakout with a volume filter, long only, stop under the (trailing) box",
 	.config_schema = schema,
 	.create = s_create,
-	.start = s_start,
-	.stop = s_stop,
-	.destroy = s_destroy,
-	.export_state = s_export,
-	.import_state = s_import,
+	KIT_PAT_DESC_ENTRIES,
 	.kind_api = &strategy_api,
 };
 

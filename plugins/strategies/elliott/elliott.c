@@ -19,6 +19,7 @@
  * structure changed); so does a price beyond the start of wave 1.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,11 @@
 #include <tradehost/th_ta.h>
 
 #include "elliott_count.h"
-#include "pattern_agent.h"
+#include "kit_cfg.h"
+#include "kit_msg.h"
+#include "kit_pat.h"
 
 #define EW_PIVOTS 10
-#define EW_STATE_MAGIC 0x54494c45u /* "ELIT" */
-#define EW_STATE_VERSION 1u
 
 typedef struct ew_params {
 	double zigzag_pct, w3_target, w5_target;
@@ -68,21 +69,14 @@ typedef struct ew_state {
 	int32_t last_label, last_label_dir; /* 0 none, 5 impulse, 3 A-B-C (for explain) */
 } ew_state;
 
-typedef struct ew_saved {
-	uint32_t magic, version;
-	ew_params params;
-	pa_book book;
-	ew_state st;
-} ew_saved;
-
 typedef struct ew_agent {
-	pa_agent pa;
+	kit_pat pa; /* first: the instance is also the kit's (kit_pat_plugin) */
 	ew_params p;
 	ew_state st;
 } ew_agent;
 
 static const th_config_field schema[] = {
-	PA_COMMON_CONFIG,
+	KIT_SCHEMA_PATTERN,
 	{ "zigzag_pct", TH_CONFIG_FLOAT, 0, "1.0", "0.01", "50", "reversal in percent that confirms a zig-zag pivot" },
 	{ "tolerance", TH_CONFIG_FLOAT, 0, "0.05", "0", "0.5", "widening of every Fibonacci ratio band, on both sides" },
 	{ "w2_min", TH_CONFIG_FLOAT, 0, "0.382", "0", "1", "smallest wave-2 retracement of wave 1" },
@@ -102,14 +96,14 @@ static const th_config_field schema[] = {
 
 static const char *px(const ew_agent *e, th_price v, char *buf, size_t cap)
 {
-	return pa_px(v, e->pa.book.price_scale, buf, cap);
+	return kit_fmt(buf, cap, v, e->pa.book.price_scale);
 }
 
 /* base + dir * mult * len, as an exact price; 0 (no target) if mult is 0 or out of range. */
 static th_price project(th_price base, int dir, double mult, th_price len)
 {
 	th_price off;
-	if (mult <= 0 || !pa_from_double(mult * (double)len, 0, &off))
+	if (mult <= 0 || kit_mantissa_from_double(mult * (double)len, 0, &off) != 0)
 		return 0;
 	th_price t = base + dir * off;
 	return t > 0 ? t : 0;
@@ -142,10 +136,10 @@ static int side_allowed(const ew_agent *e, int dir)
 
 static void check_exit(ew_agent *e, const th_bar *b, int new_kind)
 {
-	pa_agent *a = &e->pa;
+	kit_pat *a = &e->pa;
 	ew_trade *t = &e->st.trade;
-	int dir = a->book.position > 0 ? 1 : a->book.position < 0 ? -1 : 0;
-	if (dir == 0 || pa_busy(a) || t->dir != dir)
+	int dir = a->book.pos.qty > 0 ? 1 : a->book.pos.qty < 0 ? -1 : 0;
+	if (dir == 0 || kit_pat_busy(a) || t->dir != dir)
 		return;
 	char why[300], l[32], h[32], s[32];
 	if (dir > 0 ? b->low <= t->stop : b->high >= t->stop) {
@@ -164,7 +158,7 @@ static void check_exit(ew_agent *e, const th_bar *b, int new_kind)
 	} else {
 		return;
 	}
-	pa_exit(a, b, why);
+	kit_pat_exit(a, why);
 }
 
 static void arm_wave3(ew_agent *e, int dir)
@@ -182,7 +176,7 @@ static void arm_wave3(ew_agent *e, int dir)
 
 static void enter_wave5(ew_agent *e, const th_bar *b, int dir)
 {
-	pa_agent *a = &e->pa;
+	kit_pat *a = &e->pa;
 	th_price p[5];
 	ew_ratios r;
 	last_prices(e, 5, p);
@@ -201,7 +195,7 @@ static void enter_wave5(ew_agent *e, const th_bar *b, int dir)
 		px(e, p[i], c[i], sizeof c[i]);
 	px(e, b->close, cl, sizeof cl);
 	if (target > 0 && (dir > 0 ? b->close >= target : b->close <= target)) {
-		pa_message(a, "explanation", "Elliott %s 1-2-3-4 (%s %s %s %s %s) complete but close %s is already past the "
+		kit_pat_say(a, "explanation", "Elliott %s 1-2-3-4 (%s %s %s %s %s) complete but close %s is already past the "
 			"wave-5 target %s: no entry", dir > 0 ? "bullish" : "bearish", c[0], c[1], c[2], c[3], c[4], cl,
 			px(e, target, tg, sizeof tg));
 		return;
@@ -214,7 +208,7 @@ static void enter_wave5(ew_agent *e, const th_bar *b, int dir)
 		dir > 0 ? "long" : "short", c[0], c[1], c[2], c[3], c[4], r.r2, r.r3, r.r4, cl, c[1],
 		target > 0 ? px(e, target, tg, sizeof tg) : "none") < 0)
 		return;
-	if (pa_enter(a, b, dir > 0 ? TH_SIDE_BUY : TH_SIDE_SELL, why) == TH_OK) {
+	if (kit_pat_enter(a, b, dir > 0 ? TH_SIDE_BUY : TH_SIDE_SELL, why) == TH_OK) {
 		e->st.trade.wave = 5;
 		e->st.trade.dir = dir;
 		e->st.trade.stop = p[1];
@@ -236,7 +230,7 @@ static void label_completed(ew_agent *e, int kind)
 				px(e, p[i], c[i], sizeof c[i]);
 			s->last_label = 5;
 			s->last_label_dir = kind;
-			pa_message(&e->pa, "explanation",
+			kit_pat_say(&e->pa, "explanation",
 				"Elliott %s impulse 1-2-3-4-5 complete: %s %s %s %s %s %s (wave 2 = %.3f x 1, wave 3 = %.3f x 1, "
 				"wave 4 = %.3f x 3; wave 3 not the shortest)",
 				kind > 0 ? "bullish" : "bearish", c[0], c[1], c[2], c[3], c[4], c[5], r.r2, r.r3, r.r4);
@@ -251,7 +245,7 @@ static void label_completed(ew_agent *e, int kind)
 				px(e, p[i], c[i], sizeof c[i]);
 			s->last_label = 3;
 			s->last_label_dir = -kind;
-			pa_message(&e->pa, "explanation",
+			kit_pat_say(&e->pa, "explanation",
 				"Elliott A-B-C correction of the %s impulse complete: from %s, A %s, B %s, C %s (B = %.3f x A, C = "
 				"%.3f x A)",
 				kind < 0 ? "bullish" : "bearish", c[5], c[6], c[7], c[8], rabc.rb, rabc.rc);
@@ -261,20 +255,20 @@ static void label_completed(ew_agent *e, int kind)
 
 static void check_wave3_trigger(ew_agent *e, const th_bar *b)
 {
-	pa_agent *a = &e->pa;
+	kit_pat *a = &e->pa;
 	ew_setup *w = &e->st.w3;
 	int dir = w->dir;
 	char c[3][32], cl[32], tg[32], why[420];
 	if (dir > 0 ? b->low <= w->p[0] : b->high >= w->p[0]) {
 		w->armed = 0;
-		pa_message(a, "explanation", "Elliott wave-3 setup dropped: price went beyond the start of wave 1 %s",
+		kit_pat_say(a, "explanation", "Elliott wave-3 setup dropped: price went beyond the start of wave 1 %s",
 			px(e, w->p[0], c[0], sizeof c[0]));
 		return;
 	}
 	if (!(dir > 0 ? b->close > w->p[1] : b->close < w->p[1]))
 		return;
 	w->armed = 0; /* one shot: the break happened, traded or not */
-	if (a->book.position != 0 || pa_busy(a))
+	if (a->book.pos.qty != 0 || kit_pat_busy(a))
 		return;
 	th_price w1 = dir * (w->p[1] - w->p[0]);
 	th_price target = project(w->p[2], dir, e->p.w3_target, w1);
@@ -289,7 +283,7 @@ static void check_wave3_trigger(ew_agent *e, const th_bar *b)
 		dir > 0 ? "long" : "short", c[0], c[1], c[2], w->r2, e->p.rules.w2_min - e->p.rules.tol,
 		e->p.rules.w2_max + e->p.rules.tol, cl, c[1], c[2], target > 0 ? px(e, target, tg, sizeof tg) : "none") < 0)
 		return;
-	if (pa_enter(a, b, dir > 0 ? TH_SIDE_BUY : TH_SIDE_SELL, why) == TH_OK) {
+	if (kit_pat_enter(a, b, dir > 0 ? TH_SIDE_BUY : TH_SIDE_SELL, why) == TH_OK) {
 		e->st.trade.wave = 3;
 		e->st.trade.dir = dir;
 		e->st.trade.stop = w->p[2];
@@ -300,17 +294,16 @@ static void check_wave3_trigger(ew_agent *e, const th_bar *b)
 static void on_bar(void *arg, const th_event *ev)
 {
 	ew_agent *e = arg;
-	pa_agent *a = &e->pa;
+	kit_pat *a = &e->pa;
 	const th_bar *b = &ev->u.bar;
-	if (!pa_accept_bar(a, b))
+	if (!kit_pat_bar(a, b))
 		return;
-	pa_finish_exit(a, b);
 	int ps = a->book.price_scale;
 	th_ta_zigzag_pivot pv;
 	int new_kind = 0;
 	if (th_ta_zigzag_update(&e->st.zz, th_ta_price(b->high, ps), th_ta_price(b->low, ps), &pv) == 1) {
 		th_price price;
-		if (pa_from_double(pv.price, ps, &price)) {
+		if (kit_mantissa_from_double(pv.price, ps, &price) == 0) {
 			push_pivot(e, price, pv.kind, pv.index);
 			new_kind = pv.kind;
 		}
@@ -323,7 +316,7 @@ static void on_bar(void *arg, const th_event *ev)
 		e->st.w3.armed = 0;
 		if (e->p.trade_wave3 && side_allowed(e, dir) && e->st.npiv >= 3)
 			arm_wave3(e, dir);
-		if (e->p.trade_wave5 && side_allowed(e, dir) && e->st.npiv >= 5 && a->book.position == 0 && !pa_busy(a))
+		if (e->p.trade_wave5 && side_allowed(e, dir) && e->st.npiv >= 5 && a->book.pos.qty == 0 && !kit_pat_busy(a))
 			enter_wave5(e, b, dir);
 		label_completed(e, new_kind);
 	}
@@ -331,124 +324,84 @@ static void on_bar(void *arg, const th_event *ev)
 		check_wave3_trigger(e, b);
 }
 
-static int bad(const th_host_api *api, th_ctx *ctx, ew_agent *e, const char *key, const char *msg)
+static int bad(const th_host_api *api, th_ctx *ctx, const char *key, const char *msg)
 {
 	api->set_error(ctx, "elliott: key '%s' %s", key, msg);
-	free(e);
 	return TH_ERR_INVALID;
 }
 
 static int read_double(const th_host_api *api, th_ctx *ctx, const char *key, double lo, double hi, double *out)
 {
-	return api->config_double(ctx, key, out) == TH_OK && isfinite(*out) && *out >= lo && *out <= hi;
+	return kit_cfg_double(api, ctx, "elliott", key, lo, hi, out) == TH_OK;
 }
 
-static int s_create(const th_host_api *api, th_ctx *ctx, void **out)
+/* The wave rules' keys and the relations between them; set_error names the key. */
+static int read_params(const th_host_api *api, th_ctx *ctx, ew_params *p)
 {
-	ew_agent *e = calloc(1, sizeof *e);
-	if (!e)
-		return TH_ERR_NOMEM;
-	int rc = pa_configure(&e->pa, "elliott", api, ctx);
-	if (rc != TH_OK) {
-		free(e);
-		return rc;
-	}
-	ew_params *p = &e->p;
 	ew_rules *r = &p->rules;
-	if (!read_double(api, ctx, "zigzag_pct", 0.01, 50, &p->zigzag_pct))
-		return bad(api, ctx, e, "zigzag_pct", "must be a number in 0.01..50 (percent)");
-	if (!read_double(api, ctx, "tolerance", 0, 0.5, &r->tol))
-		return bad(api, ctx, e, "tolerance", "must be a number in 0..0.5");
-	if (!read_double(api, ctx, "w2_min", 0, 1, &r->w2_min))
-		return bad(api, ctx, e, "w2_min", "must be a number in 0..1");
-	if (!read_double(api, ctx, "w2_max", 0, 1, &r->w2_max))
-		return bad(api, ctx, e, "w2_max", "must be a number in 0..1");
+	if (!read_double(api, ctx, "zigzag_pct", 0.01, 50, &p->zigzag_pct) ||
+		!read_double(api, ctx, "tolerance", 0, 0.5, &r->tol) || !read_double(api, ctx, "w2_min", 0, 1, &r->w2_min) ||
+		!read_double(api, ctx, "w2_max", 0, 1, &r->w2_max))
+		return TH_ERR_INVALID;
 	if (r->w2_max <= r->w2_min)
-		return bad(api, ctx, e, "w2_max", "must be greater than w2_min");
-	if (!read_double(api, ctx, "w3_min", 0.1, 10, &r->w3_min))
-		return bad(api, ctx, e, "w3_min", "must be a number in 0.1..10");
-	if (!read_double(api, ctx, "w4_min", 0, 1, &r->w4_min))
-		return bad(api, ctx, e, "w4_min", "must be a number in 0..1");
-	if (!read_double(api, ctx, "w4_max", 0, 1, &r->w4_max))
-		return bad(api, ctx, e, "w4_max", "must be a number in 0..1");
+		return bad(api, ctx, "w2_max", "must be greater than w2_min");
+	if (!read_double(api, ctx, "w3_min", 0.1, 10, &r->w3_min) || !read_double(api, ctx, "w4_min", 0, 1, &r->w4_min) ||
+		!read_double(api, ctx, "w4_max", 0, 1, &r->w4_max))
+		return TH_ERR_INVALID;
 	if (r->w4_max <= r->w4_min)
-		return bad(api, ctx, e, "w4_max", "must be greater than w4_min");
-	if (!read_double(api, ctx, "w3_target", 0, 10, &p->w3_target))
-		return bad(api, ctx, e, "w3_target", "must be a number in 0..10");
-	if (!read_double(api, ctx, "w5_target", 0, 10, &p->w5_target))
-		return bad(api, ctx, e, "w5_target", "must be a number in 0..10");
+		return bad(api, ctx, "w4_max", "must be greater than w4_min");
 	int b3 = 1, b5 = 1, bs = 1;
-	if (api->config_bool(ctx, "trade_wave3", &b3) != TH_OK)
-		return bad(api, ctx, e, "trade_wave3", "must be true or false");
-	if (api->config_bool(ctx, "trade_wave5", &b5) != TH_OK)
-		return bad(api, ctx, e, "trade_wave5", "must be true or false");
-	if (api->config_bool(ctx, "allow_short", &bs) != TH_OK)
-		return bad(api, ctx, e, "allow_short", "must be true or false");
+	if (!read_double(api, ctx, "w3_target", 0, 10, &p->w3_target) ||
+		!read_double(api, ctx, "w5_target", 0, 10, &p->w5_target) ||
+		kit_cfg_bool(api, ctx, "elliott", "trade_wave3", &b3) != TH_OK ||
+		kit_cfg_bool(api, ctx, "elliott", "trade_wave5", &b5) != TH_OK ||
+		kit_cfg_bool(api, ctx, "elliott", "allow_short", &bs) != TH_OK)
+		return TH_ERR_INVALID;
 	if (!b3 && !b5)
-		return bad(api, ctx, e, "trade_wave3", "and trade_wave5 are both false: the agent would never trade");
+		return bad(api, ctx, "trade_wave3", "and trade_wave5 are both false: the agent would never trade");
 	p->trade_wave3 = b3;
 	p->trade_wave5 = b5;
 	p->allow_short = bs;
+	return TH_OK;
+}
+
+/* Changed parameters: pivots and setups restart, the open trade (its stop
+ * and target) is kept. */
+static void reloaded(void *agent, int same_params, const void *old_state)
+{
+	ew_agent *e = agent;
+	if (same_params)
+		return;
+	memcpy(&e->st.trade, (const unsigned char *)old_state + offsetof(ew_state, trade), sizeof e->st.trade);
+	e->pa.api->logf(e->pa.ctx, TH_LOG_INFO, "elliott %s: parameters changed: pivots restart, open trade kept",
+		e->pa.symbol);
+}
+
+static int configure(void *agent, const th_host_api *api, th_ctx *ctx)
+{
+	ew_agent *e = agent;
 	th_ta_error err;
-	if (th_ta_zigzag_init(&e->st.zz, p->zigzag_pct, &err) != TH_TA_OK)
-		return bad(api, ctx, e, "zigzag_pct", err.msg);
-	*out = e;
-	return TH_OK;
-}
-
-static int s_start(void *arg)
-{
-	ew_agent *e = arg;
-	return pa_subscribe(&e->pa, on_bar, e);
-}
-
-static int s_stop(void *arg)
-{
-	(void)arg;
-	return TH_OK;
-}
-
-static void s_destroy(void *arg)
-{
-	free(arg);
-}
-
-static int s_export(void *arg, void **data, size_t *len)
-{
-	ew_agent *e = arg;
-	ew_saved *s = e->pa.api->alloc(e->pa.ctx, sizeof *s);
-	if (!s)
-		return TH_ERR_NOMEM;
-	memset(s, 0, sizeof *s);
-	s->magic = EW_STATE_MAGIC;
-	s->version = EW_STATE_VERSION;
-	s->params = e->p;
-	s->book = e->pa.book;
-	s->st = e->st;
-	*data = s;
-	*len = sizeof *s;
-	return TH_OK;
-}
-
-/* The position, the order in flight and the open trade's stop and target
- * always carry over; pivots and setups only if the parameters are unchanged. */
-static int s_import(void *arg, const void *data, size_t len)
-{
-	ew_agent *e = arg;
-	const ew_saved *s = data;
-	if (len != sizeof *s || s->magic != EW_STATE_MAGIC || s->version != EW_STATE_VERSION) {
-		e->pa.api->set_error(e->pa.ctx, "elliott: hot-reload state has another format (%zu bytes)", len);
+	if (read_params(api, ctx, &e->p) != TH_OK)
 		return TH_ERR_INVALID;
-	}
-	e->pa.book = s->book;
-	if (memcmp(&s->params, &e->p, sizeof e->p) == 0) {
-		e->st = s->st;
-	} else {
-		e->st.trade = s->st.trade;
-		e->pa.api->logf(e->pa.ctx, TH_LOG_INFO, "elliott %s: parameters changed: pivots restart, open trade kept",
-			e->pa.symbol);
-	}
+	if (th_ta_zigzag_init(&e->st.zz, e->p.zigzag_pct, &err) != TH_TA_OK)
+		return bad(api, ctx, "zigzag_pct", err.msg);
 	return TH_OK;
+}
+
+static const kit_pat_plugin plug = {
+	.name = "elliott",
+	.size = sizeof(ew_agent),
+	.configure = configure,
+	.on_bar = on_bar,
+	.magic = "ELLIOTT",
+	.version = 2,
+	KIT_PAT_STATE(ew_agent, p, st),
+	.reloaded = reloaded,
+};
+
+static int s_create(const th_host_api *api, th_ctx *ctx, void **out)
+{
+	return kit_pat_create(&plug, api, ctx, out);
 }
 
 static int s_explain(void *arg, char *buf, size_t cap)
@@ -466,7 +419,7 @@ static int s_explain(void *arg, char *buf, size_t cap)
 		n += snprintf(buf + n, cap - (size_t)n, "; wave-3 %s armed: close %s %s, dropped %s %s",
 			s->w3.dir > 0 ? "long" : "short", s->w3.dir > 0 ? "above" : "below", px(e, s->w3.p[1], t[1], sizeof t[1]),
 			s->w3.dir > 0 ? "at or below" : "at or above", px(e, s->w3.p[0], t[2], sizeof t[2]));
-	if (e->pa.book.position != 0 && n > 0 && (size_t)n < cap)
+	if (e->pa.book.pos.qty != 0 && n > 0 && (size_t)n < cap)
 		snprintf(buf + n, cap - (size_t)n, "; in a wave-%d %s, stop %s, target %s", s->trade.wave,
 			s->trade.dir > 0 ? "long" : "short", px(e, s->trade.stop, t[1], sizeof t[1]),
 			s->trade.target ? px(e, s->trade.target, t[3], sizeof t[3]) : "none");
@@ -481,11 +434,7 @@ static const th_plugin_desc desc = {
 	.description = "Elliott wave: zig-zag counts checked by the wave rules and Fibonacci bands; trades waves 3 and 5",
 	.config_schema = schema,
 	.create = s_create,
-	.start = s_start,
-	.stop = s_stop,
-	.destroy = s_destroy,
-	.export_state = s_export,
-	.import_state = s_import,
+	KIT_PAT_DESC_ENTRIES,
 	.kind_api = &strategy_api,
 };
 

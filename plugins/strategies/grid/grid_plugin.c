@@ -10,6 +10,7 @@
 #include "kit_blob.h"
 #include "kit_cfg.h"
 #include "kit_msg.h"
+#include "kit_orders.h"
 
 static const th_config_field schema[] = {
 	{ "symbol", TH_CONFIG_STRING, 1, NULL, NULL, NULL, "instrument to trade, e.g. \"BTC-USDT\"" },
@@ -181,12 +182,7 @@ static void on_own(void *arg, const th_event *ev)
 static int g_start(void *arg)
 {
 	grid *g = arg;
-	uint64_t id;
-	th_subscription bars = { .topics = TH_TOPIC(TH_EV_BAR), .venue = g->p.venue, .symbol = g->p.symbol };
-	th_subscription own = { .topics = TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_FILL) | TH_TOPIC(TH_EV_RISK),
-		.agent = g->api->instance_name(g->ctx) };
-	int rc = g->api->subscribe(g->ctx, &bars, on_bar, g, &id);
-	return rc != TH_OK ? rc : g->api->subscribe(g->ctx, &own, on_own, g, &id);
+	return kit_subscribe(g->api, g->ctx, g->p.venue, g->p.symbol, on_bar, g, on_own, g);
 }
 
 /* The grid's orders stay at the venue: stopping an agent is not closing its

@@ -48,8 +48,7 @@ typedef struct mr_persist {
 } mr_persist;
 
 typedef struct mean_reversion {
-	const th_host_api *api;
-	th_ctx *ctx;
+	kit_solo_agent k; /* first: the kit runs the plugin lifecycle (kit_solo_rule) */
 	mr_params p;
 	mr_ind ind;
 	mr_persist s;

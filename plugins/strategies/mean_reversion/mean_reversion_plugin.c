@@ -4,10 +4,10 @@
  * rule is in mean_reversion_signal.c; orders, fills and scales in
  * core_kit/kit_solo.c.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "kit_blob.h"
 #include "kit_cfg.h"
 #include "mean_reversion.h"
 
@@ -62,121 +62,67 @@ static int read_params(const th_host_api *api, th_ctx *ctx, mr_params *p, kit_so
 	return TH_OK;
 }
 
-static int r_create(const th_host_api *api, th_ctx *ctx, void **out)
+static void feed(void *agent, const th_bar *b)
 {
-	mean_reversion *m = api->alloc(ctx, sizeof *m);
-	if (!m)
-		return TH_ERR_NOMEM;
-	memset(m, 0, sizeof *m);
-	m->api = api;
-	m->ctx = ctx;
-	if (read_params(api, ctx, &m->p, &m->s.solo) != TH_OK) {
-		api->free(ctx, m);
-		return TH_ERR_INVALID;
-	}
-	th_ta_error err;
-	int rc = mr_ind_init(&m->ind, &m->p, &err);
-	if (rc != TH_TA_OK) {
-		api->set_error(ctx, "%s: indicators: %s", MR_PLUGIN, rc == TH_TA_EPARAM ? err.msg : "out of memory");
-		api->free(ctx, m);
-		return rc == TH_TA_EPARAM ? TH_ERR_INVALID : TH_ERR_NOMEM;
-	}
-	*out = m;
-	return TH_OK;
+	mean_reversion *m = agent;
+	mr_ind_feed(&m->ind, b);
 }
 
-static void on_bar(void *arg, const th_event *ev)
+static int evaluate(const void *agent, uint32_t *side, int *exit, char *text, size_t cap)
 {
-	mean_reversion *m = arg;
-	kit_solo *s = &m->s.solo;
-	if (!kit_solo_bar(s, m->api, m->ctx, ev))
-		return;
-	mr_ind_feed(&m->ind, &ev->u.bar);
-	if (kit_solo_busy(s))
-		return; /* one working order at a time */
-	mr_signal sig;
-	mr_evaluate(&m->p, &m->ind, &s->hist, s->pos.qty, s->pos.avg, &sig);
-	if (sig.action == MR_NONE)
-		return;
-	char text[TH_AGENT_TEXT_MAX - 64];
-	mr_describe(&m->p, &sig, text, sizeof text);
-	th_qty qty = sig.exit ? (s->pos.qty > 0 ? s->pos.qty : -s->pos.qty) : s->qty;
-	kit_solo_market(s, m->api, m->ctx, sig.action == MR_BUY ? TH_SIDE_BUY : TH_SIDE_SELL, qty, text);
-}
-
-static void on_own(void *arg, const th_event *ev)
-{
-	mean_reversion *m = arg;
-	kit_solo_on_own(&m->s.solo, m->api, m->ctx, ev);
-}
-
-static int r_start(void *arg)
-{
-	mean_reversion *m = arg;
-	return kit_solo_subscribe(&m->s.solo, m->api, m->ctx, on_bar, on_own, m);
-}
-
-/* Nothing to undo: orders are market IOC, and the host drops subscriptions. */
-static int r_stop(void *arg)
-{
-	(void)arg;
-	return TH_OK;
-}
-
-static void r_destroy(void *arg)
-{
-	mean_reversion *m = arg;
-	mr_ind_free(&m->ind);
-	m->api->free(m->ctx, m);
-}
-
-static int r_export(void *arg, void **data, size_t *len)
-{
-	mean_reversion *m = arg;
-	return kit_blob_export(m->api, m->ctx, MR_STATE_MAGIC, MR_STATE_VERSION, &m->s, sizeof m->s, data, len);
-}
-
-/* Keep this configuration, take over bars, orders and position, rebuild
- * the indicators from the bars. */
-static int r_import(void *arg, const void *data, size_t len)
-{
-	mean_reversion *m = arg;
-	char why[160];
-	const mr_persist *old = kit_blob_payload(data, len, MR_STATE_MAGIC, MR_STATE_VERSION, sizeof *old, why,
-		sizeof why);
-	if (!old) {
-		m->api->set_error(m->ctx, "%s: import: %s", MR_PLUGIN, why);
-		return TH_ERR_INVALID;
-	}
-	int rc = kit_solo_adopt(&m->s.solo, &old->solo, m->api, m->ctx);
-	if (rc != TH_OK)
-		return rc;
-	if (mr_ind_replay(&m->ind, &m->p, &m->s.solo.hist) != TH_TA_OK) {
-		m->api->set_error(m->ctx, "%s: import: cannot rebuild the indicators", MR_PLUGIN);
-		return TH_ERR_NOMEM;
-	}
-	return TH_OK;
-}
-
-static int r_explain(void *arg, char *buf, size_t cap)
-{
-	mean_reversion *m = arg;
+	const mean_reversion *m = agent;
 	const kit_solo *s = &m->s.solo;
 	mr_signal sig;
-	if (s->halted) {
-		snprintf(buf, cap, "%s: not trading: %s", s->symbol, s->halt_reason);
-		return TH_OK;
-	}
 	mr_evaluate(&m->p, &m->ind, &s->hist, s->pos.qty, s->pos.avg, &sig);
-	int n = mr_describe(&m->p, &sig, buf, cap);
-	if (n >= 0 && (size_t)n + 2 < cap) {
-		memcpy(buf + n, "; ", 3);
-		kit_solo_status(s, buf + n + 2, cap - (size_t)n - 2);
-	}
-	return TH_OK;
+	mr_describe(&m->p, &sig, text, cap);
+	*side = sig.action == MR_BUY ? TH_SIDE_BUY : TH_SIDE_SELL;
+	*exit = sig.exit;
+	return sig.action != MR_NONE;
 }
 
-static const th_strategy_api strategy_api = { .struct_size = sizeof(th_strategy_api), .explain = r_explain };
+static int replay(void *agent)
+{
+	mean_reversion *m = agent;
+	return mr_ind_replay(&m->ind, &m->p, &m->s.solo.hist) == TH_TA_OK ? 0 : -1;
+}
+
+static int configure(void *agent, const th_host_api *api, th_ctx *ctx)
+{
+	mean_reversion *m = agent;
+	return read_params(api, ctx, &m->p, &m->s.solo);
+}
+
+static int init_ind(void *agent, th_ta_error *err)
+{
+	mean_reversion *m = agent;
+	return mr_ind_init(&m->ind, &m->p, err);
+}
+
+static void fini(void *agent)
+{
+	mean_reversion *m = agent;
+	mr_ind_free(&m->ind);
+}
+
+static const kit_solo_rule rule = {
+	.size = sizeof(mean_reversion),
+	.configure = configure,
+	.init_ind = init_ind,
+	.fini = fini,
+	.magic = MR_STATE_MAGIC,
+	.version = MR_STATE_VERSION,
+	.solo_off = offsetof(mean_reversion, s.solo),
+	.feed = feed,
+	.evaluate = evaluate,
+	.replay = replay,
+};
+
+static int r_create(const th_host_api *api, th_ctx *ctx, void **out)
+{
+	return kit_solo_create(&rule, api, ctx, out);
+}
+
+static const th_strategy_api strategy_api = { .struct_size = sizeof(th_strategy_api), .explain = kit_solo_explain };
 
 static const th_plugin_desc desc = {
 	TH_PLUGIN_HEADER(TH_KIND_STRATEGY, MR_PLUGIN),
@@ -184,11 +130,7 @@ static const th_plugin_desc desc = {
 	.description = "mean reversion: buy below the lower Bollinger band with RSI oversold, exit at the middle band",
 	.config_schema = schema,
 	.create = r_create,
-	.start = r_start,
-	.stop = r_stop,
-	.destroy = r_destroy,
-	.export_state = r_export,
-	.import_state = r_import,
+	KIT_SOLO_DESC_ENTRIES,
 	.kind_api = &strategy_api,
 };
 

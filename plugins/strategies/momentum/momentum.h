@@ -54,8 +54,7 @@ typedef struct mom_persist {
 } mom_persist;
 
 typedef struct momentum {
-	const th_host_api *api;
-	th_ctx *ctx;
+	kit_solo_agent k; /* first: the kit runs the plugin lifecycle (kit_solo_rule) */
 	mom_params p;
 	mom_ind ind;
 	mom_persist s;

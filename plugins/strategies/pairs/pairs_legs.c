@@ -29,24 +29,17 @@ static int busy(const pairs *g)
 /* "sell 0.0153 BTC-USDT" appended to buf */
 static int market(pairs *g, int leg, uint32_t side, th_qty qty, char *buf, size_t cap)
 {
-	th_order o;
 	char q[40];
-	memset(&o, 0, sizeof o);
-	th_strlcpy(o.symbol, g->p.sym[leg], sizeof o.symbol);
-	o.side = side;
-	o.type = TH_ORDER_MARKET;
-	o.tif = TH_TIF_IOC;
-	o.qty = qty;
-	o.price_scale = g->s.inst[leg].price_scale;
-	o.qty_scale = g->s.inst[leg].qty_scale;
-	int rc = kit_place(&g->s.book, g->api, g->ctx, g->p.venue, &o, leg, NULL);
+	const char *sym = g->p.sym[leg];
+	int rc = kit_place_ioc(&g->s.book, g->api, g->ctx, g->p.venue, sym, side, TH_ORDER_MARKET, 0, qty,
+		g->s.inst[leg].price_scale, g->s.inst[leg].qty_scale, leg, NULL);
 	if (rc != TH_OK) {
-		g->api->logf(g->ctx, TH_LOG_WARN, "%s: order for %s not published (status %d)", PAIRS_PLUGIN, o.symbol, rc);
+		g->api->logf(g->ctx, TH_LOG_WARN, "%s: order for %s not published (status %d)", PAIRS_PLUGIN, sym, rc);
 		return rc;
 	}
 	size_t n = strlen(buf);
 	snprintf(buf + n, cap - n, "%s%s %s %s", n ? ", " : "", side == TH_SIDE_BUY ? "buy" : "sell",
-		kit_fmt_short(q, sizeof q, qty, o.qty_scale), o.symbol);
+		kit_fmt_short(q, sizeof q, qty, g->s.inst[leg].qty_scale), sym);
 	return TH_OK;
 }
 

@@ -165,15 +165,10 @@ static void on_own(void *arg, const th_event *ev)
 static int p_start(void *arg)
 {
 	pairs *g = arg;
-	uint64_t id;
 	int rc = TH_OK;
-	for (int leg = 0; leg < 2 && rc == TH_OK; leg++) {
-		th_subscription bars = { .topics = TH_TOPIC(TH_EV_BAR), .venue = g->p.venue, .symbol = g->p.sym[leg] };
-		rc = g->api->subscribe(g->ctx, &bars, on_bar, g, &id);
-	}
-	th_subscription own = { .topics = TH_TOPIC(TH_EV_ORDER) | TH_TOPIC(TH_EV_FILL) | TH_TOPIC(TH_EV_RISK),
-		.agent = g->api->instance_name(g->ctx) };
-	return rc != TH_OK ? rc : g->api->subscribe(g->ctx, &own, on_own, g, &id);
+	for (int leg = 0; leg < 2 && rc == TH_OK; leg++)
+		rc = kit_subscribe_bars(g->api, g->ctx, g->p.venue, g->p.sym[leg], on_bar, g);
+	return rc != TH_OK ? rc : kit_subscribe_own(g->api, g->ctx, on_own, g);
 }
 
 /* Market IOC legs only: nothing rests, nothing to undo. */

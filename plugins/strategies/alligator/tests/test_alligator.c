@@ -15,7 +15,7 @@
 #include <tradehost/th_ta.h>
 
 #include "alligator_lines.h"
-#include "pattern_test.h"
+#include "kit_pat_rig.h"
 
 #define BAR_VOL 10000
 
@@ -241,9 +241,7 @@ static void test_warm_up_gives_no_signal(void **state)
 static void test_bad_parameters_refused(void **state)
 {
 	(void)state;
-	struct {
-		const char *key, *value, *expect;
-	} cases[] = {
+	static const pt_bad cases[] = {
 		{ "teeth_period", "13", "'teeth_period' must be smaller than jaw_period" },
 		{ "lips_period", "8", "'lips_period' must be smaller than teeth_period" },
 		{ "jaw_period", "1", "'jaw_period'" },
@@ -253,17 +251,7 @@ static void test_bad_parameters_refused(void **state)
 		{ "confirm", "\"macd\"", "'confirm' must be \"fractal\", \"ao\", \"either\" or \"both\"" },
 		{ "qty", "\"-1\"", "'qty'" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const char *const kv[] = { cases[i].key, cases[i].value, NULL };
-		pt_run r;
-		pt_init(&r, plugin(), kv);
-		assert_int_equal(pt_create(&r), TH_ERR_INVALID);
-		if (!strstr(r.h.error, cases[i].expect))
-			fail_msg("%s=%s: error \"%s\" does not contain \"%s\"", cases[i].key, cases[i].value, r.h.error,
-				cases[i].expect);
-		r.inst = NULL;
-		pt_finish(&r);
-	}
+	pt_refused_each(plugin(), cases, sizeof cases / sizeof cases[0]);
 }
 
 /* A seeded random walk: no clock, no rand(). */

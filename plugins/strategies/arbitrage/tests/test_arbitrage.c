@@ -21,6 +21,7 @@
 #include <tradehost/tradehost.h>
 
 #include "fake_host.h"
+#include "kit_world.h"
 
 #define MS 1000000LL
 #define QTY 100
@@ -47,28 +48,18 @@ typedef struct fake_order {
 typedef enum { ANSWER_FILL = 0, ANSWER_DENY = 1, ANSWER_SILENT = 2, ANSWER_REJECT = 3 } answer_mode;
 
 typedef struct world {
-	fake_host h;
-	void *inst;
-	size_t seen;
+	kit_world k; /* first: the kit's world calls back into pump() with it */
 	fake_order orders[MAX_ORDERS];
 	size_t norders;
 	answer_mode mode[2];
 	th_qty fill[2];
-	int64_t t;
-	int sync; /* answer inside publish(), as the host does for publishes from a timer */
 } world;
 
 static void pump(world *w);
 
-static int (*fake_publish)(th_ctx *ctx, const th_event *ev);
-
-static int sync_publish(th_ctx *ctx, const th_event *ev)
+static void pump_k(kit_world *k)
 {
-	world *w = (world *)(void *)ctx; /* fake_host is the first member */
-	int rc = fake_publish(ctx, ev);
-	if (rc == TH_OK && w->sync)
-		pump(w);
-	return rc;
+	pump((world *)(void *)k);
 }
 
 static void base_config(fake_host *h)
@@ -90,84 +81,21 @@ static void base_config(fake_host *h)
 static void world_init(world *w)
 {
 	memset(w, 0, sizeof *w);
-	fake_host_init(&w->h, "ava", desc()->config_schema);
-	base_config(&w->h);
+	kit_world_init(&w->k, desc(), "ava", "BTC-USDT", base_config, pump_k);
 	w->fill[0] = w->fill[1] = -1;
-	w->t = w->h.now_ns;
-	fake_publish = w->h.api.publish;
-	w->h.api.publish = sync_publish;
-}
-
-static void world_start(world *w)
-{
-	int rc = desc()->create(&w->h.api, fake_ctx(&w->h), &w->inst);
-	if (rc != TH_OK)
-		fail_msg("create failed (%d): %s", rc, w->h.error);
-	assert_int_equal(desc()->start(w->inst), TH_OK);
-}
-
-static void world_end(world *w)
-{
-	assert_int_equal(desc()->stop(w->inst), TH_OK);
-	assert_int_equal(desc()->stop(w->inst), TH_OK);
-	desc()->destroy(w->inst);
-	assert_int_equal(w->h.live_allocs, 0);
-	fake_host_free(&w->h);
 }
 
 static void deliver_order(world *w, int venue, const char *clid, uint32_t side, uint32_t state, th_qty qty,
 	th_qty filled, const char *reason)
 {
-	th_event ev;
-	memset(&ev, 0, sizeof ev);
-	th_event_init(&ev, TH_EV_ORDER);
-	ev.h.flags = TH_EVENT_FLAG_OMS;
-	strcpy(ev.h.venue, venues[venue]);
-	strcpy(ev.h.symbol, "BTC-USDT");
-	strcpy(ev.h.agent, "ava");
-	th_strlcpy(ev.u.order.client_order_id, clid, sizeof ev.u.order.client_order_id);
-	ev.u.order.state = state;
-	ev.u.order.side = side;
-	ev.u.order.qty = qty;
-	ev.u.order.filled_qty = filled;
-	ev.u.order.price_scale = 2;
-	ev.u.order.qty_scale = 4;
-	th_strlcpy(ev.u.order.reason, reason, sizeof ev.u.order.reason);
-	fake_deliver(&w->h, &ev);
+	kit_world_order(&w->k, venues[venue], clid, side, state, 0, qty, filled, reason);
 }
 
 static void deliver_fill(world *w, int venue, const char *clid, uint32_t side, th_price px, th_qty qty, int oms)
 {
-	th_event ev;
-	memset(&ev, 0, sizeof ev);
-	th_event_init(&ev, TH_EV_FILL);
-	ev.h.flags = oms ? TH_EVENT_FLAG_OMS : 0;
-	strcpy(ev.h.venue, venues[venue]);
-	strcpy(ev.h.symbol, "BTC-USDT");
-	strcpy(ev.h.agent, oms ? "ava" : "");
-	th_strlcpy(ev.u.fill.client_order_id, clid, sizeof ev.u.fill.client_order_id);
-	snprintf(ev.u.fill.venue_trade_id, sizeof ev.u.fill.venue_trade_id, "T-%s", clid);
-	ev.u.fill.side = side;
-	ev.u.fill.liquidity = TH_LIQ_TAKER;
-	ev.u.fill.price = px;
-	ev.u.fill.qty = qty;
-	ev.u.fill.price_scale = 2;
-	ev.u.fill.qty_scale = 4;
-	fake_deliver(&w->h, &ev);
-}
-
-static void deny(world *w, uint64_t intent_id)
-{
-	th_event r;
-	memset(&r, 0, sizeof r);
-	th_event_init(&r, TH_EV_RISK);
-	strcpy(r.h.agent, "ava");
-	r.u.risk.intent_id = intent_id;
-	r.u.risk.approved = 0;
-	r.u.risk.reason_code = 3;
-	strcpy(r.u.risk.plugin, "limits");
-	strcpy(r.u.risk.message, "exposure");
-	fake_deliver(&w->h, &r);
+	char id[64];
+	snprintf(id, sizeof id, "T-%s", clid);
+	kit_world_fill(&w->k, venues[venue], clid, id, side, TH_LIQ_TAKER, px, qty, oms);
 }
 
 /* Answer one order to the end: fill `qty` (may be 0), then its final state. */
@@ -185,13 +113,13 @@ static void complete(world *w, fake_order *f, th_qty qty)
 
 static void pump(world *w)
 {
-	while (w->seen < w->h.nevents) {
-		th_event ev = w->h.events[w->seen++];
+	while (w->k.seen < w->k.h.nevents) {
+		th_event ev = w->k.h.events[w->k.seen++];
 		if (ev.h.type != TH_EV_INTENT || ev.u.intent.action != TH_INTENT_PLACE)
 			continue;
 		int v = strcmp(ev.h.venue, "sim") == 0 ? 0 : 1;
 		if (w->mode[v] == ANSWER_DENY) {
-			deny(w, ev.u.intent.intent_id);
+			kit_world_deny(&w->k, NULL, ev.u.intent.intent_id, "limits", "exposure");
 			continue;
 		}
 		if (w->mode[v] == ANSWER_REJECT) {
@@ -219,22 +147,7 @@ static void pump(world *w)
 
 static void quote(world *w, int venue, int64_t dt_ms, th_price bid, th_price ask)
 {
-	w->t += dt_ms * MS;
-	fake_advance_to(&w->h, w->t);
-	pump(w);
-	th_event ev;
-	memset(&ev, 0, sizeof ev);
-	th_event_init(&ev, TH_EV_QUOTE);
-	strcpy(ev.h.venue, venues[venue]);
-	strcpy(ev.h.symbol, "BTC-USDT");
-	ev.h.ts_ns = w->t;
-	ev.u.quote.bid = bid;
-	ev.u.quote.ask = ask;
-	ev.u.quote.bid_qty = ev.u.quote.ask_qty = 10000;
-	ev.u.quote.price_scale = 2;
-	ev.u.quote.qty_scale = 4;
-	fake_deliver(&w->h, &ev);
-	pump(w);
+	kit_world_quote(&w->k, venues[venue], dt_ms, bid, ask);
 }
 
 /* a at 65000.00/65000.02; b dearer by `bp` basis points (bid and ask). */
@@ -246,37 +159,23 @@ static void pair(world *w, int64_t dt_ms, int64_t b_shift)
 
 static size_t intents(const world *w)
 {
-	return fake_count(&w->h, TH_EV_INTENT);
+	return kit_world_intents(&w->k);
 }
 
 static const th_event *intent_ev(const world *w, size_t k)
 {
-	const th_event *ev = fake_event(&w->h, TH_EV_INTENT, k);
-	assert_non_null(ev);
-	return ev;
+	return kit_world_intent(&w->k, k);
 }
 
 static const char *msg_with(const world *w, const char *kind, const char *needle)
 {
-	for (size_t i = w->h.nevents; i-- > 0;) {
-		const th_event *ev = &w->h.events[i];
-		if (ev->h.type == TH_EV_AGENT_MSG && strcmp(ev->u.agent_msg.kind, kind) == 0 &&
-			strstr(ev->u.agent_msg.text, needle))
-			return ev->u.agent_msg.text;
-	}
-	return NULL;
-}
-
-static void explain(world *w, char *buf, size_t cap)
-{
-	const th_strategy_api *s = desc()->kind_api;
-	assert_int_equal(s->explain(w->inst, buf, cap), TH_OK);
+	return kit_world_msg_with(&w->k, kind, needle);
 }
 
 static void assert_explains(world *w, const char *needle)
 {
 	char buf[512];
-	explain(w, buf, sizeof buf);
+	kit_world_explain(&w->k, buf, sizeof buf);
 	if (!strstr(buf, needle))
 		fail_msg("explain \"%s\" lacks \"%s\"", buf, needle);
 }
@@ -290,7 +189,7 @@ static void test_fires_only_past_threshold(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	world_start(&w);
+	kit_world_start(&w.k);
 	quote(&w, 0, 1000, 6500000, 6500002);
 	assert_int_equal(intents(&w), 0); /* one venue known: nothing to compare */
 	quote(&w, 1, 0, 6501900, 6501902);
@@ -324,7 +223,7 @@ static void test_fires_only_past_threshold(void **state)
 	/* in flight: nothing new, however good the quotes */
 	quote(&w, 1, 0, 6510000, 6510002);
 	assert_int_equal(intents(&w), 2);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 static void test_stale_touch_not_traded(void **state)
@@ -332,14 +231,14 @@ static void test_stale_touch_not_traded(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	fake_config(&w.h, "max_quote_age_ms", "500");
-	world_start(&w);
+	fake_config(&w.k.h, "max_quote_age_ms", "500");
+	kit_world_start(&w.k);
 	quote(&w, 1, 1000, 6510000, 6510002); /* b dear, but ... */
 	quote(&w, 0, 600, 6500000, 6500002); /* ... 600 ms old when a arrives */
 	assert_int_equal(intents(&w), 0);
 	quote(&w, 1, 0, 6510000, 6510002); /* refreshed */
 	assert_int_equal(intents(&w), 2);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* Complete legs: +q on a, -q on b, no residual; the per-venue bound stops
@@ -349,7 +248,7 @@ static void test_positions_and_bound(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	world_start(&w);
+	kit_world_start(&w.k);
 	for (int i = 0; i < 4; i++)
 		pair(&w, 1000, 2000);
 	assert_int_equal(intents(&w), 6); /* 3 episodes: 0.03 = max_position */
@@ -367,7 +266,7 @@ static void test_positions_and_bound(void **state)
 	assert_int_equal(intent_ev(&w, 7)->u.intent.order.side, TH_SIDE_SELL);
 	assert_explains(&w, "position sim 0.0200, sim_b -0.0200");
 	assert_null(msg_with(&w, "decision", "residual"));
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* The sell leg fills 40 %: residual +0.006 is flattened at market on a. */
@@ -376,7 +275,7 @@ static void test_partial_leg_flattened(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	world_start(&w);
+	kit_world_start(&w.k);
 	w.fill[1] = 40;
 	pair(&w, 1000, 2000);
 	assert_int_equal(intents(&w), 3);
@@ -392,13 +291,13 @@ static void test_partial_leg_flattened(void **state)
 	assert_non_null(strstr(m, "sell 0.0060 at market (IOC) on sim"));
 	assert_explains(&w, "position sim 0.0040, sim_b -0.0040, residual 0.0000");
 	assert_explains(&w, "1 opportunities (0 complete, 1 partial), 1 hedges");
-	assert_int_equal(fake_metric(&w.h, "arb_hedges_total"), 1);
-	assert_int_equal(fake_metric(&w.h, "arb_residual"), 0);
+	assert_int_equal(fake_metric(&w.k.h, "arb_hedges_total"), 1);
+	assert_int_equal(fake_metric(&w.k.h, "arb_residual"), 0);
 	/* flat again: the next opportunity is taken */
 	w.fill[1] = -1;
 	pair(&w, 1000, 2000);
 	assert_int_equal(intents(&w), 5);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* Policy retry: the missing part of the sell leg is sold at market on b. */
@@ -407,8 +306,8 @@ static void test_partial_leg_retried(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	fake_config(&w.h, "residual_policy", "\"retry\"");
-	world_start(&w);
+	fake_config(&w.k.h, "residual_policy", "\"retry\"");
+	kit_world_start(&w.k);
 	w.fill[1] = 0; /* the sell leg misses entirely */
 	pair(&w, 1000, 2000);
 	/* the retry on b misses too (fill 0): the next hedge flattens on a */
@@ -423,7 +322,7 @@ static void test_partial_leg_retried(void **state)
 	assert_int_equal(f->u.intent.order.type, TH_ORDER_MARKET);
 	assert_non_null(msg_with(&w, "decision", "after hedge 1 of 3; policy flatten"));
 	assert_explains(&w, "position sim 0.0000, sim_b 0.0000, residual 0.0000");
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* Hedges that keep failing: alert after max_hedge_attempts, no new
@@ -433,8 +332,8 @@ static void test_failing_hedges_alert_and_retry_on_timer(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	fake_config(&w.h, "max_hedge_attempts", "2");
-	world_start(&w);
+	fake_config(&w.k.h, "max_hedge_attempts", "2");
+	kit_world_start(&w.k);
 	w.fill[1] = 0;
 	w.mode[0] = ANSWER_SILENT; /* answer a's orders by hand */
 	pair(&w, 1000, 2000);
@@ -448,8 +347,8 @@ static void test_failing_hedges_alert_and_retry_on_timer(void **state)
 	complete(&w, &w.orders[3], 0);
 	pump(&w);
 	assert_int_equal(intents(&w), 4); /* halted */
-	assert_int_equal(fake_count(&w.h, TH_EV_ALERT), 1);
-	const th_event *al = fake_event(&w.h, TH_EV_ALERT, 0);
+	assert_int_equal(fake_count(&w.k.h, TH_EV_ALERT), 1);
+	const th_event *al = fake_event(&w.k.h, TH_EV_ALERT, 0);
 	assert_string_equal(al->u.alert.code, "arb_hedge_failing");
 	assert_explains(&w, "HALTED");
 	assert_explains(&w, "residual 0.0100");
@@ -458,8 +357,8 @@ static void test_failing_hedges_alert_and_retry_on_timer(void **state)
 	assert_int_equal(intents(&w), 4);
 	/* the timer retries; this time the market takes it */
 	w.mode[0] = ANSWER_FILL;
-	w.t += 1000 * MS;
-	fake_advance_to(&w.h, w.t);
+	w.k.t += 1000 * MS;
+	fake_advance_to(&w.k.h, w.k.t);
 	pump(&w);
 	assert_int_equal(intents(&w), 5);
 	assert_non_null(msg_with(&w, "decision", "timer retry"));
@@ -468,7 +367,7 @@ static void test_failing_hedges_alert_and_retry_on_timer(void **state)
 	w.fill[1] = -1;
 	pair(&w, 100, 5000);
 	assert_int_equal(intents(&w), 7);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* Publishing from the timer, the host answers inside publish(): a hedge
@@ -478,9 +377,9 @@ static void test_synchronous_answers(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	w.sync = 1;
-	fake_config(&w.h, "max_hedge_attempts", "1");
-	world_start(&w);
+	w.k.sync = 1;
+	fake_config(&w.k.h, "max_hedge_attempts", "1");
+	kit_world_start(&w.k);
 	w.mode[0] = ANSWER_SILENT;
 	w.fill[1] = 0;
 	pair(&w, 1000, 2000);
@@ -490,8 +389,8 @@ static void test_synchronous_answers(void **state)
 	complete(&w, &w.orders[2], 0);   /* the hedge misses: halted */
 	assert_explains(&w, "HALTED");
 	w.mode[0] = ANSWER_FILL;
-	w.t += 1000 * MS;
-	fake_advance_to(&w.h, w.t); /* timer: hedge, answered inside publish() */
+	w.k.t += 1000 * MS;
+	fake_advance_to(&w.k.h, w.k.t); /* timer: hedge, answered inside publish() */
 	assert_int_equal(intents(&w), 4);
 	assert_explains(&w, "residual 0.0000");
 	assert_explains(&w, "waiting for an edge");
@@ -500,7 +399,7 @@ static void test_synchronous_answers(void **state)
 	assert_int_equal(intents(&w), 6);
 	assert_explains(&w, "2 opportunities (1 complete, 1 partial), 2 hedges");
 	assert_explains(&w, "position sim 0.0100, sim_b -0.0100, residual 0.0000");
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* A leg denied by risk or rejected by the OMS counts as unfilled. */
@@ -509,7 +408,7 @@ static void test_refused_legs(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	world_start(&w);
+	kit_world_start(&w.k);
 	w.mode[1] = ANSWER_DENY;
 	pair(&w, 1000, 2000);
 	assert_int_equal(intents(&w), 3);
@@ -525,7 +424,7 @@ static void test_refused_legs(void **state)
 	w.mode[0] = w.mode[1] = ANSWER_FILL;
 	pair(&w, 1000, 2000);
 	assert_int_equal(intents(&w), 7); /* not stuck */
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* Legs are sized to the displayed quantity when asked to. */
@@ -534,7 +433,7 @@ static void test_cap_to_quote_size(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	world_start(&w);
+	kit_world_start(&w.k);
 	w.mode[0] = w.mode[1] = ANSWER_SILENT;
 	quote(&w, 0, 1000, 6500000, 6500002);
 	th_event ev;
@@ -542,33 +441,23 @@ static void test_cap_to_quote_size(void **state)
 	th_event_init(&ev, TH_EV_QUOTE);
 	strcpy(ev.h.venue, "sim_b");
 	strcpy(ev.h.symbol, "BTC-USDT");
-	ev.h.ts_ns = w.t;
+	ev.h.ts_ns = w.k.t;
 	ev.u.quote.bid = 6502000;
 	ev.u.quote.ask = 6502002;
 	ev.u.quote.bid_qty = 37;
 	ev.u.quote.ask_qty = 5;
 	ev.u.quote.price_scale = 2;
 	ev.u.quote.qty_scale = 4;
-	fake_deliver(&w.h, &ev);
+	fake_deliver(&w.k.h, &ev);
 	assert_int_equal(intents(&w), 2);
 	assert_int_equal(intent_ev(&w, 0)->u.intent.order.qty, 37);
 	assert_int_equal(intent_ev(&w, 1)->u.intent.order.qty, 37);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 static void expect_refused(const char *key, const char *literal, const char *needle)
 {
-	fake_host h;
-	fake_host_init(&h, "ava", desc()->config_schema);
-	base_config(&h);
-	fake_config(&h, key, literal);
-	void *inst = NULL;
-	if (desc()->create(&h.api, fake_ctx(&h), &inst) == TH_OK)
-		fail_msg("%s = %s was accepted", key, literal);
-	if (!strstr(h.error, needle))
-		fail_msg("%s = %s: error \"%s\" lacks \"%s\"", key, literal, h.error, needle);
-	assert_int_equal(h.live_allocs, 0);
-	fake_host_free(&h);
+	kit_world_refused(desc(), "ava", base_config, key, literal, needle);
 }
 
 static void test_bad_parameters_refused(void **state)
@@ -588,8 +477,8 @@ static void test_bad_parameters_refused(void **state)
 static void scenario(world *w, int sync)
 {
 	world_init(w);
-	w->sync = sync;
-	world_start(w);
+	w->k.sync = sync;
+	kit_world_start(&w->k);
 	pair(w, 1000, 2000);
 	w->fill[1] = 30;
 	pair(w, 1000, 2500);
@@ -608,16 +497,9 @@ static void test_deterministic(void **state)
 	for (int sync = 0; sync < 2; sync++) {
 		scenario(a, sync);
 		scenario(b, sync);
-		size_t n = intents(a);
-		assert_true(n >= 9);
-		assert_int_equal(n, intents(b));
-		for (size_t k = 0; k < n; k++) {
-			const th_event *x = intent_ev(a, k), *y = intent_ev(b, k);
-			assert_memory_equal(&x->u.intent, &y->u.intent, sizeof x->u.intent);
-			assert_string_equal(x->h.venue, y->h.venue);
-		}
-		world_end(a);
-		world_end(b);
+		assert_true(kit_world_same_intents(&a->k, &b->k) >= 9);
+		kit_world_end(&a->k);
+		kit_world_end(&b->k);
 	}
 	free(a);
 	free(b);
@@ -632,23 +514,15 @@ static void test_hot_reload_with_legs_in_flight(void **state)
 	assert_non_null(w1);
 	assert_non_null(w2);
 	world_init(w1);
-	world_start(w1);
+	kit_world_start(&w1->k);
 	pair(w1, 1000, 2000); /* one complete episode */
 	w1->mode[0] = w1->mode[1] = ANSWER_SILENT;
 	pair(w1, 1000, 2000);
 	assert_int_equal(intents(w1), 4);
-	void *data = NULL;
-	size_t len = 0;
-	assert_int_equal(desc()->export_state(w1->inst, &data, &len), TH_OK);
-
 	world_init(w2);
 	memcpy(w2->orders, w1->orders, sizeof w1->orders);
 	w2->norders = w1->norders;
-	w2->t = w2->h.now_ns = w1->t;
-	assert_int_equal(desc()->create(&w2->h.api, fake_ctx(&w2->h), &w2->inst), TH_OK);
-	assert_int_equal(desc()->import_state(w2->inst, data, len), TH_OK);
-	w1->h.api.free(fake_ctx(&w1->h), data);
-	assert_int_equal(desc()->start(w2->inst), TH_OK);
+	kit_world_reload(&w1->k, &w2->k);
 	assert_explains(w2, "position sim 0.0100, sim_b -0.0100");
 	assert_explains(w2, "orders in flight");
 	complete(w2, &w2->orders[2], QTY); /* the buy on a fills */
@@ -664,16 +538,17 @@ static void test_hot_reload_with_legs_in_flight(void **state)
 	fake_host_init(&h, "ava", desc()->config_schema);
 	base_config(&h);
 	fake_config(&h, "venue_b", "\"other\"");
-	void *inst = NULL;
+	void *inst = NULL, *data = NULL;
+	size_t len = 0;
 	assert_int_equal(desc()->create(&h.api, fake_ctx(&h), &inst), TH_OK);
-	assert_int_equal(desc()->export_state(w2->inst, &data, &len), TH_OK);
+	assert_int_equal(desc()->export_state(w2->k.inst, &data, &len), TH_OK);
 	assert_int_equal(desc()->import_state(inst, data, len), TH_ERR_INVALID);
 	assert_non_null(strstr(h.error, "state belongs to BTC-USDT on sim/sim_b"));
-	w2->h.api.free(fake_ctx(&w2->h), data);
+	w2->k.h.api.free(fake_ctx(&w2->k.h), data);
 	desc()->destroy(inst);
 	fake_host_free(&h);
-	world_end(w1);
-	world_end(w2);
+	kit_world_end(&w1->k);
+	kit_world_end(&w2->k);
 	free(w1);
 	free(w2);
 }

@@ -113,8 +113,9 @@ static void place(kit_fake_oms *m, const th_event *in)
 	r->live = 1;
 	m->placed++;
 	send_order(m, r, TH_ORDER_SUBMITTED, "");
-	if (r->o.type == TH_ORDER_MARKET && !m->hold_market) {
-		th_price px = price_of(m, r->o.symbol);
+	int ioc_limit = r->o.type == TH_ORDER_LIMIT && r->o.tif == TH_TIF_IOC;
+	if ((r->o.type == TH_ORDER_MARKET && !m->hold_market) || ioc_limit) {
+		th_price px = ioc_limit ? r->o.price : price_of(m, r->o.symbol);
 		th_qty q = m->fill_cap > 0 && m->fill_cap < r->o.qty ? m->fill_cap : r->o.qty;
 		if (px > 0 && q > 0)
 			send_fill(m, r, px, q);

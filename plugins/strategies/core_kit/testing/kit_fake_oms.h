@@ -5,7 +5,8 @@
  * It reads the intents the strategy published on the fake bus and answers
  * them the way the host does, in the same order: TH_EV_RISK (approved or
  * denied), TH_EV_ORDER SUBMITTED with a client order id, then for market
- * orders TH_EV_FILL + TH_EV_ORDER FILLED at `market_px[symbol]`; limit orders
+ * orders TH_EV_FILL + TH_EV_ORDER FILLED at `market_px[symbol]`; IOC limit
+ * orders fill at once at their limit (taken as marketable); other limit orders
  * rest (ACCEPTED) until kit_oms_cross() fills them; cancels answer CANCELED.
  * Order updates carry the intent id (as the host's OMS does) unless
  * `no_intent_ids` is set (an older host).
@@ -41,7 +42,7 @@ typedef struct kit_fake_oms {
 	int deny_next;              /* deny the next N placements (risk) */
 	int hold_market;            /* acknowledge market orders without filling them */
 	int no_intent_ids;          /* answer like a host whose order updates carry no intent id */
-	th_qty fill_cap;            /* > 0: market orders fill at most this much, the rest is canceled (IOC) */
+	th_qty fill_cap;            /* > 0: IOC orders fill at most this much, the rest is canceled */
 	struct {
 		char symbol[TH_SYMBOL_MAX];
 		th_price px;

@@ -1,8 +1,13 @@
 /* core_kit testing — strategy rig (see kit_rig.h). */
 #include "kit_rig.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 void kit_rig_init(kit_rig *r, const th_plugin_desc *d, const char *name)
 {
@@ -23,6 +28,39 @@ int kit_rig_start(kit_rig *r)
 		return rc;
 	}
 	return r->d->start(r->inst);
+}
+
+static void configure(kit_rig *r, const th_plugin_desc *d, const char *name, void (*config)(fake_host *h),
+	const char *const *kv)
+{
+	kit_rig_init(r, d, name);
+	if (config)
+		config(&r->h);
+	for (size_t i = 0; kv && kv[i]; i += 2)
+		fake_config(&r->h, kv[i], kv[i + 1]);
+}
+
+void kit_rig_open(kit_rig *r, const th_plugin_desc *d, const char *name, void (*config)(fake_host *h),
+	const char *const *kv)
+{
+	configure(r, d, name, config, kv);
+	int rc = kit_rig_start(r);
+	if (rc != TH_OK)
+		fail_msg("create/start failed (%d): %s", rc, r->h.error);
+}
+
+void kit_rig_refused(const th_plugin_desc *d, const char *name, void (*config)(fake_host *h), const char *const *kv,
+	const char *needle)
+{
+	kit_rig r;
+	configure(&r, d, name, config, kv);
+	const char *what = kv && kv[0] ? kv[0] : "(base configuration)";
+	if (kit_rig_start(&r) >= 0)
+		fail_msg("%s = %s was accepted", what, kv && kv[0] ? kv[1] : "");
+	if (!strstr(r.h.error, needle))
+		fail_msg("error for %s is '%s', expected '%s'", what, r.h.error, needle);
+	assert_null(r.inst);
+	assert_int_equal(kit_rig_close(&r), 0);
 }
 
 long kit_rig_close(kit_rig *r)

@@ -29,6 +29,15 @@ typedef struct kit_rig {
 void kit_rig_init(kit_rig *r, const th_plugin_desc *d, const char *name);
 /* create + start; returns create's status (the error text is in r->h.error). */
 int kit_rig_start(kit_rig *r);
+/* kit_rig_init, then config(&r->h) (may be NULL) and the pairs of kv (NULL
+ * or a NULL-terminated key, TOML-literal list), then kit_rig_start: the test
+ * fails if that does. */
+void kit_rig_open(kit_rig *r, const th_plugin_desc *d, const char *name, void (*config)(fake_host *h),
+	const char *const *kv);
+/* The same configuration must be refused at create with an error containing
+ * needle, leaving no instance and no allocation. */
+void kit_rig_refused(const th_plugin_desc *d, const char *name, void (*config)(fake_host *h), const char *const *kv,
+	const char *needle);
 /* stop + destroy + free; returns the allocations the instance leaked (0). */
 long kit_rig_close(kit_rig *r);
 

@@ -4,7 +4,7 @@
  * from the host versus the config, the order book's matching of OMS answers
  * to intents (risk denial, rejection without a client order id, cancel
  * before the id is known), positions from fills, the bar history, reload
- * blobs.
+ * blobs, bar checks and the chart-pattern agents' tick/lot rule.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +21,7 @@
 
 #include "fake_host.h"
 #include "fake_portfolio.h"
+#include "kit_bar.h"
 #include "kit_blob.h"
 #include "kit_fake_oms.h"
 #include "kit_hist.h"
@@ -81,23 +82,29 @@ static void test_rounding(void **state)
 	assert_non_null(strstr(why, "tick"));
 }
 
-static void test_instrument_from_host(void **state)
+/* A host whose instrument table has X-Y on sim at scales 2/4. */
+static void host_with_instrument(fake_host *h, fake_portfolio *pf, th_price tick, th_qty lot, th_qty min_qty)
 {
-	(void)state;
-	fake_host h;
-	fake_portfolio pf;
-	fake_host_init(&h, "k", schema);
-	memset(&pf, 0, sizeof pf);
-	fake_portfolio_attach(&h, &pf);
-	th_instrument *ins = &pf.instruments[pf.ninstruments++];
+	fake_host_init(h, "k", schema);
+	memset(pf, 0, sizeof *pf);
+	fake_portfolio_attach(h, pf);
+	th_instrument *ins = &pf->instruments[pf->ninstruments++];
 	memset(ins, 0, sizeof *ins);
 	snprintf(ins->venue, sizeof ins->venue, "sim");
 	snprintf(ins->symbol, sizeof ins->symbol, "X-Y");
 	ins->price_scale = 2;
 	ins->qty_scale = 4;
-	ins->tick = 10;
-	ins->lot = 100;
-	ins->min_qty = 500;
+	ins->tick = tick;
+	ins->lot = lot;
+	ins->min_qty = min_qty;
+}
+
+static void test_instrument_from_host(void **state)
+{
+	(void)state;
+	fake_host h;
+	fake_portfolio pf;
+	host_with_instrument(&h, &pf, 10, 100, 500);
 	kit_inst in;
 	assert_int_equal(kit_inst_config(&in, &h.api, fake_ctx(&h), "t"), TH_OK);
 	char why[128];
@@ -354,6 +361,105 @@ static void test_history_and_blob(void **state)
 	fake_host_free(&fh);
 }
 
+/* The pattern agents' rule: a configured step wins (one unit if finer than
+ * the scale), 0 asks the venue, else one unit; quantities are floored. */
+static void test_steps_config_first(void **state)
+{
+	(void)state;
+	fake_host h;
+	fake_portfolio pf;
+	host_with_instrument(&h, &pf, 5, 100, 500);
+	kit_inst in;
+	fake_config(&h, "tick", "\"0\"");
+	fake_config(&h, "lot", "\"0\"");
+	assert_int_equal(kit_inst_config(&in, &h.api, fake_ctx(&h), "t"), TH_ERR_INVALID); /* 0 is not a tick here */
+	assert_int_equal(kit_inst_config_steps(&in, &h.api, fake_ctx(&h), "t"), TH_OK);
+	kit_inst_learn_steps(&in, &h.api, fake_ctx(&h), "sim", "X-Y", 2, 4);
+	assert_true(in.from_host);
+	assert_int_equal(in.tick, 5);
+	assert_int_equal(in.lot, 100);
+	assert_int_equal(in.min_qty, 500);
+	th_qty q;
+	assert_int_equal(kit_inst_qty_down(&in, 123456LL * 10000, &q), 0); /* 0.123456 -> 0.12 */
+	assert_int_equal(q, 1200);
+	assert_int_equal(kit_inst_qty_down(&in, 4LL * 100000000, &q), -1); /* 0.04 < min 0.05 */
+	/* the venue knows nothing of Z-Y: one unit of each scale */
+	assert_int_equal(kit_inst_config_steps(&in, &h.api, fake_ctx(&h), "t"), TH_OK);
+	kit_inst_learn_steps(&in, &h.api, fake_ctx(&h), "sim", "Z-Y", 2, 4);
+	assert_false(in.from_host);
+	assert_int_equal(in.tick, 1);
+	assert_int_equal(in.lot, 1);
+	/* a configured step wins over the venue's; finer than the scale = one unit */
+	fake_config(&h, "tick", "\"0.25\"");
+	fake_config(&h, "lot", "\"0.00001\"");
+	assert_int_equal(kit_inst_config_steps(&in, &h.api, fake_ctx(&h), "t"), TH_OK);
+	kit_inst_learn_steps(&in, &h.api, fake_ctx(&h), "sim", "X-Y", 2, 4);
+	assert_int_equal(in.tick, 25);
+	assert_int_equal(in.lot, 1);
+	assert_int_equal(in.min_qty, 500);
+	fake_config(&h, "tick", "\"-1\"");
+	assert_int_equal(kit_inst_config_steps(&in, &h.api, fake_ctx(&h), "t"), TH_ERR_INVALID);
+	assert_non_null(strstr(h.error, "t: key 'tick': must be 0 or more"));
+	int64_t m;
+	assert_int_equal(kit_mantissa_from_double(123.456, 2, &m), 0);
+	assert_int_equal(m, 12346);
+	assert_int_equal(kit_mantissa_from_double(-1.5, 0, &m), 0); /* levels may be negative (offsets) */
+	assert_int_equal(m, -2);
+	assert_int_equal(kit_mantissa_from_double(NAN, 2, &m), -1);
+	assert_int_equal(kit_mantissa_from_double(1e300, 2, &m), -1);
+	assert_int_equal(kit_mantissa_from_double(1.0, 19, &m), -1);
+	fake_host_free(&h);
+}
+
+static void test_bar_problems(void **state)
+{
+	(void)state;
+	th_bar b;
+	memset(&b, 0, sizeof b);
+	b.price_scale = 2;
+	b.qty_scale = 4;
+	b.open = 100;
+	b.high = 110;
+	b.low = 90;
+	b.close = 105;
+	b.volume = 1;
+	assert_null(kit_bar_problem(&b, -1, -1));
+	assert_null(kit_bar_problem(&b, 2, 4));
+	assert_non_null(strstr(kit_bar_problem(&b, 3, 4), "scales differ"));
+	b.close = 111;
+	assert_non_null(strstr(kit_bar_problem(&b, 2, 4), "inconsistent OHLC"));
+	b.close = 105;
+	b.low = 0;
+	assert_non_null(strstr(kit_bar_problem(&b, 2, 4), "inconsistent OHLC"));
+	b.low = 90;
+	b.volume = -1;
+	assert_non_null(strstr(kit_bar_problem(&b, 2, 4), "negative volume"));
+	b.volume = 0;
+	b.price_scale = 19;
+	assert_non_null(strstr(kit_bar_problem(&b, -1, -1), "scale outside"));
+}
+
+static void test_blob_parts(void **state)
+{
+	(void)state;
+	fake_host fh;
+	fake_host_init(&fh, "k", schema);
+	int64_t a = 7, b[2] = { 8, 9 };
+	const kit_blob_part parts[2] = { { &a, sizeof a }, { b, sizeof b } };
+	void *blob;
+	size_t len;
+	char why[128];
+	assert_int_equal(kit_blob_export_parts(&fh.api, fake_ctx(&fh), "PARTS", 1, parts, 2, &blob, &len), TH_OK);
+	const int64_t *back = kit_blob_payload(blob, len, "PARTS", 1, sizeof a + sizeof b, why, sizeof why);
+	assert_non_null(back);
+	assert_int_equal(back[0], 7);
+	assert_int_equal(back[2], 9);
+	assert_null(kit_blob_payload(blob, len, "PARTS", 1, sizeof a, why, sizeof why));
+	assert_non_null(strstr(why, "state size"));
+	fh.api.free(fake_ctx(&fh), blob);
+	fake_host_free(&fh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +471,9 @@ int main(void)
 		cmocka_unit_test(test_unanswered_intents_expire),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_history_and_blob),
+		cmocka_unit_test(test_steps_config_first),
+		cmocka_unit_test(test_bar_problems),
+		cmocka_unit_test(test_blob_parts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "darvas_box.h"
-#include "pattern_test.h"
+#include "kit_pat_rig.h"
 
 #define V(x) ((th_qty)((x) * 10000)) /* volume at 4 decimals */
 
@@ -247,9 +247,7 @@ static void test_trailing_box_raises_the_stop(void **state)
 static void test_bad_parameters_refused(void **state)
 {
 	(void)state;
-	struct {
-		const char *key, *value, *expect;
-	} cases[] = {
+	static const pt_bad cases[] = {
 		{ "lookback", "1", "'lookback'" },
 		{ "confirm_bars", "0", "'confirm_bars'" },
 		{ "volume_period", "0", "'volume_period'" },
@@ -258,16 +256,7 @@ static void test_bad_parameters_refused(void **state)
 		{ "lot", "\"1\"", "'qty' is smaller than one lot" },
 		{ "max_slippage_bps", "5000", "'max_slippage_bps'" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const char *const kv[] = { cases[i].key, cases[i].value, NULL };
-		pt_run r;
-		pt_init(&r, plugin(), kv);
-		assert_int_equal(pt_create(&r), TH_ERR_INVALID);
-		if (!strstr(r.h.error, cases[i].expect))
-			fail_msg("%s=%s: error \"%s\" does not name %s", cases[i].key, cases[i].value, r.h.error, cases[i].expect);
-		r.inst = NULL;
-		pt_finish(&r);
-	}
+	pt_refused_each(plugin(), cases, sizeof cases / sizeof cases[0]);
 	/* the symbol is required */
 	pt_run r;
 	pt_init(&r, plugin(), NULL);

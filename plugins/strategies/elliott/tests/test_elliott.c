@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "elliott_count.h"
-#include "pattern_test.h"
+#include "kit_pat_rig.h"
 
 static const ew_rules rules = { .w2_min = 0.382, .w2_max = 0.786, .w3_min = 1.0, .w4_min = 0.236, .w4_max = 0.618,
 	.tol = 0.05 };
@@ -322,9 +322,7 @@ static void test_explain_shows_the_armed_setup(void **state)
 static void test_bad_parameters_refused(void **state)
 {
 	(void)state;
-	struct {
-		const char *key, *value, *expect;
-	} cases[] = {
+	static const pt_bad cases[] = {
 		{ "zigzag_pct", "0", "'zigzag_pct'" },
 		{ "zigzag_pct", "60", "'zigzag_pct'" },
 		{ "tolerance", "0.9", "'tolerance'" },
@@ -334,24 +332,9 @@ static void test_bad_parameters_refused(void **state)
 		{ "w3_target", "-1", "'w3_target'" },
 		{ "qty", "\"0\"", "'qty'" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const char *const kv[] = { cases[i].key, cases[i].value, NULL };
-		pt_run r;
-		pt_init(&r, plugin(), kv);
-		assert_int_equal(pt_create(&r), TH_ERR_INVALID);
-		if (!strstr(r.h.error, cases[i].expect))
-			fail_msg("%s=%s: error \"%s\" does not contain \"%s\"", cases[i].key, cases[i].value, r.h.error,
-				cases[i].expect);
-		r.inst = NULL;
-		pt_finish(&r);
-	}
+	pt_refused_each(plugin(), cases, sizeof cases / sizeof cases[0]);
 	const char *const none[] = { "trade_wave3", "false", "trade_wave5", "false", NULL };
-	pt_run r;
-	pt_init(&r, plugin(), none);
-	assert_int_equal(pt_create(&r), TH_ERR_INVALID);
-	assert_non_null(strstr(r.h.error, "'trade_wave3' and trade_wave5 are both false"));
-	r.inst = NULL;
-	pt_finish(&r);
+	pt_refused(plugin(), none, "'trade_wave3' and trade_wave5 are both false");
 }
 
 #define WALK_N 1500

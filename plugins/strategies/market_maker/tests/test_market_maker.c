@@ -22,6 +22,7 @@
 #include <tradehost/th_ta.h>
 
 #include "fake_host.h"
+#include "kit_world.h"
 #include "mm_model.h"
 
 #define MS 1000000LL
@@ -41,34 +42,22 @@ typedef struct fake_order {
 	int live;
 } fake_order;
 
-/* The fake host plus a scripted OMS: with auto_ack, a place intent is
- * answered SUBMITTED + ACCEPTED under a new client order id "cN", a cancel
- * with CANCELED. */
+/* The kit's test world plus a scripted OMS: with auto_ack, a place intent
+ * is answered SUBMITTED + ACCEPTED under a new client order id "cN", a
+ * cancel with CANCELED. */
 typedef struct world {
-	fake_host h;
-	void *inst;
-	size_t seen;
+	kit_world k; /* first: the kit's world calls back into pump() with it */
 	fake_order orders[MAX_ORDERS];
 	size_t norders;
 	int auto_ack;
-	int64_t t;
 	int max_live_per_side; /* the most orders ever working on one side at once */
-	int sync;              /* answer inside publish(), as the host does for publishes from a timer */
 } world;
 
 static void pump(world *w);
 
-static int (*fake_publish)(th_ctx *ctx, const th_event *ev);
-
-/* The fake host queues what the plugin publishes; in sync mode the scripted
- * OMS answers before publish() returns, re-entering the plugin. */
-static int sync_publish(th_ctx *ctx, const th_event *ev)
+static void pump_k(kit_world *k)
 {
-	world *w = (world *)(void *)ctx; /* fake_host is the first member */
-	int rc = fake_publish(ctx, ev);
-	if (rc == TH_OK && w->sync)
-		pump(w);
-	return rc;
+	pump((world *)(void *)k);
 }
 
 static void base_config(fake_host *h)
@@ -87,51 +76,14 @@ static void base_config(fake_host *h)
 static void world_init(world *w)
 {
 	memset(w, 0, sizeof *w);
-	fake_host_init(&w->h, "mia", desc()->config_schema);
-	base_config(&w->h);
+	kit_world_init(&w->k, desc(), "mia", "BTC-USDT", base_config, pump_k);
 	w->auto_ack = 1;
-	w->t = w->h.now_ns;
-	fake_publish = w->h.api.publish;
-	w->h.api.publish = sync_publish;
-}
-
-static void world_start(world *w)
-{
-	int rc = desc()->create(&w->h.api, fake_ctx(&w->h), &w->inst);
-	if (rc != TH_OK)
-		fail_msg("create failed (%d): %s", rc, w->h.error);
-	assert_int_equal(desc()->start(w->inst), TH_OK);
-}
-
-static void world_end(world *w)
-{
-	assert_int_equal(desc()->stop(w->inst), TH_OK);
-	assert_int_equal(desc()->stop(w->inst), TH_OK); /* idempotent */
-	desc()->destroy(w->inst);
-	assert_int_equal(w->h.live_allocs, 0);
-	fake_host_free(&w->h);
 }
 
 static void deliver_order(world *w, const char *clid, uint32_t side, uint32_t state, th_price px, th_qty qty,
 	th_qty filled, const char *reason)
 {
-	th_event ev;
-	memset(&ev, 0, sizeof ev);
-	th_event_init(&ev, TH_EV_ORDER);
-	ev.h.flags = TH_EVENT_FLAG_OMS;
-	strcpy(ev.h.venue, "sim");
-	strcpy(ev.h.symbol, "BTC-USDT");
-	strcpy(ev.h.agent, "mia");
-	th_strlcpy(ev.u.order.client_order_id, clid, sizeof ev.u.order.client_order_id);
-	ev.u.order.state = state;
-	ev.u.order.side = side;
-	ev.u.order.price = px;
-	ev.u.order.qty = qty;
-	ev.u.order.filled_qty = filled;
-	ev.u.order.price_scale = 2;
-	ev.u.order.qty_scale = 4;
-	th_strlcpy(ev.u.order.reason, reason, sizeof ev.u.order.reason);
-	fake_deliver(&w->h, &ev);
+	kit_world_order(&w->k, "sim", clid, side, state, px, qty, filled, reason);
 }
 
 static fake_order *find_order(world *w, const char *clid)
@@ -154,8 +106,8 @@ static int live_on_side(const world *w, uint32_t side)
  * answers provoke). */
 static void pump(world *w)
 {
-	while (w->auto_ack && w->seen < w->h.nevents) {
-		th_event ev = w->h.events[w->seen++];
+	while (w->auto_ack && w->k.seen < w->k.h.nevents) {
+		th_event ev = w->k.h.events[w->k.seen++];
 		if (ev.h.type != TH_EV_INTENT)
 			continue;
 		const th_order *o = &ev.u.intent.order;
@@ -187,29 +139,12 @@ static void pump(world *w)
 
 static void quote_at(world *w, int64_t dt_ms, th_price bid, th_price ask)
 {
-	w->t += dt_ms * MS;
-	fake_advance_to(&w->h, w->t);
-	pump(w);
-	th_event ev;
-	memset(&ev, 0, sizeof ev);
-	th_event_init(&ev, TH_EV_QUOTE);
-	strcpy(ev.h.venue, "sim");
-	strcpy(ev.h.symbol, "BTC-USDT");
-	ev.h.ts_ns = w->t;
-	ev.u.quote.bid = bid;
-	ev.u.quote.ask = ask;
-	ev.u.quote.bid_qty = ev.u.quote.ask_qty = 10000;
-	ev.u.quote.price_scale = 2;
-	ev.u.quote.qty_scale = 4;
-	fake_deliver(&w->h, &ev);
-	pump(w);
+	kit_world_quote(&w->k, "sim", dt_ms, bid, ask);
 }
 
 static void advance(world *w, int64_t dt_ms)
 {
-	w->t += dt_ms * MS;
-	fake_advance_to(&w->h, w->t);
-	pump(w);
+	kit_world_advance(&w->k, dt_ms);
 }
 
 /* One OMS fill of `qty` on clid (FILL, then its order event). */
@@ -217,22 +152,9 @@ static void fill(world *w, const char *clid, th_qty qty, int oms_flag)
 {
 	fake_order *f = find_order(w, clid);
 	assert_non_null(f);
-	th_event ev;
-	memset(&ev, 0, sizeof ev);
-	th_event_init(&ev, TH_EV_FILL);
-	ev.h.flags = oms_flag ? TH_EVENT_FLAG_OMS : 0;
-	strcpy(ev.h.venue, "sim");
-	strcpy(ev.h.symbol, "BTC-USDT");
-	strcpy(ev.h.agent, oms_flag ? "mia" : "");
-	th_strlcpy(ev.u.fill.client_order_id, clid, sizeof ev.u.fill.client_order_id);
-	snprintf(ev.u.fill.venue_trade_id, sizeof ev.u.fill.venue_trade_id, "T-%s-%lld", clid, (long long)f->filled);
-	ev.u.fill.side = f->side;
-	ev.u.fill.liquidity = TH_LIQ_MAKER;
-	ev.u.fill.price = f->price;
-	ev.u.fill.qty = qty;
-	ev.u.fill.price_scale = 2;
-	ev.u.fill.qty_scale = 4;
-	fake_deliver(&w->h, &ev);
+	char id[64];
+	snprintf(id, sizeof id, "T-%s-%lld", clid, (long long)f->filled);
+	kit_world_fill(&w->k, "sim", clid, id, f->side, TH_LIQ_MAKER, f->price, qty, oms_flag);
 	if (!oms_flag)
 		return;
 	f->filled += qty;
@@ -255,33 +177,23 @@ static void warm_up(world *w, int n)
 
 static size_t intents(const world *w)
 {
-	return fake_count(&w->h, TH_EV_INTENT);
+	return kit_world_intents(&w->k);
 }
 
 static const th_intent *intent_at(const world *w, size_t k)
 {
-	const th_event *ev = fake_event(&w->h, TH_EV_INTENT, k);
-	assert_non_null(ev);
-	return &ev->u.intent;
+	return &kit_world_intent(&w->k, k)->u.intent;
 }
 
 /* The last agent message of `kind` containing `needle`, or NULL. */
 static const char *msg_with(const world *w, const char *kind, const char *needle)
 {
-	for (size_t i = w->h.nevents; i-- > 0;) {
-		const th_event *ev = &w->h.events[i];
-		if (ev->h.type == TH_EV_AGENT_MSG && strcmp(ev->u.agent_msg.kind, kind) == 0 &&
-			strstr(ev->u.agent_msg.text, needle))
-			return ev->u.agent_msg.text;
-	}
-	return NULL;
+	return kit_world_msg_with(&w->k, kind, needle);
 }
 
 static void explain(world *w, char *buf, size_t cap)
 {
-	const th_strategy_api *s = desc()->kind_api;
-	assert_non_null(s->explain);
-	assert_int_equal(s->explain(w->inst, buf, cap), TH_OK);
+	kit_world_explain(&w->k, buf, cap);
 }
 
 /* ------------------------------------------------------------------ tests */
@@ -292,7 +204,7 @@ static void test_no_quotes_before_warm_up(void **state)
 	world w;
 	world_init(&w);
 	w.auto_ack = 0;
-	world_start(&w);
+	kit_world_start(&w.k);
 	warm_up(&w, 5); /* 4 samples of 5 */
 	assert_int_equal(intents(&w), 0);
 	assert_null(msg_with(&w, "decision", ""));
@@ -301,7 +213,7 @@ static void test_no_quotes_before_warm_up(void **state)
 	assert_non_null(strstr(buf, "warming up, 4 of 5"));
 	quote_at(&w, 1000, warm_bid[5], warm_bid[5] + 2); /* the 5th sample */
 	assert_int_equal(intents(&w), 2);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* The two quotes are post-only GTC limits at exactly the model's prices for
@@ -312,7 +224,7 @@ static void test_quotes_match_the_model(void **state)
 	world w;
 	world_init(&w);
 	w.auto_ack = 0;
-	world_start(&w);
+	kit_world_start(&w.k);
 	warm_up(&w, 6);
 	assert_int_equal(intents(&w), 2);
 
@@ -334,7 +246,7 @@ static void test_quotes_match_the_model(void **state)
 	assert_int_equal(mm_model_quote(&p, warm_bid[5], warm_bid[5] + 2, 1, sigma, 0.0, &q), 0);
 
 	const th_intent *bid = intent_at(&w, 0), *ask = intent_at(&w, 1);
-	const th_event *bid_ev = fake_event(&w.h, TH_EV_INTENT, 0);
+	const th_event *bid_ev = fake_event(&w.k.h, TH_EV_INTENT, 0);
 	assert_string_equal(bid_ev->h.venue, "sim");
 	assert_string_equal(bid_ev->h.symbol, "BTC-USDT");
 	assert_int_equal(bid->action, TH_INTENT_PLACE);
@@ -357,7 +269,7 @@ static void test_quotes_match_the_model(void **state)
 	assert_non_null(strstr(m, "place bid"));
 	assert_non_null(strstr(m, "place ask"));
 	assert_non_null(strstr(m, "mid 65000.500"));
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* A mid move under the threshold changes nothing; over it, both stale
@@ -367,7 +279,7 @@ static void test_requote_on_mid_move(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	world_start(&w);
+	kit_world_start(&w.k);
 	warm_up(&w, 6);
 	assert_int_equal(intents(&w), 2);
 	th_price old_bid = intent_at(&w, 0)->order.price;
@@ -396,7 +308,7 @@ static void test_requote_on_mid_move(void **state)
 	assert_int_equal(intent_at(&w, 5)->order.side, TH_SIDE_SELL);
 	assert_true(intent_at(&w, 5)->order.price > 6505049);
 	assert_int_equal(w.max_live_per_side, 1);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* A quote that goes stale before the OMS named it is canceled as soon as it
@@ -407,7 +319,7 @@ static void test_stale_before_named_and_orphans(void **state)
 	world w;
 	world_init(&w);
 	w.auto_ack = 0;
-	world_start(&w);
+	kit_world_start(&w.k);
 	warm_up(&w, 6);
 	assert_int_equal(intents(&w), 2);
 	quote_at(&w, 500, 6505049, 6505051); /* +7.7 bp while both intents are unanswered */
@@ -435,7 +347,7 @@ static void test_stale_before_named_and_orphans(void **state)
 	assert_true(intent_at(&w, 5)->order.price < 6505051);
 	assert_int_equal(intent_at(&w, 6)->order.side, TH_SIDE_SELL);
 	assert_true(intent_at(&w, 6)->order.price > 6505049);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* The timer refreshes quotes whose price went stale without a big mid move. */
@@ -444,11 +356,11 @@ static void test_requote_on_timer(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	fake_config(&w.h, "requote_bps", "1000");
-	world_start(&w);
+	fake_config(&w.k.h, "requote_bps", "1000");
+	kit_world_start(&w.k);
 	warm_up(&w, 6);
 	assert_int_equal(intents(&w), 2);
-	assert_int_equal(fake_pending_timers(&w.h), 1);
+	assert_int_equal(fake_pending_timers(&w.k.h), 1);
 	th_price old_bid = intent_at(&w, 0)->order.price, old_ask = intent_at(&w, 1)->order.price;
 	quote_at(&w, 1000, 6501299, 6501301); /* +2 bp, under the 1000 bp threshold */
 	assert_int_equal(intents(&w), 2);
@@ -465,7 +377,7 @@ static void test_requote_on_timer(void **state)
 	/* nothing changed since: the next tick sends nothing */
 	advance(&w, 10000);
 	assert_int_equal(intents(&w), 6);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* The host delivers events inside publish() when the agent publishes from
@@ -476,9 +388,9 @@ static void test_synchronous_answers(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	w.sync = 1;
-	fake_config(&w.h, "requote_bps", "1000");
-	world_start(&w);
+	w.k.sync = 1;
+	fake_config(&w.k.h, "requote_bps", "1000");
+	kit_world_start(&w.k);
 	warm_up(&w, 6);
 	assert_int_equal(intents(&w), 2);
 	char buf[512];
@@ -508,7 +420,7 @@ static void test_synchronous_answers(void **state)
 	assert_non_null(strstr(buf, "bid working"));
 	assert_non_null(strstr(buf, "ask working"));
 	assert_int_equal(w.max_live_per_side, 1);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* Position comes from OMS fills only; at the bound the bid is withdrawn and
@@ -518,8 +430,8 @@ static void test_inventory_bound(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	fake_config(&w.h, "max_position", "\"0.01\"");
-	world_start(&w);
+	fake_config(&w.k.h, "max_position", "\"0.01\"");
+	kit_world_start(&w.k);
 	warm_up(&w, 6);
 	th_price ask0 = intent_at(&w, 1)->order.price;
 	char buf[512];
@@ -559,7 +471,7 @@ static void test_inventory_bound(void **state)
 	assert_int_equal(live_on_side(&w, TH_SIDE_BUY), 1);
 	assert_int_equal(live_on_side(&w, TH_SIDE_SELL), 1);
 	assert_int_equal(w.max_live_per_side, 1);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* A risk denial, an OMS rejection and a venue (post-only) rejection each
@@ -570,23 +482,12 @@ static void test_refusals_back_off(void **state)
 	world w;
 	world_init(&w);
 	w.auto_ack = 0;
-	world_start(&w);
+	kit_world_start(&w.k);
 	warm_up(&w, 6);
 	assert_int_equal(intents(&w), 2);
 	const th_intent *bid = intent_at(&w, 0);
 	/* risk denies the bid */
-	th_event r;
-	memset(&r, 0, sizeof r);
-	th_event_init(&r, TH_EV_RISK);
-	strcpy(r.h.venue, "sim");
-	strcpy(r.h.symbol, "BTC-USDT");
-	strcpy(r.h.agent, "mia");
-	r.u.risk.intent_id = bid->intent_id;
-	r.u.risk.approved = 0;
-	r.u.risk.reason_code = 3;
-	strcpy(r.u.risk.plugin, "limits");
-	strcpy(r.u.risk.message, "max position");
-	fake_deliver(&w.h, &r);
+	kit_world_deny(&w.k, "sim", bid->intent_id, "limits", "max position");
 	assert_non_null(msg_with(&w, "explanation", "denied by risk (limits): max position"));
 	/* the OMS rejects the ask (no client order id yet) */
 	deliver_order(&w, "", TH_SIDE_SELL, TH_ORDER_REJECTED, 0, QTY, 0, "insufficient funds");
@@ -594,7 +495,7 @@ static void test_refusals_back_off(void **state)
 	quote_at(&w, 100, warm_bid[5], warm_bid[5] + 2);
 	assert_int_equal(intents(&w), 2); /* blocked, not re-placed */
 	/* the timer's refresh lifts the block (the fake OMS answers from now on) */
-	w.seen = w.h.nevents;
+	w.k.seen = w.k.h.nevents;
 	w.auto_ack = 1;
 	advance(&w, 10000);
 	assert_int_equal(intents(&w), 4);
@@ -606,24 +507,12 @@ static void test_refusals_back_off(void **state)
 	deliver_order(&w, "c0", TH_SIDE_BUY, TH_ORDER_REJECTED, b->price, QTY, 0, "post-only order would cross");
 	assert_int_equal(intents(&w), 4);
 	assert_non_null(msg_with(&w, "explanation", "bid quote refused: post-only"));
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 static void expect_refused(const char *key, const char *literal, const char *needle)
 {
-	fake_host h;
-	fake_host_init(&h, "mia", desc()->config_schema);
-	base_config(&h);
-	fake_config(&h, key, literal);
-	void *inst = NULL;
-	int rc = desc()->create(&h.api, fake_ctx(&h), &inst);
-	if (rc == TH_OK)
-		fail_msg("%s = %s was accepted", key, literal);
-	assert_null(inst);
-	if (!strstr(h.error, needle))
-		fail_msg("%s = %s: error \"%s\" lacks \"%s\"", key, literal, h.error, needle);
-	assert_int_equal(h.live_allocs, 0);
-	fake_host_free(&h);
+	kit_world_refused(desc(), "mia", base_config, key, literal, needle);
 }
 
 static void test_bad_parameters_refused(void **state)
@@ -657,12 +546,12 @@ static void test_tick_finer_than_scale_disables(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	fake_config(&w.h, "tick", "\"0.005\"");
-	world_start(&w);
+	fake_config(&w.k.h, "tick", "\"0.005\"");
+	kit_world_start(&w.k);
 	warm_up(&w, 6);
 	assert_int_equal(intents(&w), 0);
 	assert_non_null(msg_with(&w, "explanation", "key 'tick'"));
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* A 50 % jump makes sigma huge: the spread is clamped, prices stay sane. */
@@ -671,7 +560,7 @@ static void test_jump_is_clamped(void **state)
 	(void)state;
 	world w;
 	world_init(&w);
-	world_start(&w);
+	kit_world_start(&w.k);
 	warm_up(&w, 6);
 	quote_at(&w, 1000, 9750049, 9750051);
 	size_t n = intents(&w);
@@ -682,15 +571,15 @@ static void test_jump_is_clamped(void **state)
 	/* max_spread_bps 200 around 97500.50: 1 % each side, bid down and ask up to the tick */
 	assert_int_equal(b->order.price, 9652549);
 	assert_int_equal(a->order.price, 9847551);
-	world_end(&w);
+	kit_world_end(&w.k);
 }
 
 /* The script every determinism run plays. */
 static void scenario(world *w, int sync)
 {
 	world_init(w);
-	w->sync = sync;
-	world_start(w);
+	w->k.sync = sync;
+	kit_world_start(&w->k);
 	warm_up(w, 6);
 	quote_at(w, 700, 6504049, 6504051);
 	fill(w, "c2", 30, 1);
@@ -707,28 +596,16 @@ static void test_deterministic(void **state)
 	assert_non_null(b);
 	scenario(a, 0);
 	scenario(b, 0);
-	size_t n = intents(a);
-	assert_true(n >= 8);
-	assert_int_equal(n, intents(b));
-	for (size_t k = 0; k < n; k++) {
-		const th_event *x = fake_event(&a->h, TH_EV_INTENT, k), *y = fake_event(&b->h, TH_EV_INTENT, k);
-		assert_memory_equal(&x->u.intent, &y->u.intent, sizeof x->u.intent);
-		assert_int_equal(x->h.ts_ns, y->h.ts_ns);
-	}
-	assert_int_equal(fake_count(&a->h, TH_EV_AGENT_MSG), fake_count(&b->h, TH_EV_AGENT_MSG));
-	world_end(a);
-	world_end(b);
+	assert_true(kit_world_same_intents(&a->k, &b->k) >= 8);
+	assert_int_equal(fake_count(&a->k.h, TH_EV_AGENT_MSG), fake_count(&b->k.h, TH_EV_AGENT_MSG));
+	kit_world_end(&a->k);
+	kit_world_end(&b->k);
 	/* the same in sync mode: identical to each other */
 	scenario(a, 1);
 	scenario(b, 1);
-	n = intents(a);
-	assert_true(n >= 8);
-	assert_int_equal(n, intents(b));
-	for (size_t k = 0; k < n; k++)
-		assert_memory_equal(&fake_event(&a->h, TH_EV_INTENT, k)->u.intent, &fake_event(&b->h, TH_EV_INTENT, k)->u.intent,
-			sizeof(th_intent));
-	world_end(a);
-	world_end(b);
+	assert_true(kit_world_same_intents(&a->k, &b->k) >= 8);
+	kit_world_end(&a->k);
+	kit_world_end(&b->k);
 	free(a);
 	free(b);
 }
@@ -742,23 +619,13 @@ static void test_hot_reload_keeps_state(void **state)
 	assert_non_null(w1);
 	assert_non_null(w2);
 	world_init(w1);
-	world_start(w1);
+	kit_world_start(&w1->k);
 	warm_up(w1, 6);
 	fill(w1, "c0", 50, 1);
-	void *data = NULL;
-	size_t len = 0;
-	assert_int_equal(desc()->export_state(w1->inst, &data, &len), TH_OK);
-
 	world_init(w2);
 	memcpy(w2->orders, w1->orders, sizeof w1->orders);
 	w2->norders = w1->norders;
-	w2->t = w1->t;
-	w2->h.now_ns = w1->h.now_ns;
-	int rc = desc()->create(&w2->h.api, fake_ctx(&w2->h), &w2->inst);
-	assert_int_equal(rc, TH_OK);
-	assert_int_equal(desc()->import_state(w2->inst, data, len), TH_OK);
-	w1->h.api.free(fake_ctx(&w1->h), data);
-	assert_int_equal(desc()->start(w2->inst), TH_OK);
+	kit_world_reload(&w1->k, &w2->k);
 	char buf[512];
 	explain(w2, buf, sizeof buf);
 	assert_non_null(strstr(buf, "position 0.0050"));
@@ -772,8 +639,8 @@ static void test_hot_reload_keeps_state(void **state)
 	assert_int_equal(intent_at(w2, 1)->action, TH_INTENT_CANCEL);
 	/* intent ids keep counting from the old generation */
 	assert_true(intent_at(w2, 0)->intent_id > 2);
-	world_end(w1);
-	world_end(w2);
+	kit_world_end(&w1->k);
+	kit_world_end(&w2->k);
 	free(w1);
 	free(w2);
 }
@@ -783,11 +650,11 @@ static void test_import_refuses_other_market(void **state)
 	(void)state;
 	world w1;
 	world_init(&w1);
-	world_start(&w1);
+	kit_world_start(&w1.k);
 	warm_up(&w1, 6);
 	void *data = NULL;
 	size_t len = 0;
-	assert_int_equal(desc()->export_state(w1.inst, &data, &len), TH_OK);
+	assert_int_equal(desc()->export_state(w1.k.inst, &data, &len), TH_OK);
 	fake_host h;
 	fake_host_init(&h, "mia", desc()->config_schema);
 	base_config(&h);
@@ -797,11 +664,11 @@ static void test_import_refuses_other_market(void **state)
 	assert_int_equal(desc()->import_state(inst, data, len), TH_ERR_INVALID);
 	assert_non_null(strstr(h.error, "state belongs to BTC-USDT on sim"));
 	assert_int_equal(desc()->import_state(inst, data, len - 1), TH_ERR_INVALID);
-	w1.h.api.free(fake_ctx(&w1.h), data);
+	w1.k.h.api.free(fake_ctx(&w1.k.h), data);
 	desc()->destroy(inst);
 	assert_int_equal(h.live_allocs, 0);
 	fake_host_free(&h);
-	world_end(&w1);
+	kit_world_end(&w1.k);
 }
 
 int main(void)

@@ -42,15 +42,8 @@ static void base_config(fake_host *h)
 
 static void open_rig(kit_rig *r, const char *k1, const char *v1, const char *k2, const char *v2)
 {
-	kit_rig_init(r, desc(), "mr");
-	base_config(&r->h);
-	if (k1)
-		fake_config(&r->h, k1, v1);
-	if (k2)
-		fake_config(&r->h, k2, v2);
-	int rc = kit_rig_start(r);
-	if (rc != TH_OK)
-		fail_msg("create/start failed (%d): %s", rc, r->h.error);
+	const char *const kv[] = { k1, v1, k2, v2, NULL };
+	kit_rig_open(r, desc(), "mr", base_config, kv);
 }
 
 static void close_rig(kit_rig *r)
@@ -89,21 +82,9 @@ static void test_descriptor(void **state)
 static void expect_refused3(const char *key, const char *literal, const char *key2, const char *literal2,
 	const char *key3, const char *literal3, const char *needle)
 {
-	kit_rig r;
-	kit_rig_init(&r, desc(), "mr");
-	base_config(&r.h);
-	fake_config(&r.h, key, literal);
-	if (key2)
-		fake_config(&r.h, key2, literal2);
-	if (key3)
-		fake_config(&r.h, key3, literal3);
-	int rc = kit_rig_start(&r);
-	if (rc >= 0)
-		fail_msg("%s = %s was accepted", key, literal);
-	if (!strstr(r.h.error, needle))
-		fail_msg("error for %s = %s is '%s', expected '%s'", key, literal, r.h.error, needle);
-	assert_null(r.inst);
-	assert_int_equal(kit_rig_close(&r), 0);
+	const char *const kv[] = { key, literal, key2 ? key2 : key3, key2 ? literal2 : literal3, key2 ? key3 : NULL,
+		literal3, NULL };
+	kit_rig_refused(desc(), "mr", base_config, kv, needle);
 }
 
 static void expect_refused(const char *key, const char *literal, const char *key2, const char *literal2,

@@ -21,6 +21,7 @@
 #include "fake_host.h"
 #include "fake_portfolio.h"
 #include "kit_fake_oms.h"
+#include "kit_rig.h"
 
 #define SYM "BTC-USDT"
 #define MIN 60000000000LL
@@ -145,24 +146,11 @@ static void test_descriptor(void **state)
 	assert_int_equal(required, 1); /* symbol */
 }
 
+/* literal NULL: nothing configured at all (the symbol is missing). */
 static void expect_refused(const char *key, const char *literal, const char *needle)
 {
-	fake_host h;
-	fake_host_init(&h, "mo", desc()->config_schema);
-	base_config(&h);
-	if (literal)
-		fake_config(&h, key, literal);
-	else
-		fake_config_clear(&h); /* symbol missing */
-	void *inst = NULL;
-	int rc = desc()->create(&h.api, fake_ctx(&h), &inst);
-	if (rc >= 0)
-		fail_msg("%s = %s was accepted", key, literal ? literal : "(missing)");
-	assert_null(inst);
-	if (!strstr(h.error, needle))
-		fail_msg("error for %s = %s is '%s', expected '%s'", key, literal ? literal : "(missing)", h.error, needle);
-	assert_int_equal(h.live_allocs, 0);
-	fake_host_free(&h);
+	const char *const kv[] = { literal ? key : NULL, literal, NULL };
+	kit_rig_refused(desc(), "mo", literal ? base_config : NULL, kv, needle);
 }
 
 static void test_bad_parameters(void **state)

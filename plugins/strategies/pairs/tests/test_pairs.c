@@ -170,13 +170,8 @@ static void base_config(fake_host *h)
 
 static void open_rig(kit_rig *r, const char *k, const char *v)
 {
-	kit_rig_init(r, desc(), "pa");
-	base_config(&r->h);
-	if (k)
-		fake_config(&r->h, k, v);
-	int rc = kit_rig_start(r);
-	if (rc != TH_OK)
-		fail_msg("create/start failed (%d): %s", rc, r->h.error);
+	const char *const kv[] = { k, v, NULL };
+	kit_rig_open(r, desc(), "pa", base_config, kv);
 }
 
 static th_price px(double logp)
@@ -226,16 +221,8 @@ static void test_bad_parameters(void **state)
 		{ "max_half_life", "-1", "'max_half_life'" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		kit_rig r;
-		kit_rig_init(&r, desc(), "pa");
-		base_config(&r.h);
-		fake_config(&r.h, cases[i].key, cases[i].lit);
-		int rc = kit_rig_start(&r);
-		if (rc >= 0)
-			fail_msg("%s = %s was accepted", cases[i].key, cases[i].lit);
-		if (!strstr(r.h.error, cases[i].needle))
-			fail_msg("error for %s = %s is '%s'", cases[i].key, cases[i].lit, r.h.error);
-		assert_int_equal(kit_rig_close(&r), 0);
+		const char *const kv[] = { cases[i].key, cases[i].lit, NULL };
+		kit_rig_refused(desc(), "pa", base_config, kv, cases[i].needle);
 	}
 	kit_rig r;
 	kit_rig_init(&r, desc(), "pa");
