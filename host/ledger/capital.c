@@ -27,10 +27,15 @@ const char *cap_fmt(th_money v, char *buf, size_t cap)
 
 int32_t cap_wallet_find(const capital_t *c, const char *name)
 {
-	int32_t i;
+	int32_t i = c->hint_wallet;
 	if (!name)
 		return -1;
-	return ledger_map_get(c->wallet_by_name, name, &i) ? i : -1;
+	if (i >= 0 && (size_t)i < c->nw && strcmp(c->w[i].name, name) == 0)
+		return i; /* the hint: see capital.hint_wallet */
+	if (!ledger_map_get(c->wallet_by_name, name, &i))
+		return -1;
+	((capital_t *)c)->hint_wallet = i;
+	return i;
 }
 
 int cap_curve_init(cap_curve *cv, size_t cap)

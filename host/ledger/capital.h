@@ -5,7 +5,10 @@
  * asset (e.g. "USDT").
  *
  * Pure library for the loop thread: no clock (time comes in as int64 ns), no
- * I/O, no threads. Every state-changing call is an operation the OMS
+ * I/O, no threads. Marks are cheap (they record the price); positions are
+ * revalued at the next read of a value-derived figure, so even the const
+ * read functions update that internal cache and must not run concurrently
+ * with any other call. Every state-changing call is an operation the OMS
  * journals; replaying the same calls in the same order gives byte-identical
  * state (capital_dump()). Iteration is always in creation order.
  *

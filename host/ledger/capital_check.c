@@ -182,10 +182,61 @@ static int cap_check_running(const capital_t *c, char *err, size_t errlen)
 	return cap_check_running_one(c, CAPITAL_TOTAL_NAME, err, errlen);
 }
 
+/* The lazy revaluation's bookkeeping (cap_instr_mark / cap_settle): the
+ * stale list names each stale instrument once, and every instrument not
+ * listed has its holders and aggregates valued at its current mark. Run
+ * before anything settles, so a mark that failed to list its instrument
+ * shows up here as a stale value. */
+static int cap_check_marks(const capital_t *c, char *err, size_t errlen)
+{
+	size_t flagged = 0;
+	for (size_t ii = 0; ii < c->nins; ii++)
+		flagged += c->ins[ii].stale != 0;
+	if (flagged != c->nstale) {
+		cap_err(err, errlen, "%zu instruments are flagged stale but %zu are listed", flagged, c->nstale);
+		return TH_ERR;
+	}
+	for (size_t k = 0; k < c->nstale; k++)
+		if (c->stale[k] < 0 || (size_t)c->stale[k] >= c->nins || !c->ins[c->stale[k]].stale) {
+			cap_err(err, errlen, "stale list entry %zu (%d) is not a stale instrument", k, (int)c->stale[k]);
+			return TH_ERR;
+		}
+	for (size_t ii = 0; ii < c->nins; ii++) {
+		const cap_instr *in = &c->ins[ii];
+		if (in->stale)
+			continue;
+		for (size_t h = 0; h < in->nhold; h++) {
+			const cap_position *p = &c->w[in->hold_w[h]].pos[in->hold_p[h]];
+			if (p->value != cap_position_value(c, p)) {
+				cap_err(err, errlen, "agent '%s': value of %s/%s is not at the current mark, yet not listed stale",
+					c->w[in->hold_w[h]].name, in->venue, in->symbol);
+				return TH_ERR;
+			}
+		}
+		for (size_t f = 0; f < in->nfarms; f++) {
+			const cap_agg *a = &c->w[in->farms[f]].agg[ii];
+			if (a->value != cap_value_of(in, cap_sat(a->qty))) {
+				cap_err(err, errlen, "farm '%s': value of %s/%s is not at the current mark, yet not listed stale",
+					c->w[in->farms[f]].name, in->venue, in->symbol);
+				return TH_ERR;
+			}
+		}
+		if (in->all.value != cap_value_of(in, cap_sat(in->all.qty))) {
+			cap_err(err, errlen, "total: value of %s/%s is not at the current mark, yet not listed stale", in->venue,
+				in->symbol);
+			return TH_ERR;
+		}
+	}
+	return TH_OK;
+}
+
 int capital_check(const capital_t *c, char *err, size_t errlen)
 {
 	char b1[48], b2[48];
-	int rc = ledger_check(c->ledger, err, errlen);
+	int rc = cap_check_marks(c, err, errlen);
+	if (rc != TH_OK)
+		return rc;
+	rc = ledger_check(c->ledger, err, errlen);
 	if (rc != TH_OK)
 		return rc;
 	cap_i128 wallets = 0, pnl = 0, quote_held = 0;

@@ -6,7 +6,47 @@
 
 #include "ledger/capital_internal.h"
 
-int64_t cap_curve_nav_live(const cap_curve *cv, th_money equity, th_money flow)
+/* nav x adj / last_equity rounded half away from zero, clamped to
+ * 0..INT64_MAX: the definition, in 128 bits (last_equity > 0, nav >= 0). */
+int64_t cap_nav_scale_exact(int64_t nav, cap_i128 adj, th_money last_equity)
+{
+	cap_i128 n = (cap_i128)nav * adj;
+	cap_i128 q = n / last_equity, r = n % last_equity;
+	if (r != 0 && (r < 0 ? -r : r) * 2 >= last_equity)
+		q += n < 0 ? -1 : 1;
+	if (q < 0)
+		return 0;
+	return q > INT64_MAX ? INT64_MAX : (int64_t)q;
+}
+
+/* The same without 128-bit division, which costs about as much as the rest
+ * of a snapshot. Between two snapshots equity moves by a small x, so
+ * with adj = E + x:  nav x adj / E = nav + nav x x / E.  Where
+ * nav x adj >= 0, rounding half away from zero is floor(. + 1/2), so the
+ * result is nav + floor(nav x x / E) + (remainder >= E / 2), all in int64
+ * when nav x x fits. Where nav x adj < 0 both forms give a value <= 0,
+ * clamped to 0. Anything that would overflow takes the exact path.
+ * tests/unit/ledger_perf holds the two equal on random and edge inputs. */
+static int64_t cap_nav_scale(int64_t nav, cap_i128 adj, th_money last_equity)
+{
+	cap_i128 x128 = adj - last_equity;
+	int64_t p, res;
+	if (x128 == 0)
+		return nav; /* equity and flow unchanged */
+	if (x128 < INT64_MIN || x128 > INT64_MAX || __builtin_mul_overflow(nav, (int64_t)x128, &p))
+		return cap_nav_scale_exact(nav, adj, last_equity);
+	int64_t q = p / last_equity, r = p % last_equity;
+	if (r < 0) { /* floor division: the remainder in [0, E) */
+		q--;
+		r += last_equity;
+	}
+	if (__builtin_add_overflow(nav, q, &res) || __builtin_add_overflow(res, r >= last_equity - r, &res))
+		return cap_nav_scale_exact(nav, adj, last_equity);
+	return res < 0 ? 0 : res;
+}
+
+/* Inline here so each snapshot's four appends do not pay a call for it. */
+static inline int64_t curve_nav(const cap_curve *cv, th_money equity, th_money flow)
 {
 	if (cv->seq == 0)
 		return CAPITAL_NAV_ONE;
@@ -14,18 +54,17 @@ int64_t cap_curve_nav_live(const cap_curve *cv, th_money equity, th_money flow)
 	if (cv->last_equity <= 0)
 		return cv->nav;
 	cap_i128 adj = (cap_i128)equity - ((cap_i128)flow - cv->last_flow);
-	cap_i128 nav = (cap_i128)cv->nav * adj;
-	cap_i128 q = nav / cv->last_equity, r = nav % cv->last_equity;
-	if (r != 0 && (r < 0 ? -r : r) * 2 >= cv->last_equity)
-		q += nav < 0 ? -1 : 1;
-	if (q < 0)
-		return 0;
-	return q > INT64_MAX ? INT64_MAX : (int64_t)q;
+	return cap_nav_scale(cv->nav, adj, cv->last_equity);
+}
+
+int64_t cap_curve_nav_live(const cap_curve *cv, th_money equity, th_money flow)
+{
+	return curve_nav(cv, equity, flow);
 }
 
 void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flow)
 {
-	int64_t nav = cap_curve_nav_live(cv, equity, flow);
+	int64_t nav = curve_nav(cv, equity, flow);
 	th_money perf = cap_sat((cap_i128)equity - flow);
 	if (cv->seq == 0) {
 		cv->peak_nav = nav;
@@ -33,8 +72,12 @@ void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flo
 	}
 	if (nav > cv->peak_nav)
 		cv->peak_nav = nav;
-	if (cv->peak_nav > 0) {
-		int64_t dd = (int64_t)(((cap_i128)cv->peak_nav - nav) * 10000 / cv->peak_nav);
+	/* 0 <= nav <= peak_nav: at the peak the drawdown is 0, which never raises
+	 * the maximum; below it the gap fits 64-bit arithmetic unless huge. */
+	if (cv->peak_nav > 0 && nav < cv->peak_nav) {
+		int64_t gap = cv->peak_nav - nav;
+		int64_t dd = gap <= INT64_MAX / 10000 ? gap * 10000 / cv->peak_nav
+						      : (int64_t)((cap_i128)gap * 10000 / cv->peak_nav);
 		if (dd > cv->max_dd_bps)
 			cv->max_dd_bps = dd;
 	}
@@ -44,13 +87,16 @@ void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flo
 	if (ddm > cv->max_dd_money)
 		cv->max_dd_money = ddm;
 	cv->seq++;
+	/* ring positions: head < cap and n <= cap, so one wrap at most */
 	size_t slot;
 	if (cv->n < cv->cap) {
-		slot = (cv->head + cv->n) % cv->cap;
+		slot = cv->head + cv->n;
+		if (slot >= cv->cap)
+			slot -= cv->cap;
 		cv->n++;
 	} else {
 		slot = cv->head;
-		cv->head = (cv->head + 1) % cv->cap;
+		cv->head = cv->head + 1 == cv->cap ? 0 : cv->head + 1;
 	}
 	cv->pts[slot] = (capital_point){ cv->seq, t_ns, equity, flow, nav };
 	cv->nav = nav;
@@ -104,6 +150,7 @@ void cap_curve_adopt(cap_curve *cv, capital_point *pts, size_t cap)
 
 int capital_snapshot_equity(capital_t *c, int64_t now_ns)
 {
+	cap_settle(c);
 	for (size_t i = 0; i < c->nw; i++)
 		cap_curve_append(&c->w[i].curve, now_ns, cap_wallet_equity(c, (int32_t)i), c->w[i].flow);
 	cap_curve_append(&c->total_curve, now_ns, cap_total_equity(c), c->total_flow);

@@ -29,9 +29,18 @@ typedef struct fill_plan {
  * part is the whole, so the last piece takes whatever rounding left. */
 static th_money cap_share(th_money total, th_qty part, th_qty whole)
 {
-	th_money v = 0;
+	th_money v = 0, p;
 	if (part == whole)
 		return total;
+	/* Every fill takes a few shares; when total x part fits 64 bits (nearly
+	 * always) th_fixed_muldiv's rounding is done here without its 128-bit
+	 * division: half away from zero, |r| >= whole - |r| being 2|r| >= whole. */
+	if (whole > 0 && !__builtin_mul_overflow(total, part, &p)) {
+		th_money q = p / whole, r = p % whole, ar = r < 0 ? -r : r;
+		if (r != 0 && ar >= whole - ar)
+			q += p < 0 ? -1 : 1;
+		return q;
+	}
 	th_fixed_muldiv(total, part, whole, &v); /* |part| < |whole|: cannot overflow */
 	return v;
 }
@@ -223,13 +232,13 @@ static int fill_commit(capital_t *c, int32_t ai, int32_t pi, cap_order *o, const
 		cap_note_transfer(c, CAP_MASTER, fi, pl->from_master, 1);
 		cap_note_transfer(c, fi, ai, pl->from_master, 1);
 	}
-	cap_pos_book(c, ai, pi, -1);
-	pos->qty = pl->newq;
-	pos->cost = pl->newcost;
-	pos->entry_fees = pl->newfees;
-	pos->realized = pl->newreal;
-	pos->fees = pl->newpfees;
-	cap_pos_book(c, ai, pi, +1);
+	cap_position next = *pos;
+	next.qty = pl->newq;
+	next.cost = pl->newcost;
+	next.entry_fees = pl->newfees;
+	next.realized = pl->newreal;
+	next.fees = pl->newpfees;
+	cap_pos_set(c, ai, pi, &next);
 	cap_instr_mark(c, pos->instr, price, now_ns);
 	if (!o) {
 		if (pl->red)
@@ -255,8 +264,8 @@ static int fill_commit(capital_t *c, int32_t ai, int32_t pi, cap_order *o, const
 
 int capital_fill(capital_t *c, const char *order_key, const th_fill *f, int64_t now_ns, char *err, size_t errlen)
 {
-	int32_t idx;
-	if (!order_key || !ledger_map_get(c->ord_by_key, order_key, &idx)) {
+	int32_t idx = cap_order_find(c, order_key);
+	if (idx < 0) {
 		cap_err(err, errlen, "fill for unknown order '%s' (no open reservation)", order_key ? order_key : "");
 		return TH_ERR_NOT_FOUND;
 	}

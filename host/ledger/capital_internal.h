@@ -57,6 +57,9 @@ typedef struct cap_instr {
 	int32_t price_scale, qty_scale;
 	th_price mark;       /* 0 = never marked */
 	int64_t mark_ns;
+	/* The mark moved since its holders' values (and the aggregates') were
+	 * last brought to it: listed in capital.stale, revalued by cap_settle(). */
+	int stale;
 	int32_t acct_market_base;
 	int32_t acct_fees_base;
 	cap_agg all;               /* the host's aggregate */
@@ -126,9 +129,22 @@ struct capital {
 	unsigned char *acct_role;
 	size_t acct_cap;
 	ledger_map *ins_by_key; /* "venue/symbol" */
+	/* Instruments whose mark moved since the last cap_settle() (each listed
+	 * once, cap_instr.stale set); room for every instrument is allocated when
+	 * one is registered, so a mark never allocates. */
+	int32_t *stale;
+	size_t nstale, capstale;
 	cap_order *ord;
 	size_t nord, capord;
 	ledger_map *ord_by_key;
+	/* The wallet, instrument and open order found by name last time: the
+	 * same agent, symbol and order come back call after call (reserve, fill,
+	 * release, reads of that agent), and comparing one name is far cheaper
+	 * than hashing it. A hint is only used after its name compares equal to
+	 * the one asked for, and names are unique, so it cannot be stale; an
+	 * index past the end (orders move and go) just misses. Updated by const
+	 * lookups too (see cap_settle for why that is sound). */
+	int32_t hint_wallet, hint_instr, hint_order;
 	cap_curve total_curve;
 	th_money total_flow;  /* net deposits */
 	size_t curve_limit;
@@ -188,10 +204,46 @@ static inline th_money cap_value_of(const cap_instr *in, th_qty qty)
 #define CAP_ROLE_COLLATERAL 3
 int cap_post(capital_t *c, const ledger_posting *p, size_t n, const char *memo, char *err, size_t errlen);
 int cap_note_account(capital_t *c, int32_t acct, int32_t wallet, int role);
-/* sign -1 before a position changes, +1 after (revalues it at the mark). */
-void cap_pos_book(capital_t *c, int32_t agent, int32_t pos, int sign);
-/* Sets an instrument's mark and revalues every holder. */
-void cap_instr_mark(capital_t *c, int32_t instr, th_price mark, int64_t now_ns);
+/* Replaces an agent's position with *next (qty, cost, entry fees, realized,
+ * fees, pending reductions, counts; its instrument and account stay) and
+ * values it at the mark, moving every running sum and aggregate by the
+ * difference. */
+void cap_pos_set(capital_t *c, int32_t agent, int32_t pos, const cap_position *next);
+/* One more trade on the position (a win when outcome > 0, a loss when < 0),
+ * in its counts and every sum of them. */
+void cap_pos_trade(capital_t *c, int32_t agent, int32_t pos, int outcome);
+/* Sets an instrument's mark. The holders are revalued lazily: the mark is
+ * recorded and the instrument listed as stale; cap_settle() brings every
+ * stale instrument's holders and aggregates to its mark. Marks arrive on
+ * every bar but values are read far less often (snapshots, risk checks,
+ * the API), and revaluing at each read gives the very same figures, since
+ * a value is a function of (mark, qty) alone and the sums are exact i128. */
+static inline void cap_instr_mark(capital_t *c, int32_t instr, th_price mark, int64_t now_ns)
+{
+	cap_instr *in = &c->ins[instr];
+	in->mark = mark;
+	in->mark_ns = now_ns;
+	if (!in->stale) {
+		in->stale = 1;
+		c->stale[c->nstale++] = instr; /* room: cap_stale_reserve */
+	}
+}
+/* Room in the stale list for a newly registered instrument (call before
+ * c->nins grows). */
+int cap_stale_reserve(capital_t *c, size_t nins);
+/* Every read of a cached value (cap_position.value, cap_agg.value, the
+ * value / gross / net of a cap_run) must come after cap_settle(). Readers
+ * take a const capital_t because logically nothing changes: the marks are
+ * the state and the values a cache of it. The cache is updated through a
+ * cast, which is defined behaviour because every capital_t comes from
+ * capital_create() (never a const object), and safe because the capital is
+ * used from one thread only (capital.h). */
+void cap_settle_slow(capital_t *c);
+static inline void cap_settle(const capital_t *c)
+{
+	if (c->nstale)
+		cap_settle_slow((capital_t *)c);
+}
 /* A new position of `agent` in `instr`: reserve room first (may fail, changes
  * nothing visible), then commit once the position exists (cannot fail). */
 int cap_holder_reserve(capital_t *c, int32_t agent, int32_t instr);
@@ -202,6 +254,9 @@ void cap_running_free(capital_t *c);
 /* capital_curve.c */
 void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flow);
 int64_t cap_curve_nav_live(const cap_curve *cv, th_money equity, th_money flow);
+/* nav x adj / last_equity by the definition (128-bit), the reference the
+ * fast path of cap_curve_nav_live is held to. */
+int64_t cap_nav_scale_exact(int64_t nav, cap_i128 adj, th_money last_equity);
 /* Up to `max` most recent flow-adjusted returns, oldest first; returns count. */
 size_t cap_curve_returns(const cap_curve *cv, double *out, size_t max);
 /* Resizing in two steps so a whole set of curves changes or none does:
@@ -217,6 +272,8 @@ void cap_note_transfer(capital_t *c, int32_t from, int32_t to, th_money amount, 
 /* capital_orders.c */
 const char *cap_side_name(uint32_t side);
 int32_t cap_agent_find(const capital_t *c, const char *agent, char *err, size_t errlen);
+/* Index of the open order `key`, or -1. */
+int32_t cap_order_find(const capital_t *c, const char *key);
 /* Validates `ins`; *idx = its index, or -1 when not registered yet. */
 int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx, char *err, size_t errlen);
 /* Registers instrument and position on first use (after validation). */

@@ -36,10 +36,27 @@ static int cap_instr_key(char *key, size_t cap, const char *venue, const char *s
 	return 0;
 }
 
+/* Whether `ins` is exactly the registered instrument `ii`: then it passes
+ * every check of cap_instr_lookup, since `ii` passed them when registered. */
+static int cap_instr_same(const capital_t *c, int32_t ii, const th_instrument *ins)
+{
+	if (ii < 0 || (size_t)ii >= c->nins)
+		return 0;
+	const cap_instr *in = &c->ins[ii];
+	return strcmp(in->symbol, ins->symbol) == 0 &&
+		strcmp(in->venue, ins->venue) == 0 && strcmp(in->base, ins->base) == 0 &&
+		strcmp(ins->quote, c->quote) == 0 && in->price_scale == ins->price_scale &&
+		in->qty_scale == ins->qty_scale;
+}
+
 /* Validates `ins` and finds its index (-1 when not registered yet). */
 int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx, char *err, size_t errlen)
 {
 	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
+	if (ins && cap_instr_same(c, c->hint_instr, ins)) {
+		*idx = c->hint_instr; /* see capital.hint_instr */
+		return TH_OK;
+	}
 	if (!ins || !ins->venue[0] || !ins->symbol[0] || strchr(ins->venue, '/') ||
 		!memchr(ins->venue, 0, sizeof ins->venue) || !memchr(ins->symbol, 0, sizeof ins->symbol)) {
 		cap_err(err, errlen, "instrument needs a venue (without '/') and a symbol");
@@ -70,6 +87,7 @@ int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx,
 		*idx = -1;
 		return TH_OK;
 	}
+	((capital_t *)c)->hint_instr = *idx;
 	const cap_instr *in = &c->ins[*idx];
 	if (in->price_scale != ins->price_scale || in->qty_scale != ins->qty_scale || strcmp(in->base, ins->base) != 0) {
 		cap_err(err, errlen,
@@ -92,6 +110,8 @@ static int32_t cap_instr_create(capital_t *c, const th_instrument *ins, char *er
 		c->ins = g;
 		c->capins = cap;
 	}
+	if (cap_stale_reserve(c, c->nins + 1) != TH_OK)
+		goto nomem;
 	int32_t mb = cap_world_account(c, "market", ins->base, err, errlen);
 	if (mb < 0)
 		return mb;
@@ -178,18 +198,12 @@ void cap_order_remove(capital_t *c, size_t idx)
 void cap_record_trade(capital_t *c, int32_t agent, int32_t pos, th_money pnl)
 {
 	cap_wallet *w = &c->w[agent];
-	cap_position *p = &w->pos[pos];
-	cap_pos_book(c, agent, pos, -1);
 	w->trades++;
-	p->trades++;
-	if (pnl > 0) {
+	if (pnl > 0)
 		w->wins++;
-		p->wins++;
-	} else if (pnl < 0) {
+	else if (pnl < 0)
 		w->losses++;
-		p->losses++;
-	}
-	cap_pos_book(c, agent, pos, +1);
+	cap_pos_trade(c, agent, pos, pnl > 0 ? 1 : pnl < 0 ? -1 : 0);
 }
 
 /* The part of a new order that only reduces the position, net of what the
@@ -282,10 +296,12 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 		c->ord = g;
 		c->capord = cap;
 	}
-	rc = cap_position_get(c, ai, ins, &pi, err, errlen);
-	if (rc != TH_OK)
-		return rc;
-	w = &c->w[ai];
+	if (pi < 0) { /* first order of this agent in this instrument */
+		rc = cap_position_get(c, ai, ins, &pi, err, errlen);
+		if (rc != TH_OK)
+			return rc;
+		w = &c->w[ai];
+	}
 	if (ledger_map_put(c->ord_by_key, order_key, (int32_t)c->nord) < 0) {
 		cap_err(err, errlen, "out of memory reserving order '%s'", order_key);
 		return TH_ERR_NOMEM;
@@ -310,6 +326,7 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 	o->open_rem = open;
 	o->res_rem = amount;
 	o->fee_budget = fee_budget;
+	c->hint_order = (int32_t)(c->nord - 1); /* its fill usually comes next */
 	cap_order_count(c, ai, +1);
 	cap_position *p = &w->pos[pi];
 	if (side == TH_SIDE_SELL)
@@ -319,10 +336,17 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 	return TH_OK;
 }
 
-static int cap_order_index(const capital_t *c, const char *key)
+int32_t cap_order_find(const capital_t *c, const char *key)
 {
-	int32_t i;
-	return key && ledger_map_get(c->ord_by_key, key, &i) ? i : -1;
+	int32_t i = c->hint_order;
+	if (!key)
+		return -1;
+	if (i >= 0 && (size_t)i < c->nord && strcmp(c->ord[i].key, key) == 0)
+		return i; /* the hint: see capital.hint_order */
+	if (!ledger_map_get(c->ord_by_key, key, &i))
+		return -1;
+	((capital_t *)c)->hint_order = i;
+	return i;
 }
 
 /* Returns the order's remaining reservation and planned reduction, counts its
@@ -350,7 +374,7 @@ int cap_order_finish(capital_t *c, size_t idx, char *err, size_t errlen)
 
 int capital_release(capital_t *c, const char *order_key)
 {
-	int idx = cap_order_index(c, order_key);
+	int32_t idx = cap_order_find(c, order_key);
 	if (idx < 0)
 		return TH_ERR_NOT_FOUND;
 	return cap_order_finish(c, (size_t)idx, NULL, 0);

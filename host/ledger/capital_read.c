@@ -41,6 +41,7 @@ static void cap_out_run(const cap_run *r, capital_stats *out)
 
 int capital_stats_get(const capital_t *c, const char *wallet, capital_stats *out)
 {
+	cap_settle(c); /* cap_out_run reads the cached values */
 	memset(out, 0, sizeof *out);
 	int total = wallet && strcmp(wallet, CAPITAL_TOTAL_NAME) == 0;
 	int32_t wi = total ? -1 : cap_wallet_find(c, wallet);
@@ -273,6 +274,12 @@ static th_price cap_avg_price(const cap_instr *in, th_money cost, th_qty qty)
 		num *= th_pow10(e);
 	else
 		den *= th_pow10(-e);
+	if (num <= UINT64_MAX && den <= UINT64_MAX) {
+		/* the usual case, read after every fill: the same quotient and
+		 * remainder without a 128-bit division */
+		uint64_t q64 = (uint64_t)num / (uint64_t)den, r64 = (uint64_t)num % (uint64_t)den;
+		return cap_sat((cap_i128)q64 + (r64 >= (uint64_t)den - r64));
+	}
 	cap_i128 q = num / den, r = num % den;
 	if (r * 2 >= den)
 		q++;
@@ -375,9 +382,9 @@ int capital_kind_of(const capital_t *c, const char *wallet, char *parent, size_t
 
 int capital_order_get(const capital_t *c, const char *order_key, capital_order_info *out)
 {
-	int32_t i;
 	memset(out, 0, sizeof *out);
-	if (!order_key || !ledger_map_get(c->ord_by_key, order_key, &i))
+	int32_t i = cap_order_find(c, order_key);
+	if (i < 0)
 		return TH_ERR_NOT_FOUND;
 	const cap_order *o = &c->ord[i];
 	const cap_instr *in = &c->ins[c->w[o->agent].pos[o->pos].instr];

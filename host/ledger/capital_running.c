@@ -4,9 +4,9 @@
  * reading a farm's or the host's figures does not walk every position.
  *
  * Three levels are updated together: the agent, its farm, the total. A
- * position's contribution is taken out before it changes and put back after
- * (cap_pos_book -1 / +1); a mark revalues only the positions in that
- * instrument (each instrument lists its holders). The per-instrument
+ * position's change is added to each as one delta (cap_pos_set); a mark only records the price and lists the
+ * instrument as stale, and the next read revalues the positions in it (each
+ * instrument lists its holders; cap_settle). The per-instrument
  * aggregates of a farm and of the host carry the summed quantity, valued at
  * the mark like capital_positions() reports it, for gross / net exposure.
  *
@@ -81,42 +81,45 @@ int cap_post(capital_t *c, const ledger_posting *p, size_t n, const char *memo, 
 	return TH_OK;
 }
 
-/* One position's additive figures into (sign +1) or out of (-1) a sum. */
-static void run_position(cap_run *r, const cap_position *p, int sign)
+/* How one position's additive figures change: new minus old. Counts are
+ * unsigned and wrap, so adding a "negative" delta is exact modulo 2^n,
+ * like taking the old figures out and putting the new ones in. */
+typedef struct pos_delta {
+	cap_i128 qty, value, cost, abs_cost, realized, fees;
+	size_t nonflat; /* +1, 0 or (size_t)-1 */
+	uint32_t trades, wins, losses;
+} pos_delta;
+
+static void run_add(cap_run *r, const pos_delta *d)
 {
-	cap_i128 s = sign;
-	r->value += s * p->value;
-	r->cost += s * p->cost;
-	r->abs_cost += s * cap_abs(p->cost);
-	r->realized += s * p->realized;
-	r->fees += s * p->fees;
-	if (p->qty != 0)
-		r->positions += sign > 0 ? 1 : (size_t)-1;
-	r->trades += sign > 0 ? p->trades : -p->trades;
-	r->wins += sign > 0 ? p->wins : -p->wins;
-	r->losses += sign > 0 ? p->losses : -p->losses;
+	r->value += d->value;
+	r->cost += d->cost;
+	r->abs_cost += d->abs_cost;
+	r->realized += d->realized;
+	r->fees += d->fees;
+	r->positions += d->nonflat;
+	r->trades += d->trades;
+	r->wins += d->wins;
+	r->losses += d->losses;
 }
 
-/* An aggregated (or an agent's own) position's exposure into or out of a sum. */
-static void run_exposure(cap_run *r, th_money value, int nonflat, int sign)
+/* An aggregate takes the position's change; its value is re-derived from
+ * the new summed quantity at the mark and its owner's exposure follows. */
+static void agg_add(const cap_instr *in, cap_agg *a, cap_run *owner, const pos_delta *d)
 {
-	cap_i128 s = sign;
-	r->gross += s * cap_abs(value);
-	r->net += s * value;
-	if (nonflat)
-		r->held += sign > 0 ? 1 : (size_t)-1;
-}
-
-static void agg_position(cap_agg *a, const cap_position *p, int sign)
-{
-	cap_i128 s = sign;
-	a->qty += s * p->qty;
-	a->cost += s * p->cost;
-	a->realized += s * p->realized;
-	a->fees += s * p->fees;
-	a->trades += sign > 0 ? p->trades : -p->trades;
-	a->wins += sign > 0 ? p->wins : -p->wins;
-	a->losses += sign > 0 ? p->losses : -p->losses;
+	th_money old = a->value;
+	size_t was = a->qty != 0;
+	a->qty += d->qty;
+	a->cost += d->cost;
+	a->realized += d->realized;
+	a->fees += d->fees;
+	a->trades += d->trades;
+	a->wins += d->wins;
+	a->losses += d->losses;
+	a->value = cap_value_of(in, cap_sat(a->qty));
+	owner->gross += cap_abs(a->value) - cap_abs(old);
+	owner->net += (cap_i128)a->value - old;
+	owner->held += (size_t)(a->qty != 0) - was;
 }
 
 /* qty x mark at one mark, remembering the last product: on a mark the
@@ -158,35 +161,72 @@ static inline void agg_revalue(const cap_instr *in, cap_agg *a, cap_run *owner, 
 	owner->net += (cap_i128)now - old;
 }
 
-void cap_pos_book(capital_t *c, int32_t agent, int32_t pos, int sign)
+void cap_pos_set(capital_t *c, int32_t agent, int32_t pos, const cap_position *next)
 {
 	cap_wallet *w = &c->w[agent], *farm = &c->w[w->parent];
 	cap_position *p = &w->pos[pos];
 	const cap_instr *in = &c->ins[p->instr];
-	if (sign > 0)
-		p->value = cap_position_value(c, p);
-	run_position(&w->run, p, sign);
-	run_position(&farm->run, p, sign);
-	run_position(&c->total_run, p, sign);
-	run_exposure(&w->run, p->value, p->qty != 0, sign);
-	/* the aggregates: out with the old exposure, change the sums, back in */
-	cap_agg *fa = &farm->agg[p->instr], *ta = &c->ins[p->instr].all;
-	run_exposure(&farm->run, fa->value, fa->qty != 0, -1);
-	agg_position(fa, p, sign);
-	fa->value = cap_value_of(in, cap_sat(fa->qty));
-	run_exposure(&farm->run, fa->value, fa->qty != 0, +1);
-	run_exposure(&c->total_run, ta->value, ta->qty != 0, -1);
-	agg_position(ta, p, sign);
-	ta->value = cap_value_of(in, cap_sat(ta->qty));
-	run_exposure(&c->total_run, ta->value, ta->qty != 0, +1);
+	/* Against the stored value, which may be at an earlier mark when the
+	 * instrument is stale: the sums always equal the sum of stored values,
+	 * and the settle after the mark revalues the rest. */
+	th_money value = cap_value_of(in, next->qty);
+	pos_delta d;
+	d.qty = (cap_i128)next->qty - p->qty;
+	d.value = (cap_i128)value - p->value;
+	d.cost = (cap_i128)next->cost - p->cost;
+	d.abs_cost = cap_abs(next->cost) - cap_abs(p->cost);
+	d.realized = (cap_i128)next->realized - p->realized;
+	d.fees = (cap_i128)next->fees - p->fees;
+	d.nonflat = (size_t)(next->qty != 0) - (size_t)(p->qty != 0);
+	d.trades = next->trades - p->trades;
+	d.wins = next->wins - p->wins;
+	d.losses = next->losses - p->losses;
+	run_add(&w->run, &d);
+	run_add(&farm->run, &d);
+	run_add(&c->total_run, &d);
+	/* the agent's own exposure is its position's */
+	w->run.gross += cap_abs(value) - cap_abs(p->value);
+	w->run.net += d.value;
+	w->run.held += d.nonflat;
+	agg_add(in, &farm->agg[p->instr], &farm->run, &d);
+	agg_add(in, &c->ins[p->instr].all, &c->total_run, &d);
+	int32_t instr = p->instr, acct_base = p->acct_base;
+	*p = *next;
+	p->instr = instr;
+	p->acct_base = acct_base;
+	p->value = value;
 }
 
-void cap_instr_mark(capital_t *c, int32_t instr, th_price mark, int64_t now_ns)
+/* One more trade on a position, a win when outcome > 0, a loss when < 0:
+ * cap_pos_set() for a change of the counts only, without revaluing
+ * anything (every order that reduced a position ends here). */
+void cap_pos_trade(capital_t *c, int32_t agent, int32_t pos, int outcome)
+{
+	cap_wallet *w = &c->w[agent];
+	cap_position *p = &w->pos[pos];
+	uint32_t win = outcome > 0, loss = outcome < 0;
+	cap_run *runs[3] = { &w->run, &c->w[w->parent].run, &c->total_run };
+	cap_agg *aggs[2] = { &c->w[w->parent].agg[p->instr], &c->ins[p->instr].all };
+	p->trades++;
+	p->wins += win;
+	p->losses += loss;
+	for (int i = 0; i < 3; i++) {
+		runs[i]->trades++;
+		runs[i]->wins += win;
+		runs[i]->losses += loss;
+	}
+	for (int i = 0; i < 2; i++) {
+		aggs[i]->trades++;
+		aggs[i]->wins += win;
+		aggs[i]->losses += loss;
+	}
+}
+
+/* Brings the holders of one instrument and its aggregates to its mark. */
+static void cap_instr_revalue(capital_t *c, int32_t instr)
 {
 	cap_instr *in = &c->ins[instr];
 	cap_memo memo = { 0, 0, 0 };
-	in->mark = mark;
-	in->mark_ns = now_ns;
 	for (size_t h = 0; h < in->nhold; h++) {
 		cap_wallet *w = &c->w[in->hold_w[h]];
 		cap_position *p = &w->pos[in->hold_p[h]];
@@ -208,6 +248,32 @@ void cap_instr_mark(capital_t *c, int32_t instr, th_price mark, int64_t now_ns)
 		agg_revalue(in, &farm->agg[instr], &farm->run, &memo);
 	}
 	agg_revalue(in, &in->all, &c->total_run, &memo);
+}
+
+void cap_settle_slow(capital_t *c)
+{
+	/* In the order the marks came: the sums are exact, so any order gives
+	 * the same figures; this one is simply deterministic. */
+	for (size_t k = 0; k < c->nstale; k++) {
+		cap_instr_revalue(c, c->stale[k]);
+		c->ins[c->stale[k]].stale = 0;
+	}
+	c->nstale = 0;
+}
+
+int cap_stale_reserve(capital_t *c, size_t nins)
+{
+	if (nins <= c->capstale)
+		return TH_OK;
+	size_t n = c->capstale ? c->capstale * 2 : 16;
+	while (n < nins)
+		n *= 2;
+	int32_t *g = realloc(c->stale, n * sizeof *g);
+	if (!g)
+		return TH_ERR_NOMEM;
+	c->stale = g;
+	c->capstale = n;
+	return TH_OK;
 }
 
 static int grow_i32(int32_t **a, size_t *cap, size_t need)
@@ -289,4 +355,5 @@ void cap_running_free(capital_t *c)
 		free(c->w[i].agg);
 	free(c->acct_wallet);
 	free(c->acct_role);
+	free(c->stale);
 }

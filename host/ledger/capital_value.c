@@ -24,6 +24,7 @@ th_money cap_cash(const capital_t *c, const cap_wallet *w)
 /* From the running totals. */
 void cap_agent_figures(const capital_t *c, const cap_wallet *w, cap_figures *f)
 {
+	cap_settle(c);
 	memset(f, 0, sizeof *f);
 	f->cash = ledger_balance(c->ledger, w->acct_cash);
 	f->reserved = ledger_balance(c->ledger, w->acct_reserved);
@@ -74,11 +75,13 @@ th_money cap_figures_equity(const cap_figures *f)
 	return cap_sat((cap_i128)f->cash + f->reserved + f->collateral + f->value);
 }
 
+/* cap_figures_equity(cap_agent_figures()) without the figures it does not
+ * need: every snapshot reads it for every agent. */
 th_money cap_agent_equity(const capital_t *c, const cap_wallet *w)
 {
-	cap_figures f;
-	cap_agent_figures(c, w, &f);
-	return cap_figures_equity(&f);
+	cap_settle(c);
+	return cap_sat((cap_i128)ledger_balance(c->ledger, w->acct_cash) + ledger_balance(c->ledger, w->acct_reserved) +
+		ledger_balance(c->ledger, w->acct_collateral) + cap_sat(w->run.value));
 }
 
 th_money cap_agent_free(const capital_t *c, const cap_wallet *w)
@@ -106,6 +109,7 @@ th_money cap_wallet_equity(const capital_t *c, int32_t wi)
 	const cap_wallet *w = &c->w[wi];
 	if (w->kind == CAPITAL_KIND_AGENT)
 		return cap_agent_equity(c, w);
+	cap_settle(c);
 	cap_i128 e = cap_cash(c, w);
 	if (w->kind == CAPITAL_KIND_FARM)
 		e += w->run.cash + w->run.reserved + w->run.collateral + w->run.value;
@@ -114,6 +118,7 @@ th_money cap_wallet_equity(const capital_t *c, int32_t wi)
 
 th_money cap_total_equity(const capital_t *c)
 {
+	cap_settle(c);
 	const cap_run *r = &c->total_run;
 	return cap_sat(r->cash + r->reserved + r->collateral + r->value);
 }

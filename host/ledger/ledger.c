@@ -27,9 +27,11 @@ struct ledger {
 	uint64_t txs;
 	ledger_hook hook;
 	void *hook_arg;
-	/* Scratch for ledger_post (grown on demand, never shrunk). */
-	int32_t *net_acc;
-	ledger_i128 *net_amt;
+	/* Scratch for ledger_post (grown on demand, never shrunk): the netted
+	 * accounts and amounts, and the per-asset sums (at most one asset per
+	 * posting). */
+	int32_t *net_acc, *sum_asset;
+	ledger_i128 *net_amt, *sum_amt;
 	size_t capnet;
 };
 
@@ -67,6 +69,8 @@ void ledger_destroy(ledger_t *l)
 	free(l->assets);
 	free(l->net_acc);
 	free(l->net_amt);
+	free(l->sum_asset);
+	free(l->sum_amt);
 	ledger_map_destroy(l->by_name);
 	free(l);
 }
@@ -192,6 +196,14 @@ static int ledger_reserve_scratch(ledger_t *l, size_t n)
 	if (!m)
 		return -1;
 	l->net_amt = m;
+	a = realloc(l->sum_asset, n * sizeof *a);
+	if (!a)
+		return -1;
+	l->sum_asset = a;
+	m = realloc(l->sum_amt, n * sizeof *m);
+	if (!m)
+		return -1;
+	l->sum_amt = m;
 	l->capnet = n;
 	return 0;
 }
@@ -208,8 +220,12 @@ int ledger_post(ledger_t *l, const ledger_posting *p, size_t n, const char *memo
 		ledger_seterr(err, errlen, "out of memory posting '%s'", what);
 		return TH_ERR_NOMEM;
 	}
-	/* Net the postings per account (transactions are small: O(n^2) is fine). */
-	size_t k = 0;
+	/* Net the postings per account, and sum them per asset, both in order
+	 * of first appearance (transactions are small: linear searches are
+	 * fine). An asset first appears with the first posting in it, which is
+	 * also where its account first appears, so the asset named below is the
+	 * first unbalanced one in either order. */
+	size_t k = 0, na = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!ledger_valid_id(l, p[i].account)) {
 			ledger_seterr(err, errlen, "transaction '%s': posting %zu names unknown account id %d", what, i,
@@ -224,26 +240,23 @@ int ledger_post(ledger_t *l, const ledger_posting *p, size_t n, const char *memo
 			l->net_amt[k++] = 0;
 		}
 		l->net_amt[j] += p[i].amount;
+		int32_t asset = l->acc[p[i].account].asset;
+		j = 0;
+		while (j < na && l->sum_asset[j] != asset)
+			j++;
+		if (j == na) {
+			l->sum_asset[na] = asset;
+			l->sum_amt[na++] = 0;
+		}
+		l->sum_amt[j] += p[i].amount;
 	}
 	/* Per asset the postings must sum to zero. */
-	for (size_t i = 0; i < k; i++) {
-		int32_t asset = l->acc[l->net_acc[i]].asset;
-		int first = 1;
-		for (size_t j = 0; j < i; j++)
-			if (l->acc[l->net_acc[j]].asset == asset)
-				first = 0;
-		if (!first)
-			continue;
-		ledger_i128 sum = 0;
-		for (size_t j = i; j < k; j++)
-			if (l->acc[l->net_acc[j]].asset == asset)
-				sum += l->net_amt[j];
-		if (sum != 0) {
+	for (size_t j = 0; j < na; j++)
+		if (l->sum_amt[j] != 0) {
 			ledger_seterr(err, errlen, "transaction '%s' refused: postings in %s sum to %s, not zero", what,
-				l->assets[asset], ledger_fmt(sum, b1, sizeof b1));
+				l->assets[l->sum_asset[j]], ledger_fmt(l->sum_amt[j], b1, sizeof b1));
 			return TH_ERR_INVALID;
 		}
-	}
 	/* Overdraft and overflow, checked before anything changes. */
 	for (size_t i = 0; i < k; i++) {
 		const ledger_account *a = &l->acc[l->net_acc[i]];

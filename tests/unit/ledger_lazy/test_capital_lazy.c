@@ -1,0 +1,517 @@
+/* The capital hierarchy's caches and fast paths, each held to what it
+ * replaces:
+ *  - lazy revaluation: a mark only records the price; every reader must see
+ *    figures as if the holders had been revalued at once. Two identical
+ *    hierarchies get the same marks; one is settled by capital_check(), the
+ *    other is read first, straight after the mark. Any reader that forgot to
+ *    settle reads values at the previous mark and differs.
+ *  - capital_check() catches an instrument whose holders are not at its mark
+ *    but which is not listed stale (the bookkeeping the laziness rests on);
+ *  - the one-entry name hints (wallet, instrument, open order) never answer
+ *    for a different name, also after orders moved in the array;
+ *  - the 64-bit nav and average-price paths equal the 128-bit definitions;
+ *  - ledger_post's per-asset sums still name the first unbalanced asset. */
+#include "ledger_test_util.h"
+
+#include <stdlib.h>
+#include <tradehost/th_status.h>
+
+#include "ledger/capital_internal.h"
+
+static th_instrument btc(void)
+{
+	return test_instrument("sim", "BTCUSDT", "BTC", 2, 5);
+}
+
+static th_instrument eth(void)
+{
+	return test_instrument("bin", "ETHUSDT", "ETH", 2, 4);
+}
+
+static void reserve_fill(capital_t *c, const char *agent, const char *key, th_instrument in, int side, th_price px,
+	th_qty qty)
+{
+	char err[256] = "";
+	int rc = capital_reserve(c, agent, key, &in, side, px, qty, 0, 0, err, sizeof err);
+	if (rc != TH_OK)
+		print_error("reserve %s: %s\n", key, err);
+	assert_int_equal(rc, TH_OK);
+	th_fill f = test_fill(&in, key, side, px, qty, CENTS(7), "USDT");
+	rc = capital_fill(c, key, &f, 10, err, sizeof err);
+	if (rc != TH_OK)
+		print_error("fill %s: %s\n", key, err);
+	assert_int_equal(rc, TH_OK);
+}
+
+/* Two farms, three agents, long and short positions in two instruments, an
+ * open order and one curve point. */
+static capital_t *build(void)
+{
+	char err[256];
+	capital_t *c = capital_create("USDT", err, sizeof err);
+	assert_non_null(c);
+	assert_int_equal(capital_deposit(c, USD(100000)), TH_OK);
+	assert_int_equal(capital_add_farm(c, "F1", err, sizeof err), TH_OK);
+	assert_int_equal(capital_add_farm(c, "F2", err, sizeof err), TH_OK);
+	assert_int_equal(capital_add_agent(c, "A1", "F1", err, sizeof err), TH_OK);
+	assert_int_equal(capital_add_agent(c, "A2", "F1", err, sizeof err), TH_OK);
+	assert_int_equal(capital_add_agent(c, "B1", "F2", err, sizeof err), TH_OK);
+	assert_int_equal(capital_allocate(c, "master", "F1", USD(40000), err, sizeof err), TH_OK);
+	assert_int_equal(capital_allocate(c, "master", "F2", USD(30000), err, sizeof err), TH_OK);
+	assert_int_equal(capital_allocate(c, "F1", "A1", USD(10000), err, sizeof err), TH_OK);
+	assert_int_equal(capital_allocate(c, "F1", "A2", USD(10000), err, sizeof err), TH_OK);
+	assert_int_equal(capital_allocate(c, "F2", "B1", USD(10000), err, sizeof err), TH_OK);
+	reserve_fill(c, "A1", "a1-btc", btc(), TH_SIDE_BUY, 3000000, 10000); /* 0.1 BTC at 30000.00 */
+	reserve_fill(c, "A2", "a2-btc", btc(), TH_SIDE_SELL, 3000000, 5000); /* short 0.05 */
+	reserve_fill(c, "B1", "b1-eth", eth(), TH_SIDE_BUY, 200000, 10000);  /* 1 ETH at 2000.00 */
+	reserve_fill(c, "A1", "a1-eth", eth(), TH_SIDE_BUY, 200000, 5000);   /* 0.5 ETH */
+	th_instrument in = btc();
+	assert_int_equal(capital_reserve(c, "A1", "a1-open", &in, TH_SIDE_BUY, 2900000, 1000, 0, 0, err, sizeof err),
+		TH_OK);
+	assert_int_equal(capital_snapshot_equity(c, 20), TH_OK);
+	assert_capital_ok(c);
+	return c;
+}
+
+typedef struct twins {
+	capital_t *lazy;    /* read straight after a mark */
+	capital_t *settled; /* settled by capital_check() after the mark */
+	th_price px_btc, px_eth;
+	int64_t now;
+} twins;
+
+static void twins_init(twins *t)
+{
+	t->lazy = build();
+	t->settled = build();
+	t->px_btc = 3000000;
+	t->px_eth = 200000;
+	t->now = 100;
+}
+
+static void twins_free(twins *t)
+{
+	capital_destroy(t->lazy);
+	capital_destroy(t->settled);
+}
+
+/* Moves both marks on both hierarchies; only `settled` is settled. */
+static void twins_mark(twins *t, th_price dbtc, th_price deth)
+{
+	t->px_btc += dbtc;
+	t->px_eth += deth;
+	t->now += 10;
+	capital_t *both[2] = { t->lazy, t->settled };
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(capital_mark(both[i], "sim", "BTCUSDT", t->px_btc, 2, t->now), TH_OK);
+		assert_int_equal(capital_mark(both[i], "bin", "ETHUSDT", t->px_eth, 2, t->now), TH_OK);
+	}
+	/* the mark really was deferred on the lazy side */
+	assert_int_equal(t->lazy->nstale, 2);
+	assert_capital_ok(t->settled);
+	assert_int_equal(t->settled->nstale, 0);
+}
+
+static const char *wallets[] = { "A1", "A2", "B1", "F1", "F2", "master", "total" };
+#define NWALLETS (sizeof wallets / sizeof wallets[0])
+
+static void test_stats_after_mark(void **state)
+{
+	(void)state;
+	twins t;
+	twins_init(&t);
+	for (size_t i = 0; i < NWALLETS; i++) {
+		twins_mark(&t, -(th_price)(17000 + 3001 * i), 2345);
+		capital_stats a, b, full;
+		assert_int_equal(capital_stats_get(t.lazy, wallets[i], &a), TH_OK);
+		assert_int_equal(capital_stats_get(t.settled, wallets[i], &b), TH_OK);
+		assert_int_equal(capital_stats_recompute(t.settled, wallets[i], &full), TH_OK);
+		if (memcmp(&a, &b, sizeof a) != 0 || memcmp(&a, &full, sizeof a) != 0)
+			fail_msg("'%s' read after a mark: equity %lld, settled %lld, recomputed %lld", wallets[i],
+				(long long)a.equity, (long long)b.equity, (long long)full.equity);
+	}
+	twins_free(&t);
+}
+
+static void test_nav_and_curve_after_mark(void **state)
+{
+	(void)state;
+	twins t;
+	twins_init(&t);
+	for (size_t i = 0; i < NWALLETS; i++) {
+		int64_t before, a, b;
+		assert_int_equal(capital_nav_live(t.settled, wallets[i], &before), TH_OK);
+		twins_mark(&t, -50000, 30000);
+		assert_int_equal(capital_nav_live(t.lazy, wallets[i], &a), TH_OK);
+		assert_int_equal(capital_nav_live(t.settled, wallets[i], &b), TH_OK);
+		assert_int_equal(a, b);
+		if (strcmp(wallets[i], "master") != 0)
+			assert_true(a != before); /* the mark does move it: the comparison means something */
+	}
+	/* a snapshot straight after a mark records the revalued equity */
+	twins_mark(&t, 123456, -7777);
+	assert_int_equal(capital_snapshot_equity(t.lazy, t.now), TH_OK);
+	assert_int_equal(capital_snapshot_equity(t.settled, t.now), TH_OK);
+	for (size_t i = 0; i < NWALLETS; i++) {
+		capital_point pa[8], pb[8];
+		size_t na = capital_curve(t.lazy, wallets[i], 0, pa, 8), nb = capital_curve(t.settled, wallets[i], 0, pb, 8);
+		assert_int_equal(na, 2);
+		assert_int_equal(nb, 2);
+		assert_memory_equal(pa, pb, sizeof pa[0] * na);
+	}
+	twins_free(&t);
+}
+
+/* The free-capital check of a reservation reads the revalued equity: after a
+ * drop, an order the old mark would allow must be refused. */
+static void test_reserve_check_after_mark(void **state)
+{
+	(void)state;
+	twins t;
+	twins_init(&t);
+	capital_stats before = test_stats(t.settled, "A1");
+	twins_mark(&t, -1000000, 0); /* BTC 30000 -> 20000: A1's 0.1 BTC loses 1000 */
+	capital_stats after;
+	assert_int_equal(capital_stats_recompute(t.settled, "A1", &after), TH_OK);
+	assert_true(after.free + USD(500) < before.free);
+	/* ETH at 2000.00, qty at 4 decimals: the notional is px x qty x 100 */
+	th_qty qty = (after.free / 100 + 1) / t.px_eth + 1;
+	th_money notional = t.px_eth * qty * 100;
+	assert_true(notional > after.free && notional <= before.free);
+	th_instrument in = eth();
+	char err[256] = "";
+	assert_int_equal(capital_reserve(t.lazy, "A1", "big", &in, TH_SIDE_BUY, t.px_eth, qty, 0, 0, err, sizeof err),
+		TH_ERR_LIMIT);
+	assert_non_null(strstr(err, "free capital"));
+	assert_int_equal(capital_reserve(t.settled, "A1", "big", &in, TH_SIDE_BUY, t.px_eth, qty, 0, 0, err, sizeof err),
+		TH_ERR_LIMIT);
+	assert_capital_ok(t.lazy);
+	twins_free(&t);
+}
+
+/* Rebalancing moves cash by equity: the same moves either way. */
+static void test_rebalance_after_mark(void **state)
+{
+	(void)state;
+	twins t;
+	twins_init(&t);
+	const char *scopes[] = { "F1", "master" };
+	for (int i = 0; i < 2; i++) {
+		twins_mark(&t, 400000, -20000);
+		char err[256];
+		assert_int_equal(capital_rebalance(t.lazy, scopes[i], CAPITAL_RULE_EQUAL, NULL, 0, t.now, err, sizeof err),
+			TH_OK);
+		assert_int_equal(capital_rebalance(t.settled, scopes[i], CAPITAL_RULE_EQUAL, NULL, 0, t.now, err, sizeof err),
+			TH_OK);
+		char *a = capital_dump(t.lazy, NULL), *b = capital_dump(t.settled, NULL);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	assert_capital_ok(t.lazy);
+	twins_free(&t);
+}
+
+/* Positions are valued from the marks directly, fills revalue in between. */
+static void test_positions_and_fills_after_mark(void **state)
+{
+	(void)state;
+	twins t;
+	twins_init(&t);
+	twins_mark(&t, 77, -55);
+	for (size_t i = 0; i < NWALLETS; i++) {
+		capital_position a[4], b[4];
+		size_t na = capital_positions(t.lazy, wallets[i], 1, a, 4), nb = capital_positions(t.settled, wallets[i], 1, b, 4);
+		assert_int_equal(na, nb);
+		if (na)
+			assert_memory_equal(a, b, sizeof a[0] * (na < 4 ? na : 4));
+	}
+	/* a fill while the instrument is stale, then reads */
+	twins_mark(&t, -3000, 1000);
+	capital_t *both[2] = { t.lazy, t.settled };
+	for (int i = 0; i < 2; i++) {
+		char err[256];
+		th_instrument in = btc();
+		th_fill f = test_fill(&in, "a1-open", TH_SIDE_BUY, 2899000, 400, 0, "USDT");
+		assert_int_equal(capital_fill(both[i], "a1-open", &f, t.now, err, sizeof err), TH_OK);
+	}
+	assert_int_equal(t.lazy->nstale, 2); /* still deferred: the fill re-marked BTC */
+	for (size_t i = 0; i < NWALLETS; i++) {
+		capital_stats a, b;
+		assert_int_equal(capital_stats_get(t.lazy, wallets[i], &a), TH_OK);
+		assert_capital_ok(t.settled);
+		assert_int_equal(capital_stats_get(t.settled, wallets[i], &b), TH_OK);
+		assert_memory_equal(&a, &b, sizeof a);
+	}
+	twins_free(&t);
+}
+
+/* capital_check() holds the stale list to the values: an instrument whose
+ * holders are behind its mark must be listed. */
+static void test_check_catches_unlisted_stale_mark(void **state)
+{
+	(void)state;
+	capital_t *c = build();
+	assert_int_equal(capital_mark(c, "sim", "BTCUSDT", 3100000, 2, 50), TH_OK);
+	assert_int_equal(c->nstale, 1);
+	int32_t ii = c->stale[0];
+	/* as if the mark had forgotten to list it */
+	c->ins[ii].stale = 0;
+	c->nstale = 0;
+	char err[512] = "";
+	assert_int_equal(capital_check(c, err, sizeof err), TH_ERR);
+	assert_non_null(strstr(err, "not at the current mark"));
+	/* listed again, the next read settles it and everything agrees */
+	c->ins[ii].stale = 1;
+	c->stale[c->nstale++] = ii;
+	assert_capital_ok(c);
+	assert_int_equal(c->nstale, 0);
+	/* a flag without a list entry is caught as well */
+	assert_int_equal(capital_mark(c, "sim", "BTCUSDT", 3200000, 2, 60), TH_OK);
+	c->nstale = 0;
+	assert_int_equal(capital_check(c, err, sizeof err), TH_ERR);
+	assert_non_null(strstr(err, "flagged stale"));
+	c->nstale = 1;
+	assert_capital_ok(c);
+	capital_destroy(c);
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+/* A magnitude of random bit length (0 .. 2^63 - 1). */
+static int64_t rnd_mag(uint64_t *s)
+{
+	int bits = (int)(rng_next(s) % 63);
+	return (int64_t)(rng_next(s) >> (63 - bits));
+}
+
+static int64_t rnd_signed(uint64_t *s)
+{
+	int64_t v = rnd_mag(s);
+	return rng_next(s) & 1 ? -v : v;
+}
+
+static void nav_case(int64_t nav, th_money last_equity, th_money equity, th_money flow, th_money last_flow)
+{
+	cap_curve cv;
+	memset(&cv, 0, sizeof cv);
+	cv.seq = 1;
+	cv.nav = nav;
+	cv.last_equity = last_equity;
+	cv.last_flow = last_flow;
+	cap_i128 adj = (cap_i128)equity - ((cap_i128)flow - last_flow);
+	int64_t want = cap_nav_scale_exact(nav, adj, last_equity), got = cap_curve_nav_live(&cv, equity, flow);
+	if (got != want)
+		fail_msg("nav %lld x (equity %lld, flow %lld - %lld) / %lld: fast %lld, exact %lld", (long long)nav,
+			(long long)equity, (long long)flow, (long long)last_flow, (long long)last_equity, (long long)got,
+			(long long)want);
+}
+
+static void test_nav_fast_path_is_exact(void **state)
+{
+	(void)state;
+	/* halves round away from zero, negatives clamp to 0, overflow saturates */
+	nav_case(1, 2, 3, 0, 0);   /* 1.5 -> 2 */
+	nav_case(1, 2, 1, 0, 0);   /* 0.5 -> 1 */
+	nav_case(3, 2, 1, 0, 0);   /* 1.5 -> 2 */
+	nav_case(1, 2, -1, 0, 0);  /* -0.5 -> 0 */
+	nav_case(5, 4, -3, 0, 0);  /* -3.75 -> 0 */
+	nav_case(0, 7, 99, 0, 0);
+	nav_case(INT64_MAX, 1, 2, 0, 0);
+	nav_case(INT64_MAX, INT64_MAX, INT64_MAX - 1, 0, 0);
+	nav_case(CAPITAL_NAV_ONE, USD(100000), USD(100000), USD(5), USD(5));
+	nav_case(CAPITAL_NAV_ONE, USD(100000), USD(100001), USD(6), USD(5));
+	nav_case(CAPITAL_NAV_ONE, 1, INT64_MAX, INT64_MIN, INT64_MAX);
+	nav_case(CAPITAL_NAV_ONE, INT64_MAX, INT64_MIN, INT64_MAX, INT64_MIN);
+	uint64_t s = 0x9E3779B97F4A7C15ULL;
+	for (int i = 0; i < 2000000; i++) {
+		int64_t nav = i % 4 == 0 ? CAPITAL_NAV_ONE + rnd_signed(&s) % CAPITAL_NAV_ONE : rnd_mag(&s);
+		/* halved, so the moves below cannot overflow int64 (E near its limit
+		 * is among the fixed cases above) */
+		th_money e = rnd_mag(&s) / 2, last_flow = rnd_signed(&s) / 2, flow = last_flow, equity;
+		if (e == 0)
+			e = 1;
+		switch (i % 3) {
+		case 0: /* a small move around the last equity, as between snapshots */
+			equity = e + rnd_signed(&s) % (e / 8 + 1);
+			break;
+		case 1: /* anything, with a flow */
+			equity = rnd_signed(&s);
+			flow = rnd_signed(&s);
+			break;
+		default: /* a flow that offsets the move exactly or nearly */
+			flow = last_flow + rnd_signed(&s) % 1000;
+			equity = e + (flow - last_flow) + rnd_signed(&s) % 3;
+			break;
+		}
+		nav_case(nav, e, equity, flow, last_flow);
+	}
+}
+
+/* avg_price (capital_positions) from the 64-bit path and the 128-bit one:
+ * scales 8/8 push |cost| x 10^8 beyond 64 bits. */
+static void test_avg_price_both_paths(void **state)
+{
+	(void)state;
+	char err[256];
+	capital_t *c = capital_create("USDT", err, sizeof err);
+	assert_non_null(c);
+	assert_int_equal(capital_deposit(c, USD(1000000)), TH_OK);
+	assert_int_equal(capital_add_farm(c, "F", err, sizeof err), TH_OK);
+	assert_int_equal(capital_add_agent(c, "A", "F", err, sizeof err), TH_OK);
+	assert_int_equal(capital_allocate(c, "master", "F", USD(1000000), err, sizeof err), TH_OK);
+	assert_int_equal(capital_allocate(c, "F", "A", USD(1000000), err, sizeof err), TH_OK);
+	struct {
+		th_instrument in;
+		th_price px[2];
+		th_qty q[2];
+	} cases[] = {
+		{ test_instrument("v", "X", "X", 2, 5), { 3000001, 2999999 }, { 333, 667 } },
+		{ test_instrument("v", "Y", "Y", 8, 8), { 300000000007LL, 299999999999LL }, { 33333333, 66666667 } },
+		{ test_instrument("v", "Z", "Z", 0, 3), { 7, 8 }, { 1000, 1000 } }, /* 7.5 exactly: rounds to 8 */
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		for (int j = 0; j < 2; j++) {
+			char key[32];
+			snprintf(key, sizeof key, "o%zu-%d", k, j);
+			reserve_fill(c, "A", key, cases[k].in, TH_SIDE_BUY, cases[k].px[j], cases[k].q[j]);
+		}
+	}
+	capital_position pos[3];
+	assert_int_equal(capital_positions(c, "A", 0, pos, 3), 3);
+	for (size_t k = 0; k < 3; k++) {
+		const th_instrument *in = &cases[k].in;
+		int e = in->price_scale + in->qty_scale - TH_MONEY_SCALE;
+		cap_i128 num = pos[k].cost < 0 ? -(cap_i128)pos[k].cost : pos[k].cost, den = pos[k].p.qty;
+		if (e >= 0)
+			num *= th_pow10(e);
+		else
+			den *= th_pow10(-e);
+		cap_i128 q = num / den, r = num % den;
+		if (r * 2 >= den)
+			q++;
+		if (k == 1)
+			assert_true(num > (cap_i128)UINT64_MAX); /* the 128-bit path */
+		else
+			assert_true(num <= (cap_i128)UINT64_MAX);
+		assert_int_equal(pos[k].p.avg_price, (th_price)q);
+	}
+	assert_int_equal(pos[2].p.avg_price, 8);
+	assert_capital_ok(c);
+	capital_destroy(c);
+}
+
+/* The hints answer only for their own name. */
+static void test_hints_follow_names(void **state)
+{
+	(void)state;
+	char err[256];
+	capital_t *c = build();
+	th_instrument in = btc();
+	/* orders: the array moves on removal, the hint must not follow blindly */
+	const char *keys[] = { "k1", "k10", "k2", "k3" };
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(capital_reserve(c, "A2", keys[i], &in, TH_SIDE_BUY, 2000000 + i, 100 + i, 0, 0, err, sizeof err),
+			TH_OK);
+	/* "k1" is a prefix of "k10": with the hint on k10, k1 is still k1 */
+	capital_order_info oi;
+	assert_int_equal(capital_order_get(c, "k10", &oi), TH_OK);
+	assert_int_equal(capital_order_get(c, "k1", &oi), TH_OK);
+	assert_int_equal(oi.price, 2000000);
+	assert_int_equal(capital_release(c, "k1"), TH_OK); /* the last order moves into its slot */
+	assert_int_equal(capital_release(c, "k1"), TH_ERR_NOT_FOUND);
+	for (int i = 1; i < 4; i++) {
+		assert_int_equal(capital_order_get(c, keys[i], &oi), TH_OK);
+		assert_int_equal(oi.price, 2000000 + i);
+		assert_int_equal(oi.qty, 100 + i);
+	}
+	th_fill f = test_fill(&in, "k3", TH_SIDE_BUY, 2000003, 103, 0, "USDT");
+	assert_int_equal(capital_fill(c, "k3", &f, 30, err, sizeof err), TH_OK); /* finishes and removes k3 */
+	assert_int_equal(capital_order_get(c, "k3", &oi), TH_ERR_NOT_FOUND);
+	assert_int_equal(capital_order_get(c, "k10", &oi), TH_OK);
+	assert_int_equal(oi.qty, 101);
+	f = test_fill(&in, "k2", TH_SIDE_BUY, 2000002, 1, 0, "USDT");
+	assert_int_equal(capital_fill(c, "k2", &f, 31, err, sizeof err), TH_OK);
+	assert_int_equal(capital_order_get(c, "k2", &oi), TH_OK);
+	assert_int_equal(oi.remaining, 101);
+	/* wallets */
+	for (size_t i = 0; i < NWALLETS; i++) {
+		capital_stats s = test_stats(c, wallets[i]);
+		assert_string_equal(s.name, wallets[i]);
+	}
+	assert_int_equal(capital_kind_of(c, "A1", NULL, 0), CAPITAL_KIND_AGENT);
+	assert_int_equal(capital_kind_of(c, "A", NULL, 0), -1);
+	assert_int_equal(capital_kind_of(c, "F2", NULL, 0), CAPITAL_KIND_FARM);
+	assert_int_equal(capital_kind_of(c, "A10", NULL, 0), -1);
+	/* instruments: a hit needs every field to match, else the full checks */
+	th_instrument changed = btc();
+	changed.qty_scale = 4;
+	assert_int_equal(capital_reserve(c, "A1", "x1", &changed, TH_SIDE_BUY, 1, 1, 0, 0, err, sizeof err), TH_ERR_INVALID);
+	assert_non_null(strstr(err, "changed"));
+	changed = btc();
+	snprintf(changed.base, sizeof changed.base, "XBT");
+	assert_int_equal(capital_reserve(c, "A1", "x2", &changed, TH_SIDE_BUY, 1, 1, 0, 0, err, sizeof err), TH_ERR_INVALID);
+	assert_non_null(strstr(err, "changed"));
+	changed = btc();
+	snprintf(changed.quote, sizeof changed.quote, "USDC");
+	assert_int_equal(capital_reserve(c, "A1", "x3", &changed, TH_SIDE_BUY, 1, 1, 0, 0, err, sizeof err), TH_ERR_INVALID);
+	assert_non_null(strstr(err, "quoted in"));
+	changed = btc();
+	snprintf(changed.venue, sizeof changed.venue, "other");
+	size_t n = capital_instrument_count(c);
+	assert_int_equal(capital_reserve(c, "A1", "x4", &changed, TH_SIDE_BUY, 100, 1, 0, 0, err, sizeof err), TH_OK);
+	assert_int_equal(capital_instrument_count(c), n + 1);
+	assert_int_equal(capital_order_get(c, "x4", &oi), TH_OK);
+	assert_string_equal(oi.venue, "other");
+	assert_int_equal(capital_reserve(c, "A1", "x5", &in, TH_SIDE_BUY, 100, 1, 0, 0, err, sizeof err), TH_OK);
+	assert_int_equal(capital_order_get(c, "x5", &oi), TH_OK);
+	assert_string_equal(oi.venue, "sim");
+	assert_capital_ok(c);
+	capital_destroy(c);
+}
+
+/* ledger_post sums per asset in one pass: the message still names the first
+ * unbalanced asset, and a balanced two-asset transaction passes. */
+static void test_ledger_names_first_unbalanced_asset(void **state)
+{
+	(void)state;
+	char err[256];
+	ledger_t *l = ledger_create();
+	assert_non_null(l);
+	int32_t u1 = ledger_open(l, "u1", "USDT", 0, err, sizeof err), u2 = ledger_open(l, "u2", "USDT", 0, err, sizeof err);
+	int32_t b1 = ledger_open(l, "b1", "BTC", 0, err, sizeof err), b2 = ledger_open(l, "b2", "BTC", 0, err, sizeof err);
+	ledger_posting bad1[] = { { u1, 5 }, { b1, 3 }, { u2, -5 } };
+	assert_int_equal(ledger_post(l, bad1, 3, "t1", err, sizeof err), TH_ERR_INVALID);
+	assert_non_null(strstr(err, "in BTC sum to"));
+	ledger_posting bad2[] = { { u1, 5 }, { b1, 3 }, { u1, -4 }, { b2, -3 } };
+	assert_int_equal(ledger_post(l, bad2, 4, "t2", err, sizeof err), TH_ERR_INVALID);
+	assert_non_null(strstr(err, "in USDT sum to"));
+	ledger_posting ok[] = { { u1, 5 }, { b1, 3 }, { u2, -5 }, { b2, -1 }, { b2, -2 } };
+	assert_int_equal(ledger_post(l, ok, 5, "t3", err, sizeof err), TH_OK);
+	assert_int_equal(ledger_balance(l, b2), -3);
+	assert_int_equal(ledger_check(l, err, sizeof err), TH_OK);
+	ledger_destroy(l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stats_after_mark),
+		cmocka_unit_test(test_nav_and_curve_after_mark),
+		cmocka_unit_test(test_reserve_check_after_mark),
+		cmocka_unit_test(test_rebalance_after_mark),
+		cmocka_unit_test(test_positions_and_fills_after_mark),
+		cmocka_unit_test(test_check_catches_unlisted_stale_mark),
+		cmocka_unit_test(test_nav_fast_path_is_exact),
+		cmocka_unit_test(test_avg_price_both_paths),
+		cmocka_unit_test(test_hints_follow_names),
+		cmocka_unit_test(test_ledger_names_first_unbalanced_asset),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
