@@ -69,7 +69,7 @@ int sim_mem_reserve(sim_engine *e, void *arr_ptr, size_t *cap, size_t elem, size
  * needed: the keys come from the host's own OMS). The mix matters because
  * the table uses the low bits, which FNV-1a alone spreads poorly for ids that
  * differ only in trailing digits. */
-static uint64_t sim_hash(const char *s)
+uint64_t sim_clid_hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
 	for (; *s; s++) {
@@ -84,14 +84,19 @@ static uint64_t sim_hash(const char *s)
 
 sim_order *sim_find(const sim_engine *e, const char *clid)
 {
+	return sim_find_hashed(e, clid, sim_clid_hash(clid));
+}
+
+sim_order *sim_find_hashed(const sim_engine *e, const char *clid, uint64_t hash)
+{
 	if (!e->nslots)
 		return NULL;
 	size_t mask = e->nslots - 1;
-	for (size_t i = (size_t)sim_hash(clid) & mask;; i = (i + 1) & mask) {
+	for (size_t i = (size_t)hash & mask;; i = (i + 1) & mask) {
 		sim_order *o = e->slots[i];
 		if (!o)
 			return NULL;
-		if (o != SIM_TOMBSTONE && strcmp(o->o.client_order_id, clid) == 0)
+		if (o != SIM_TOMBSTONE && o->hash == hash && strcmp(o->o.client_order_id, clid) == 0)
 			return o;
 	}
 }
@@ -99,14 +104,15 @@ sim_order *sim_find(const sim_engine *e, const char *clid)
 static void sim_index_put(sim_order **slots, size_t nslots, sim_order *o)
 {
 	size_t mask = nslots - 1;
-	size_t i = (size_t)sim_hash(o->o.client_order_id) & mask;
+	size_t i = (size_t)o->hash & mask;
 	while (slots[i] && slots[i] != SIM_TOMBSTONE)
 		i = (i + 1) & mask;
 	slots[i] = o;
 }
 
-int sim_index_add(sim_engine *e, sim_order *o)
+int sim_index_add(sim_engine *e, sim_order *o, uint64_t hash)
 {
+	o->hash = hash;
 	/* Keep the table at most half full (tombstones included) so probes stay short. */
 	if ((e->nfull + 1) * 2 > e->nslots) {
 		size_t live = 0;
@@ -135,7 +141,7 @@ int sim_index_add(sim_engine *e, sim_order *o)
 static void sim_index_remove(sim_engine *e, const sim_order *o)
 {
 	size_t mask = e->nslots - 1;
-	for (size_t i = (size_t)sim_hash(o->o.client_order_id) & mask; e->slots[i]; i = (i + 1) & mask) {
+	for (size_t i = (size_t)o->hash & mask; e->slots[i]; i = (i + 1) & mask) {
 		if (e->slots[i] == o) {
 			e->slots[i] = SIM_TOMBSTONE;
 			return;
@@ -162,10 +168,31 @@ int sim_book_add(sim_engine *e, sim_book *b, sim_order *o)
 	return TH_OK;
 }
 
+sim_order *sim_order_new(sim_engine *e)
+{
+	if (e->nspare) {
+		sim_order *o = e->spare[--e->nspare];
+		sim_fill_rec *fills = o->fills; /* kept: its capacity is what reuse saves */
+		size_t capfills = o->capfills;
+		memset(o, 0, sizeof *o);
+		o->fills = fills;
+		o->capfills = capfills;
+		return o;
+	}
+	sim_order *o = sim_mem_alloc(e, sizeof *o);
+	if (o)
+		memset(o, 0, sizeof *o);
+	return o;
+}
+
 void sim_order_free(sim_engine *e, sim_order *o)
 {
 	if (!o)
 		return;
+	if (e->nspare < SIM_SPARE_MAX) {
+		e->spare[e->nspare++] = o;
+		return;
+	}
 	sim_mem_free(e, o->fills);
 	sim_mem_free(e, o);
 }
@@ -228,35 +255,75 @@ void sim_set_reason(sim_order *o, const char *reason)
 	th_strlcpy(o->reason, reason ? reason : "", sizeof o->reason);
 }
 
-/* "<session>-<tag><no>", e.g. "1700000000000000000-T42". Hand-rolled because
- * it runs for every report and snprintf was a fifth of the engine's time in
- * a fill-heavy replay; the ids fit easily (20 + 2 + 20 digits < 48). */
-static void sim_format_id(int64_t session, char tag, uint64_t no, char *buf, size_t cap)
+void sim_ids_reset(sim_engine *e)
 {
-	char tmp[TH_VENUE_ID_MAX + 8];
+	char tmp[sizeof e->id_prefix];
 	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + no % 10);
-		no /= 10;
-	} while (no);
-	tmp[n++] = tag;
-	tmp[n++] = '-';
+	int64_t session = e->cfg.session;
 	uint64_t s = session < 0 ? (uint64_t)0 - (uint64_t)session : (uint64_t)session;
+	tmp[n++] = '-';
 	do {
 		tmp[n++] = (char)('0' + s % 10);
 		s /= 10;
 	} while (s);
 	if (session < 0)
 		tmp[n++] = '-';
-	size_t k = 0;
-	for (; k < n && k + 1 < cap; k++)
-		buf[k] = tmp[n - 1 - k];
-	buf[k] = '\0';
+	memset(e->id_prefix, 0, sizeof e->id_prefix); /* sim_format_id copies the whole array */
+	for (size_t k = 0; k < n; k++) /* digits were produced backwards */
+		e->id_prefix[k] = tmp[n - 1 - k];
+	e->id_prefix[n] = '\0';
+	e->id_prefix_len = n;
+}
+
+/* "00" "01" ... "99": two decimal digits per division in sim_format_id. */
+static const char sim_digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                         "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                         "8081828384858687888990919293949596979899";
+
+/* "<session>-<tag><no>", e.g. "1700000000000000000-T42". Hand-rolled because
+ * it runs for every report and snprintf was a fifth of the engine's time in
+ * a fill-heavy replay; the ids fit easily (20 + 2 + 20 digits < 48), and the
+ * session part is the prefix formatted once by sim_ids_reset(). */
+
+static void sim_format_id(const sim_engine *e, char tag, uint64_t no, char *buf, size_t cap)
+{
+	char tmp[sizeof e->id_prefix + 1 + 20 + 1];
+	/* Straight into buf when it surely fits (always, at TH_VENUE_ID_MAX):
+	 * the whole prefix array is copied, a fixed-size copy the compiler
+	 * inlines, and the tag and digits then overwrite what follows the
+	 * prefix's text. */
+	char *out = cap >= sizeof tmp ? buf : tmp;
+	char digits[20];
+	size_t d = sizeof digits; /* digits[d..] holds the number, filled from the end */
+	while (no >= 100) {
+		const char *pair = &sim_digit_pairs[2 * (no % 100)];
+		no /= 100;
+		digits[--d] = pair[1];
+		digits[--d] = pair[0];
+	}
+	if (no >= 10) {
+		digits[--d] = sim_digit_pairs[2 * no + 1];
+		digits[--d] = sim_digit_pairs[2 * no];
+	} else {
+		digits[--d] = (char)('0' + no);
+	}
+	memcpy(out, e->id_prefix, sizeof e->id_prefix);
+	size_t n = e->id_prefix_len;
+	out[n++] = tag;
+	while (d < sizeof digits)
+		out[n++] = digits[d++];
+	out[n] = '\0';
+	if (out == tmp) { /* truncate like the bounded copy it replaces */
+		if (n > cap - 1)
+			n = cap - 1;
+		memcpy(buf, tmp, n);
+		buf[n] = '\0';
+	}
 }
 
 static void sim_venue_order_id(const sim_engine *e, uint64_t no, char *buf, size_t cap)
 {
-	sim_format_id(e->cfg.session, 'O', no, buf, cap);
+	sim_format_id(e, 'O', no, buf, cap);
 }
 
 void sim_order_snapshot(const sim_engine *e, const sim_order *o, th_order_update *out)
@@ -278,7 +345,7 @@ void sim_order_snapshot(const sim_engine *e, const sim_order *o, th_order_update
 void sim_emit_order(sim_engine *e, const sim_order *o)
 {
 	sim_report r;
-	memset(&r, 0, sizeof r);
+	/* no memset of r: the snapshot zeroes all of r.u.order, the largest member */
 	r.kind = SIM_REPORT_ORDER;
 	r.symbol = e->books[o->book].inst.symbol;
 	sim_order_snapshot(e, o, &r.u.order);
@@ -289,12 +356,12 @@ void sim_emit_fill(sim_engine *e, const sim_order *o, const sim_fill_rec *f)
 {
 	const sim_book *b = &e->books[o->book];
 	sim_report r;
-	memset(&r, 0, sizeof r);
 	r.kind = SIM_REPORT_FILL;
 	r.symbol = b->inst.symbol;
 	th_fill *x = &r.u.fill;
+	memset(x, 0, sizeof *x); /* string tails and padding too: published events are byte-identical run to run */
 	th_strlcpy(x->client_order_id, o->o.client_order_id, sizeof x->client_order_id);
-	sim_format_id(e->cfg.session, 'T', f->trade_no, x->venue_trade_id, sizeof x->venue_trade_id);
+	sim_format_id(e, 'T', f->trade_no, x->venue_trade_id, sizeof x->venue_trade_id);
 	x->side = o->o.side;
 	x->liquidity = f->liquidity;
 	x->price = f->price;
@@ -358,6 +425,7 @@ int sim_engine_create(const sim_engine_config *cfg, const th_instrument *instrum
 	e->report = report;
 	e->report_arg = report_arg;
 	e->next_order_no = e->next_trade_no = e->next_seq = 1;
+	sim_ids_reset(e);
 	e->books = sim_mem_alloc(e, ninstruments * sizeof *e->books);
 	e->instruments = sim_mem_alloc(e, ninstruments * sizeof *e->instruments);
 	e->closed = cfg->retain_closed ? sim_mem_alloc(e, cfg->retain_closed * sizeof *e->closed) : NULL;
@@ -393,6 +461,10 @@ void sim_engine_destroy(sim_engine *e)
 	sim_mem_free(e, e->instruments);
 	sim_mem_free(e, e->slots);
 	sim_mem_free(e, e->scratch);
+	for (size_t k = 0; k < e->nspare; k++) {
+		sim_mem_free(e, e->spare[k]->fills);
+		sim_mem_free(e, e->spare[k]);
+	}
 	sim_mem_free(e, e);
 }
 
@@ -422,9 +494,8 @@ static int sim_reject(sim_engine *e, sim_book *b, const th_order *in, const char
 
 	/* Remember it only when it can be keyed and attributed to a book. */
 	if (b && in->client_order_id[0] && memchr(in->client_order_id, 0, sizeof in->client_order_id)) {
-		sim_order *o = sim_mem_alloc(e, sizeof *o);
+		sim_order *o = sim_order_new(e);
 		if (o) {
-			memset(o, 0, sizeof *o);
 			o->o = *in;
 			o->o.price_scale = b->inst.price_scale;
 			o->o.qty_scale = b->inst.qty_scale;
@@ -440,7 +511,7 @@ static int sim_reject(sim_engine *e, sim_book *b, const th_order *in, const char
 			o->phase = SIM_PH_DONE;
 			o->order_no = e->next_order_no++;
 			sim_set_reason(o, reason);
-			if (sim_index_add(e, o) == TH_OK) {
+			if (sim_index_add(e, o, sim_clid_hash(o->o.client_order_id)) == TH_OK) {
 				sim_venue_order_id(e, o->order_no, u->venue_order_id, sizeof u->venue_order_id);
 				sim_retire(e, o); /* may free it at once (retain_closed 0) */
 			} else {
@@ -460,7 +531,8 @@ int sim_engine_submit(sim_engine *e, const th_order *in)
 		return sim_reject(e, NULL, in, "client_order_id is empty or not terminated");
 
 	/* Idempotency first: a resend must never create a second order, whatever it says. */
-	sim_order *dup = sim_find(e, in->client_order_id);
+	uint64_t hash = sim_clid_hash(in->client_order_id);
+	sim_order *dup = sim_find_hashed(e, in->client_order_id, hash);
 	if (dup) {
 		sim_report r;
 		memset(&r, 0, sizeof r);
@@ -491,17 +563,16 @@ int sim_engine_submit(sim_engine *e, const th_order *in)
 	if (!is_stop && sim_precheck(e, b, &norm, norm.qty, standing, reason, sizeof reason) != 0)
 		return sim_reject(e, b, &norm, reason);
 
-	sim_order *o = sim_mem_alloc(e, sizeof *o);
+	sim_order *o = sim_order_new(e);
 	if (!o)
 		return TH_ERR_NOMEM;
-	memset(o, 0, sizeof *o);
 	o->o = norm;
 	o->book = (uint32_t)(b - e->books);
 	o->state = TH_ORDER_ACCEPTED;
 	o->phase = is_stop ? SIM_PH_TRIGGER : SIM_PH_ARRIVING;
 	o->order_no = e->next_order_no++;
 	o->seq = e->next_seq++;
-	if (sim_index_add(e, o) != TH_OK) {
+	if (sim_index_add(e, o, hash) != TH_OK) {
 		sim_order_free(e, o);
 		return TH_ERR_NOMEM;
 	}

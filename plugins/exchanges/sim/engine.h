@@ -90,6 +90,13 @@ int sim_engine_query(sim_engine *e, const char *client_order_id);
 void sim_engine_on_trade(sim_engine *e, const char *symbol, const th_trade *trade);
 void sim_engine_on_quote(sim_engine *e, const char *symbol, const th_quote *quote);
 void sim_engine_on_bar(sim_engine *e, const char *symbol, const th_bar *bar);
+/* The same, for the instrument at `index` in sim_engine_instruments() order
+ * (index < count): for callers that resolve the symbol once and keep it,
+ * since a replay calls these for every market event. They return
+ * sim_engine_changes() after the event, which such a caller wants next. */
+uint64_t sim_engine_on_trade_at(sim_engine *e, size_t index, const th_trade *trade);
+uint64_t sim_engine_on_quote_at(sim_engine *e, size_t index, const th_quote *quote);
+uint64_t sim_engine_on_bar_at(sim_engine *e, size_t index, const th_bar *bar);
 
 /* --- inspection --- */
 const th_instrument *sim_engine_instruments(const sim_engine *e, size_t *count);

@@ -116,12 +116,11 @@ static sim_order *rd_order(sim_engine *t, sim_rd *r, const int32_t *bookmap, uin
                            size_t errcap)
 {
 	char what[96];
-	sim_order *o = sim_mem_alloc(t, sizeof *o);
+	sim_order *o = sim_order_new(t);
 	if (!o) {
 		sim_errf(err, errcap, "out of memory", "");
 		return NULL;
 	}
-	memset(o, 0, sizeof *o);
 	int name_ok = sim_rd_str(r, o->o.client_order_id, sizeof o->o.client_order_id) == 0;
 	snprintf(what, sizeof what, "order '%s'", name_ok ? o->o.client_order_id : "?");
 	uint32_t book = sim_rd_u32(r);
@@ -234,6 +233,7 @@ static int sim_decode_into(sim_engine *t, sim_rd *r, char *err, size_t errcap)
 		return sim_errf(err, errcap, "unsupported sim venue state", detail);
 	}
 	t->cfg.session = sim_rd_i64(r);
+	sim_ids_reset(t);
 	t->next_order_no = sim_rd_u64(r);
 	t->next_trade_no = sim_rd_u64(r);
 	t->next_seq = sim_rd_u64(r);
@@ -285,7 +285,7 @@ static int sim_decode_into(sim_engine *t, sim_rd *r, char *err, size_t errcap)
 			rc = TH_ERR_INVALID;
 			break;
 		}
-		if (sim_index_add(t, o) != TH_OK) {
+		if (sim_index_add(t, o, sim_clid_hash(o->o.client_order_id)) != TH_OK) {
 			sim_order_free(t, o);
 			rc = sim_errf(err, errcap, "out of memory", "");
 			break;

@@ -9,6 +9,8 @@
 
 #define SIM_REASON_MAX 96 /* == sizeof(th_order_update.reason) */
 
+#define SIM_SPARE_MAX 16 /* freed orders kept for reuse (sim_engine.spare) */
+
 /* Where an open order is in its life. */
 typedef enum sim_phase {
 	SIM_PH_TRIGGER = 1,  /* stop / stop-limit waiting for its stop price */
@@ -36,6 +38,9 @@ typedef struct sim_order {
 	th_money fees;
 	uint64_t order_no; /* venue order number */
 	uint64_t seq;      /* arrival (or trigger) order: time priority */
+	uint64_t hash;     /* sim_clid_hash(o.client_order_id), set by sim_index_add (the id never changes) */
+	int ending;        /* set by sim_activate while an IOC/FOK takes: whatever the take leaves
+	                      open is canceled at once, so a fill reports no interim PARTIALLY_FILLED */
 	char reason[SIM_REASON_MAX];
 	sim_fill_rec *fills;
 	size_t nfills, capfills;
@@ -87,8 +92,23 @@ struct sim_engine {
 	uint64_t next_order_no, next_trade_no, next_seq;
 	uint64_t changes;
 
+	/* "<cfg.session>-", the fixed head of every venue order and trade id,
+	 * formatted once: formatting the 19-digit session for every report cost
+	 * more than the rest of the report. Stale when cfg.session changes, so
+	 * sim_ids_reset() runs after create and after decode (the only places
+	 * that set the session). */
+	char id_prefix[24];
+	size_t id_prefix_len;
+
 	sim_order **scratch; /* candidates of one matching pass */
 	size_t capscratch;
+
+	/* Freed orders kept for reuse, with their fill arrays: in a long run
+	 * every new order replaces one that leaves the finished-order window, so
+	 * this saves two allocations and two frees per order. sim_order_new
+	 * hands them out reset (no fills, every field zero). */
+	sim_order *spare[SIM_SPARE_MAX];
+	size_t nspare;
 };
 
 /* engine.c: memory, index, book membership, reports */
@@ -97,8 +117,14 @@ void sim_mem_free(sim_engine *e, void *ptr);
 /* Grow the array whose pointer is at `arr_ptr` (elements of `elem` bytes) to
  * hold at least `need`: sim_mem_reserve(e, &b->open, &b->capopen, ...). */
 int sim_mem_reserve(sim_engine *e, void *arr_ptr, size_t *cap, size_t elem, size_t need);
+uint64_t sim_clid_hash(const char *clid);
 sim_order *sim_find(const sim_engine *e, const char *clid);
-int sim_index_add(sim_engine *e, sim_order *o);
+/* sim_find with the id's sim_clid_hash already computed. */
+sim_order *sim_find_hashed(const sim_engine *e, const char *clid, uint64_t hash);
+/* Index `o` under its client order id, whose sim_clid_hash is `hash`. */
+int sim_index_add(sim_engine *e, sim_order *o, uint64_t hash);
+/* A zeroed order (possibly a reused one); NULL when out of memory. */
+sim_order *sim_order_new(sim_engine *e);
 int sim_book_add(sim_engine *e, sim_book *b, sim_order *o);
 /* Move finished orders of `b` out of the book into the closed ring. */
 void sim_sweep(sim_engine *e, sim_book *b);
@@ -109,6 +135,8 @@ void sim_order_snapshot(const sim_engine *e, const sim_order *o, th_order_update
 void sim_emit_order(sim_engine *e, const sim_order *o);
 void sim_emit_fill(sim_engine *e, const sim_order *o, const sim_fill_rec *f);
 void sim_set_reason(sim_order *o, const char *reason);
+/* Rebuild id_prefix from cfg.session. */
+void sim_ids_reset(sim_engine *e);
 void sim_finish(sim_engine *e, sim_order *o, uint32_t state, const char *reason);
 
 /* engine_match.c: execution */

@@ -16,6 +16,7 @@
  * Finished orders leave the book afterwards (sim_sweep), so pointers stay
  * valid while a point is processed.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,10 +128,17 @@ th_qty sim_execute(sim_engine *e, sim_book *b, sim_order *o, th_price px, th_qty
 	sim_set_reason(o, "");
 	e->changes++;
 	sim_emit_fill(e, o, f);
-	sim_emit_order(e, o);
 
+	/* One order update per execution: the state the order is left in. An
+	 * order that this execution leaves open but that ends right away (the
+	 * unfilled rest of an IOC/FOK, a reduce-only whose position is now
+	 * closed) reports only its final state, with the cumulative filled_qty;
+	 * an interim PARTIALLY_FILLED that nothing could act on would cost the
+	 * host a bus delivery and an OMS journal record for nothing. */
 	if (o->phase != SIM_PH_DONE && (o->o.flags & TH_ORDER_REDUCE_ONLY) && sim_reduce_capacity(b, o->o.side) == 0)
 		sim_finish(e, o, TH_ORDER_CANCELED, "reduce-only: the position is closed");
+	else if (o->phase == SIM_PH_DONE || !o->ending)
+		sim_emit_order(e, o);
 	return qty;
 }
 
@@ -178,7 +186,9 @@ int sim_activate(sim_engine *e, sim_book *b, sim_order *o, const sim_liq *L)
 		o->phase = SIM_PH_RESTING; /* it does not cross (checked above) */
 		return 0;
 	}
+	o->ending = o->o.tif != TH_TIF_GTC; /* see sim_order.ending */
 	sim_take(e, b, o, L);
+	o->ending = 0;
 	if (o->phase == SIM_PH_DONE)
 		return 0;
 	if (o->o.tif != TH_TIF_GTC)
@@ -286,12 +296,11 @@ static th_qty sim_budget(const sim_engine *e, const sim_book *b, th_qty volume)
 	return sim_floor_to(sim_muldiv_floor(volume, e->cfg.participation_ppm, SIM_PPM), b->inst.lot);
 }
 
-void sim_engine_on_trade(sim_engine *e, const char *symbol, const th_trade *t)
+static void sim_trade(sim_engine *e, sim_book *b, const th_trade *t)
 {
-	sim_book *b = sim_book_find(e, symbol);
 	th_price px;
 	th_qty qty;
-	if (!b || sim_rescale(t->price, t->price_scale, b->inst.price_scale, SIM_ROUND_NEAREST, &px) != 0 || px <= 0 ||
+	if (sim_rescale(t->price, t->price_scale, b->inst.price_scale, SIM_ROUND_NEAREST, &px) != 0 || px <= 0 ||
 	    sim_rescale(t->qty, t->qty_scale, b->inst.qty_scale, SIM_ROUND_DOWN, &qty) != 0)
 		return;
 	b->last_price = px;
@@ -301,13 +310,25 @@ void sim_engine_on_trade(sim_engine *e, const char *symbol, const th_trade *t)
 	sim_market_point(e, b, &L);
 }
 
-void sim_engine_on_quote(sim_engine *e, const char *symbol, const th_quote *q)
+void sim_engine_on_trade(sim_engine *e, const char *symbol, const th_trade *t)
 {
 	sim_book *b = sim_book_find(e, symbol);
+	if (b)
+		sim_trade(e, b, t);
+}
+
+uint64_t sim_engine_on_trade_at(sim_engine *e, size_t index, const th_trade *t)
+{
+	sim_trade(e, &e->books[index], t);
+	return e->changes;
+}
+
+static void sim_quote(sim_engine *e, sim_book *b, const th_quote *q)
+{
 	th_price bid, ask;
 	th_qty bq, aq;
 	/* Off-scale prices round against the host: bids down, asks up. */
-	if (!b || sim_rescale(q->bid, q->price_scale, b->inst.price_scale, SIM_ROUND_DOWN, &bid) != 0 ||
+	if (sim_rescale(q->bid, q->price_scale, b->inst.price_scale, SIM_ROUND_DOWN, &bid) != 0 ||
 	    sim_rescale(q->ask, q->price_scale, b->inst.price_scale, SIM_ROUND_UP, &ask) != 0 ||
 	    sim_rescale(q->bid_qty, q->qty_scale, b->inst.qty_scale, SIM_ROUND_DOWN, &bq) != 0 ||
 	    sim_rescale(q->ask_qty, q->qty_scale, b->inst.qty_scale, SIM_ROUND_DOWN, &aq) != 0)
@@ -322,6 +343,19 @@ void sim_engine_on_quote(sim_engine *e, const char *symbol, const th_quote *q)
 	const sim_liq *L = sim_standing(b, e->cfg.respect_quote_size, &storage);
 	if (L)
 		sim_market_point(e, b, L);
+}
+
+void sim_engine_on_quote(sim_engine *e, const char *symbol, const th_quote *q)
+{
+	sim_book *b = sim_book_find(e, symbol);
+	if (b)
+		sim_quote(e, b, q);
+}
+
+uint64_t sim_engine_on_quote_at(sim_engine *e, size_t index, const th_quote *q)
+{
+	sim_quote(e, &e->books[index], q);
+	return e->changes;
 }
 
 /* The next price on the way from `cur` towards `to` at which something
@@ -358,19 +392,61 @@ static void sim_bar_segment(sim_engine *e, sim_book *b, th_price from, th_price 
 	}
 }
 
+/* The whole bar model; kept out of line so the fast path in
+ * sim_engine_on_bar_at stays a leaf (no register saves for a few compares). */
+static __attribute__((noinline)) uint64_t sim_bar(sim_engine *e, sim_book *b, const th_bar *bar);
+
 void sim_engine_on_bar(sim_engine *e, const char *symbol, const th_bar *bar)
 {
 	sim_book *b = sim_book_find(e, symbol);
+	if (b)
+		(void)sim_bar(e, b, bar);
+}
+
+/* price_scale and qty_scale are adjacent int32 fields of both th_bar and
+ * th_instrument: the per-bar fast path compares them as one 8-byte block. */
+_Static_assert(offsetof(th_bar, qty_scale) == offsetof(th_bar, price_scale) + sizeof(int32_t), "th_bar scales");
+_Static_assert(offsetof(th_instrument, qty_scale) == offsetof(th_instrument, price_scale) + sizeof(int32_t),
+               "th_instrument scales");
+
+static inline int sim_bar_at_scales(const th_bar *bar, const th_instrument *in)
+{
+	uint64_t a, b;
+	memcpy(&a, (const char *)bar + offsetof(th_bar, price_scale), sizeof a);
+	memcpy(&b, (const char *)in + offsetof(th_instrument, price_scale), sizeof b);
+	return a == b;
+}
+
+uint64_t sim_engine_on_bar_at(sim_engine *e, size_t index, const th_bar *bar)
+{
+	sim_book *b = &e->books[index];
+	if (b->nopen == 0 && sim_bar_at_scales(bar, &b->inst)) {
+		/* Fast path for the usual bar of a backtest: nothing rests or waits
+		 * and the bar is at the instrument's scales (no rescale can fail),
+		 * so only the market view changes — exactly what sim_bar does in
+		 * that case (and no change to count). */
+		if (bar->open > 0 && bar->close > 0 && bar->low > 0) {
+			b->ticks_since_bar = 0;
+			b->last_price = bar->close;
+		}
+		return e->changes;
+	}
+	return sim_bar(e, b, bar);
+}
+
+/* Returns the engine's change count after the bar. */
+static uint64_t sim_bar(sim_engine *e, sim_book *b, const th_bar *bar)
+{
 	th_price o, h, l, c;
 	th_qty vol;
-	if (!b || sim_rescale(bar->open, bar->price_scale, b->inst.price_scale, SIM_ROUND_NEAREST, &o) != 0 ||
+	if (sim_rescale(bar->open, bar->price_scale, b->inst.price_scale, SIM_ROUND_NEAREST, &o) != 0 ||
 	    sim_rescale(bar->high, bar->price_scale, b->inst.price_scale, SIM_ROUND_NEAREST, &h) != 0 ||
 	    sim_rescale(bar->low, bar->price_scale, b->inst.price_scale, SIM_ROUND_NEAREST, &l) != 0 ||
 	    sim_rescale(bar->close, bar->price_scale, b->inst.price_scale, SIM_ROUND_NEAREST, &c) != 0 ||
 	    sim_rescale(bar->volume, bar->qty_scale, b->inst.qty_scale, SIM_ROUND_DOWN, &vol) != 0)
-		return;
+		return e->changes;
 	if (o <= 0 || c <= 0 || l <= 0)
-		return;
+		return e->changes;
 	/* Repair inconsistent bars instead of trusting them: the extremes must hold open and close. */
 	if (h < o) h = o;
 	if (h < c) h = c;
@@ -384,7 +460,7 @@ void sim_engine_on_bar(sim_engine *e, const char *symbol, const th_bar *bar)
 	b->ticks_since_bar = 0;
 	b->last_price = c;
 	if (covered || b->nopen == 0)
-		return; /* nothing rests or waits: the OHLC path would touch no order */
+		return e->changes; /* nothing rests or waits: the OHLC path would touch no order */
 
 	th_qty budget = sim_budget(e, b, vol);
 	th_qty *avail = vol > 0 ? &budget : NULL; /* no volume reported: unlimited */
@@ -396,4 +472,5 @@ void sim_engine_on_bar(sim_engine *e, const char *symbol, const th_bar *bar)
 	sim_market_point(e, b, &L);
 	for (int k = 1; k < 4; k++)
 		sim_bar_segment(e, b, path[k - 1], path[k], avail);
+	return e->changes;
 }

@@ -36,15 +36,15 @@ void sim_fifo_free(sim_fifo *f)
 	f->cap = f->head = f->count = 0;
 }
 
-int sim_fifo_push(sim_fifo *f, const void *item)
+void *sim_fifo_push_slot(sim_fifo *f)
 {
 	if (f->count == f->cap) {
 		size_t ncap = f->cap ? f->cap * 2 : 16;
 		if (ncap > SIZE_MAX / f->elem)
-			return TH_ERR_NOMEM;
+			return NULL;
 		unsigned char *n = sim_fifo_alloc(f, ncap * f->elem);
 		if (!n)
-			return TH_ERR_NOMEM;
+			return NULL;
 		/* Unwrap the ring into the new buffer, oldest first. */
 		for (size_t i = 0; i < f->count; i++)
 			memcpy(n + i * f->elem, f->buf + ((f->head + i) % f->cap) * f->elem, f->elem);
@@ -53,8 +53,19 @@ int sim_fifo_push(sim_fifo *f, const void *item)
 		f->cap = ncap;
 		f->head = 0;
 	}
-	memcpy(f->buf + ((f->head + f->count) % f->cap) * f->elem, item, f->elem);
+	size_t tail = f->head + f->count;
+	if (tail >= f->cap)
+		tail -= f->cap;
 	f->count++;
+	return f->buf + tail * f->elem;
+}
+
+int sim_fifo_push(sim_fifo *f, const void *item)
+{
+	void *slot = sim_fifo_push_slot(f);
+	if (!slot)
+		return TH_ERR_NOMEM;
+	memcpy(slot, item, f->elem);
 	return TH_OK;
 }
 
@@ -72,7 +83,8 @@ void sim_fifo_pop(sim_fifo *f)
 {
 	if (!f->count)
 		return;
-	f->head = (f->head + 1) % f->cap;
+	if (++f->head == f->cap) /* not %: a division per report */
+		f->head = 0;
 	f->count--;
 }
 

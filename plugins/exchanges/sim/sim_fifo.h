@@ -20,6 +20,9 @@ void sim_fifo_init(sim_fifo *f, size_t elem, const sim_alloc *al);
 void sim_fifo_free(sim_fifo *f);
 /* Copies `item` (elem bytes) to the tail. TH_OK or TH_ERR_NOMEM. */
 int sim_fifo_push(sim_fifo *f, const void *item);
+/* Appends an item the caller fills in place (its bytes are not cleared);
+ * NULL when out of memory. Valid until the next push/pop. */
+void *sim_fifo_push_slot(sim_fifo *f);
 /* The oldest item, or NULL when empty; valid until the next push/pop. */
 void *sim_fifo_peek(const sim_fifo *f);
 void sim_fifo_pop(sim_fifo *f);

@@ -26,6 +26,7 @@
 #include "sim_config.h"
 #include "sim_fifo.h"
 #include "sim_handover.h"
+#include "sim_market_key.h"
 
 #define SIM_STATE_KEY "sim.state"
 #define SIM_DUPLICATES_KEY "sim.duplicates" /* ASCII decimal: resubmitted client order ids */
@@ -53,7 +54,26 @@ typedef struct sim_venue {
 	int metrics_ok;
 	int64_t open_reported;      /* last value given to the sim_open_orders gauge (-1: none yet) */
 	uint32_t m_accepted, m_rejected, m_fills, m_open;
+
+	/* Market events are matched to instruments by key, not by string
+	 * compares (see sim_market_key.h): one per instrument, in the engine's
+	 * instrument order, so a key's index is the engine's book index.
+	 * `last_book` is the instrument of the previous event: a replay usually
+	 * streams one symbol. Fixed at create. */
+	sim_key *symbol_keys;
+	size_t last_book;
+	char venue_name[TH_VENUE_MAX]; /* h.venue of our reports, zero-padded: copied whole per report */
+
+	/* A flush that would do nothing is skipped after market events (a
+	 * replay calls it for every bar). `quiet_changes` is the engine change
+	 * count at which the last sim_flush ran to its end with everything
+	 * persisted and the gauge updated, or SIM_NOT_QUIET when it did not; any
+	 * engine change since, or a queued report, makes the next flush a full
+	 * one (sim_flush_if_needed). */
+	uint64_t quiet_changes;
 } sim_venue;
+
+#define SIM_NOT_QUIET UINT64_MAX /* no engine reaches this change count */
 
 /* ----------------------------------------------------------------- helpers */
 
@@ -88,11 +108,17 @@ static void sim_in_timer_fn(void *arg, uint64_t id);
 
 /* ------------------------------------------------------------- persistence */
 
-static void sim_persist(sim_venue *v)
+static __attribute__((noinline)) void sim_persist_changes(sim_venue *v);
+
+static inline void sim_persist(sim_venue *v)
+{
+	if (v->set.persist) /* off by default; checked inline: this runs after every request */
+		sim_persist_changes(v);
+}
+
+static void sim_persist_changes(sim_venue *v)
 {
 	const th_host_api *api = v->api;
-	if (!v->set.persist)
-		return; /* the default; this runs after every market event */
 	uint64_t changes = sim_engine_changes(v->engine);
 	if (changes == v->saved_changes)
 		return;
@@ -222,14 +248,19 @@ static int sim_restore(sim_venue *v)
 static int sim_publish(sim_venue *v, const sim_outgoing *m)
 {
 	th_event ev;
-	memset(&ev, 0, sizeof ev); /* padding too: identical runs publish identical bytes */
-	th_event_init(&ev, m->kind == SIM_REPORT_FILL ? TH_EV_FILL : TH_EV_ORDER);
-	th_strlcpy(ev.h.venue, v->set.instruments[0].venue, sizeof ev.h.venue);
-	th_strlcpy(ev.h.symbol, m->symbol, sizeof ev.h.symbol);
-	if (m->kind == SIM_REPORT_FILL)
-		ev.u.fill = m->u.fill;
+	int fill = m->kind == SIM_REPORT_FILL;
+	/* The bus copies th_event_size bytes: the header and this payload. Both
+	 * are written whole — the header zeroed first, its strings copied with
+	 * their zero padding, the payload with the padding bytes the engine
+	 * zeroed — so identical runs publish identical bytes; the rest of
+	 * th_event (up to the size of a book) is never read. */
+	th_event_init(&ev, fill ? TH_EV_FILL : TH_EV_ORDER);
+	memcpy(ev.h.venue, v->venue_name, sizeof ev.h.venue);
+	memcpy(ev.h.symbol, m->symbol, sizeof ev.h.symbol); /* zero-padded by sim_on_report */
+	if (fill)
+		memcpy(&ev.u.fill, &m->u.fill, sizeof ev.u.fill);
 	else
-		ev.u.order = m->u.order;
+		memcpy(&ev.u.order, &m->u.order, sizeof ev.u.order);
 	ev.h.size = th_event_size(&ev);
 	return v->api->publish(v->ctx, &ev);
 }
@@ -237,6 +268,7 @@ static int sim_publish(sim_venue *v, const sim_outgoing *m)
 /* Publish every report that is due; persist first (see the file comment). */
 static void sim_flush(sim_venue *v)
 {
+	v->quiet_changes = SIM_NOT_QUIET;
 	sim_persist(v);
 	if (!v->started || v->stopped)
 		return; /* reports wait for start(); after stop they are in flight and lost */
@@ -263,6 +295,20 @@ static void sim_flush(sim_venue *v)
 		v->api->metric_set(v->ctx, v->m_open, open);
 		v->open_reported = open;
 	}
+	uint64_t changes = sim_engine_changes(v->engine);
+	if (!v->set.persist || v->saved_changes == changes) /* else the next flush retries persisting */
+		v->quiet_changes = changes;
+}
+
+/* sim_flush, unless it would do nothing: no report waits, and the engine (now
+ * at change count `changes`) has not changed since a flush that persisted it
+ * and updated the gauge (the open order count only changes with the change
+ * count). */
+static void sim_flush_if_needed(sim_venue *v, uint64_t changes)
+{
+	if (changes == v->quiet_changes && v->outbox.count == 0)
+		return;
+	sim_flush(v);
 }
 
 static void sim_out_timer_fn(void *arg, uint64_t id)
@@ -277,21 +323,29 @@ static void sim_out_timer_fn(void *arg, uint64_t id)
 static void sim_on_report(void *arg, const sim_report *r)
 {
 	sim_venue *v = arg;
-	sim_outgoing m;
-	memset(&m, 0, sizeof m);
-	m.due_ns = v->api->now_ns(v->ctx) + v->set.latency_ns;
-	m.kind = r->kind;
-	th_strlcpy(m.symbol, r->symbol, sizeof m.symbol);
-	if (r->kind == SIM_REPORT_FILL) {
-		m.u.fill = r->u.fill;
-		if (v->metrics_ok)
-			v->api->metric_add(v->ctx, v->m_fills, 1);
-	} else {
-		m.u.order = r->u.order;
-	}
-	if (sim_fifo_push(&v->outbox, &m) != TH_OK)
+	if (r->kind == SIM_REPORT_FILL && v->metrics_ok)
+		v->api->metric_add(v->ctx, v->m_fills, 1);
+	/* Built in place in the queue: a report is copied once on its way in
+	 * and once into the event. The unused part of the union is left as it
+	 * is: sim_publish and the hand-over encoder read only the member of
+	 * `kind`. */
+	sim_outgoing *m = sim_fifo_push_slot(&v->outbox);
+	if (!m) {
 		v->api->logf(v->ctx, TH_LOG_ERROR, "sim: out of memory queueing a report for '%s'",
 		             r->kind == SIM_REPORT_FILL ? r->u.fill.client_order_id : r->u.order.client_order_id);
+		return;
+	}
+	/* With latency 0 a report is due at once: INT64_MIN is never later than
+	 * the clock (even a simulated one before 1970), and keeps the queue's
+	 * order, without a clock read per report. */
+	m->due_ns = v->set.latency_ns ? v->api->now_ns(v->ctx) + v->set.latency_ns : INT64_MIN;
+	m->kind = r->kind;
+	memset(m->symbol, 0, sizeof m->symbol); /* sim_publish copies the whole field */
+	th_strlcpy(m->symbol, r->symbol, sizeof m->symbol);
+	if (r->kind == SIM_REPORT_FILL)
+		memcpy(&m->u.fill, &r->u.fill, sizeof m->u.fill);
+	else
+		memcpy(&m->u.order, &r->u.order, sizeof m->u.order);
 }
 
 /* ------------------------------------------------------------------ inbox */
@@ -346,15 +400,15 @@ static void sim_in_timer_fn(void *arg, uint64_t id)
 
 static int sim_request_push(sim_venue *v, const sim_request *q_in)
 {
-	sim_request q = *q_in;
 	if (v->stopped)
 		return TH_ERR_STATE;
-	q.due_ns = v->api->now_ns(v->ctx) + v->set.latency_ns;
 	if (v->set.latency_ns == 0 && sim_fifo_count(&v->inbox) == 0) {
-		sim_handle(v, &q);
+		sim_handle(v, q_in); /* handled now: no due time, no copy */
 		sim_flush(v);
 		return TH_OK;
 	}
+	sim_request q = *q_in;
+	q.due_ns = v->api->now_ns(v->ctx) + v->set.latency_ns;
 	if (sim_fifo_push(&v->inbox, &q) != TH_OK) {
 		v->api->set_error(v->ctx, "sim: out of memory queueing a request");
 		return TH_ERR_NOMEM;
@@ -424,21 +478,62 @@ static const th_exchange_api sim_exchange_api = {
 
 /* ------------------------------------------------------------------ market */
 
+/* One key per instrument, in the engine's instrument order: a key's index
+ * is the engine's book index. */
+static int sim_keys_init(sim_venue *v)
+{
+	v->symbol_keys = v->api->alloc(v->ctx, v->set.ninstruments * sizeof *v->symbol_keys);
+	if (!v->symbol_keys)
+		return TH_ERR_NOMEM;
+	for (size_t i = 0; i < v->set.ninstruments; i++)
+		sim_key_init(&v->symbol_keys[i], v->set.instruments[i].symbol);
+	memset(v->venue_name, 0, sizeof v->venue_name);
+	th_strlcpy(v->venue_name, v->set.instruments[0].venue, sizeof v->venue_name);
+	v->last_book = 0;
+	return TH_OK;
+}
+
+/* The engine book index of the event's symbol when it is not the previous
+ * event's, or -1 (the venue does not list it). Out of line: a replay usually
+ * streams one symbol, and the common path stays short. */
+static __attribute__((noinline)) long sim_event_book_scan(sim_venue *v, const th_event *ev)
+{
+	for (size_t i = 0; i < v->set.ninstruments; i++) {
+		if (sim_key_match(&v->symbol_keys[i], &ev->h)) {
+			v->last_book = i;
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+/* Market events of `market_venue` only: the subscription's venue and topic
+ * filters are exact matches done by the host (th_subscription), so the
+ * handler does not compare the venue again. */
 static void sim_on_market(void *arg, const th_event *ev)
 {
 	sim_venue *v = arg;
-	if (v->stopped || strncmp(ev->h.venue, v->set.market_venue, sizeof ev->h.venue) != 0)
+	if (v->stopped)
 		return;
-	char symbol[TH_SYMBOL_MAX];
-	memcpy(symbol, ev->h.symbol, sizeof symbol);
-	symbol[sizeof symbol - 1] = '\0';
-	switch (ev->h.type) {
-	case TH_EV_TRADE: sim_engine_on_trade(v->engine, symbol, &ev->u.trade); break;
-	case TH_EV_QUOTE: sim_engine_on_quote(v->engine, symbol, &ev->u.quote); break;
-	case TH_EV_BAR: sim_engine_on_bar(v->engine, symbol, &ev->u.bar); break;
-	default: return;
+	size_t book = v->last_book;
+	if (!sim_key_match(&v->symbol_keys[book], &ev->h)) {
+		long found = sim_event_book_scan(v, ev);
+		if (found < 0) { /* a symbol the venue does not list: ignored */
+			sim_flush_if_needed(v, sim_engine_changes(v->engine));
+			return;
+		}
+		book = (size_t)found;
 	}
-	sim_flush(v);
+	uint64_t changes;
+	if (ev->h.type == TH_EV_BAR)
+		changes = sim_engine_on_bar_at(v->engine, book, &ev->u.bar);
+	else if (ev->h.type == TH_EV_TRADE)
+		changes = sim_engine_on_trade_at(v->engine, book, &ev->u.trade);
+	else if (ev->h.type == TH_EV_QUOTE)
+		changes = sim_engine_on_quote_at(v->engine, book, &ev->u.quote);
+	else
+		return; /* not subscribed */
+	sim_flush_if_needed(v, changes);
 }
 
 /* --------------------------------------------------------------- lifecycle */
@@ -448,6 +543,8 @@ static void sim_venue_free(sim_venue *v)
 	const th_host_api *api = v->api;
 	th_ctx *ctx = v->ctx;
 	sim_engine_destroy(v->engine);
+	if (v->symbol_keys)
+		api->free(ctx, v->symbol_keys);
 	sim_fifo_free(&v->inbox);
 	sim_fifo_free(&v->outbox);
 	sim_settings_free(api, ctx, &v->set);
@@ -484,6 +581,7 @@ static int sim_create(const th_host_api *api, th_ctx *ctx, void **instance)
 	memset(v, 0, sizeof *v);
 	v->api = api;
 	v->ctx = ctx;
+	v->quiet_changes = SIM_NOT_QUIET;
 	sim_alloc al = { sim_host_alloc, sim_host_free, v };
 	sim_fifo_init(&v->inbox, sizeof(sim_request), &al);
 	sim_fifo_init(&v->outbox, sizeof(sim_outgoing), &al);
@@ -506,6 +604,11 @@ static int sim_create(const th_host_api *api, th_ctx *ctx, void **instance)
 	if (v->set.persist && (rc = sim_restore(v)) != TH_OK) {
 		sim_venue_free(v);
 		return rc;
+	}
+	if (sim_keys_init(v) != TH_OK) {
+		api->set_error(ctx, "sim: out of memory");
+		sim_venue_free(v);
+		return TH_ERR_NOMEM;
 	}
 	sim_register_metrics(v);
 	api->logf(ctx, TH_LOG_INFO, "sim: %zu symbols, latency %lld ms, market from '%s'%s", v->set.ninstruments,

@@ -597,6 +597,140 @@ static void test_hot_reload_keeps_in_flight_messages(void **state)
 	fake_host_free(&h);
 }
 
+/* Market events are matched to instruments by their symbol bytes (a key per
+ * instrument, sim_market_key.h): exactly like the string comparison it
+ * replaces, whatever follows the NUL, with longer, shorter and unknown
+ * symbols ignored, and the 24-byte field cut at 23 bytes. */
+static void deliver_trade_sym(fake_host *h, const char *symbol, size_t n, th_price px)
+{
+	th_event ev;
+	memset(&ev, 0, sizeof ev);
+	th_event_init(&ev, TH_EV_TRADE);
+	snprintf(ev.h.venue, sizeof ev.h.venue, "sim");
+	memset(ev.h.symbol, 'Z', sizeof ev.h.symbol); /* bytes after the NUL are not zero */
+	memcpy(ev.h.symbol, symbol, n);
+	ev.u.trade.price = px;
+	ev.u.trade.qty = 10 * BTC;
+	ev.u.trade.price_scale = 2;
+	ev.u.trade.qty_scale = 6;
+	fake_deliver(h, &ev);
+}
+
+static size_t fills_of(const fake_host *h, const char *clid)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->nevents; i++)
+		n += h->events[i].h.type == TH_EV_FILL && strcmp(h->events[i].u.fill.client_order_id, clid) == 0;
+	return n;
+}
+
+static void test_market_symbols_matched_exactly(void **state)
+{
+	(void)state;
+	static const char longsym[] = "ABCDEFGHIJK-LMNOPQRSTUV"; /* 23 characters: the longest symbol */
+	fake_host h;
+	fake_host_init(&h, "sim", desc()->config_schema);
+	fake_config(&h, "symbols", "[\"BTC-USDT\", \"ETH-USDT\", \"ABCDEFGHIJK-LMNOPQRSTUV\"]");
+	void *inst = start_ok(&h);
+	th_order b = order("B1", TH_SIDE_BUY, TH_ORDER_LIMIT, 10000, BTC);
+	th_order e = order("E1", TH_SIDE_BUY, TH_ORDER_LIMIT, 10000, BTC);
+	th_order x = order("X1", TH_SIDE_BUY, TH_ORDER_LIMIT, 10000, BTC);
+	snprintf(e.symbol, sizeof e.symbol, "ETH-USDT");
+	snprintf(x.symbol, sizeof x.symbol, "%s", longsym);
+	assert_int_equal(xapi()->submit(inst, &b), TH_OK);
+	assert_int_equal(xapi()->submit(inst, &e), TH_OK);
+	assert_int_equal(xapi()->submit(inst, &x), TH_OK);
+
+	deliver_trade_sym(&h, "ETH-USDTX", 10, 9900); /* longer: not ETH-USDT */
+	deliver_trade_sym(&h, "ETH-USD", 8, 9900);    /* shorter */
+	deliver_trade_sym(&h, "DOGE-USDT", 10, 9900); /* not listed */
+	deliver_trade_sym(&h, "ABCDEFGHIJK-LMNOPQRSTU", 23, 9900); /* the long one minus its last letter */
+	assert_int_equal(fake_count(&h, TH_EV_FILL), 0);
+
+	deliver_trade_sym(&h, "BTC-USDT", 9, 9900);
+	assert_int_equal(fills_of(&h, "B1"), 1);
+	deliver_trade_sym(&h, "ETH-USDT", 9, 9900); /* another instrument than the last event's */
+	assert_int_equal(fills_of(&h, "E1"), 1);
+	/* 23 letters and no NUL in the field: the venue reads the field cut at 23 bytes. */
+	deliver_trade_sym(&h, longsym, 23, 9900);
+	assert_int_equal(fills_of(&h, "X1"), 1);
+	assert_int_equal(fake_count(&h, TH_EV_FILL), 3);
+	finish(&h, inst);
+	fake_host_free(&h);
+}
+
+/* After a market event the venue skips its flush when it would do nothing;
+ * whatever is left to do must still be done at the next market event:
+ * reports the bus refused, a state save that failed, the open-orders gauge. */
+static void test_market_event_flushes_what_is_pending(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	fake_config(&h, "persist", "true");
+	void *inst = start_ok(&h);
+	deliver_quote(&h, "sim", 10000, 10001);
+
+	/* The bus refuses: reports wait; the next market event (before the retry timer) publishes them. */
+	h.publish_failures = 1;
+	th_order m = order("M1", TH_SIDE_BUY, TH_ORDER_MARKET, 0, BTC);
+	assert_int_equal(xapi()->submit(inst, &m), TH_OK);
+	assert_int_equal(h.nevents, 0);
+	deliver_quote(&h, "sim", 10000, 10001);
+	assert_int_equal(h.nevents, 3);
+
+	/* The state store is full (the saved state lost too): the save fails;
+	 * the next market event retries it. */
+	for (size_t i = 0; i < FAKE_MAX_KV; i++) {
+		if (h.kv[i].live)
+			free(h.kv[i].data);
+		snprintf(h.kv[i].key, sizeof h.kv[i].key, "filler.%zu", i);
+		h.kv[i].data = malloc(1);
+		h.kv[i].len = 1;
+		h.kv[i].live = 1;
+	}
+	size_t puts = h.state_puts;
+	th_order l = order("L1", TH_SIDE_BUY, TH_ORDER_LIMIT, 9000, BTC);
+	assert_int_equal(xapi()->submit(inst, &l), TH_OK);
+	assert_int_equal(h.state_puts, puts); /* refused */
+	assert_int_equal(fake_metric(&h, "sim_open_orders"), 1);
+	for (size_t i = 0; i < FAKE_MAX_KV; i++) {
+		if (strncmp(h.kv[i].key, "filler.", 7) == 0) { /* room again */
+			free(h.kv[i].data);
+			h.kv[i].data = NULL;
+			h.kv[i].live = 0;
+			break;
+		}
+	}
+	deliver_quote(&h, "sim", 10000, 10001); /* changes nothing at the venue */
+	assert_int_equal(h.state_puts, puts + 1);
+
+	/* A market event that fills: the gauge follows. */
+	deliver_trade(&h, "sim", 8900, BTC);
+	assert_int_equal(fake_last_order(&h, "L1")->u.order.state, TH_ORDER_FILLED);
+	assert_int_equal(fake_metric(&h, "sim_open_orders"), 0);
+	finish(&h, inst);
+	fake_host_free(&h);
+
+	/* With latency, reports that fell due are published by a market event
+	 * that comes before their timer fires. */
+	host_setup(&h, "sim");
+	fake_config(&h, "latency_ms", "50");
+	inst = start_ok(&h);
+	int64_t t0 = h.now_ns;
+	th_order r = order("R1", TH_SIDE_BUY, TH_ORDER_LIMIT, 9000, BTC);
+	assert_int_equal(xapi()->submit(inst, &r), TH_OK);
+	fake_advance_to(&h, t0 + 50 * MS); /* at the engine; ACCEPTED due at t0 + 100 ms */
+	deliver_quote(&h, "sim", 10000, 10001);
+	assert_int_equal(h.nevents, 0);
+	h.now_ns = t0 + 100 * MS; /* the clock moves on; the timer has not run yet */
+	deliver_quote(&h, "sim", 10000, 10001);
+	assert_int_equal(h.nevents, 1);
+	assert_int_equal(h.events[0].u.order.state, TH_ORDER_ACCEPTED);
+	finish(&h, inst);
+	fake_host_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +747,8 @@ int main(void)
 		cmocka_unit_test(test_persist_refuses_corrupt_state),
 		cmocka_unit_test(test_export_import_round_trip),
 		cmocka_unit_test(test_hot_reload_keeps_in_flight_messages),
+		cmocka_unit_test(test_market_symbols_matched_exactly),
+		cmocka_unit_test(test_market_event_flushes_what_is_pending),
 	};
 	return cmocka_run_group_tests_name("sim_plugin", tests, NULL, NULL);
 }
