@@ -282,15 +282,27 @@ int capital_check(const capital_t *c, char *err, size_t errlen)
 	}
 	if (cap_check_allocations(c, err, errlen) != TH_OK)
 		return TH_ERR;
+	/* The order index (capital.ord_indexed): the map holds exactly the open
+	 * orders, or it is empty and the orders are few enough to scan. */
+	size_t indexed = c->ord_indexed ? c->nord : 0;
+	if (!c->ord_indexed && c->nord > CAP_ORDER_SCAN_MAX) {
+		cap_err(err, errlen, "%zu open orders are not indexed (at most %d are scanned)", c->nord,
+			CAP_ORDER_SCAN_MAX);
+		return TH_ERR;
+	}
 	for (size_t i = 0; i < c->nord; i++) {
 		int32_t j;
-		if (!ledger_map_get(c->ord_by_key, c->ord[i].key, &j) || j != (int32_t)i) {
+		if (c->ord_indexed && (!ledger_map_get(c->ord_by_key, c->ord[i].key, &j) || j != (int32_t)i)) {
 			cap_err(err, errlen, "order index for '%s' is stale", c->ord[i].key);
 			return TH_ERR;
 		}
+		if (cap_order_find(c, c->ord[i].key) != (int32_t)i) {
+			cap_err(err, errlen, "order '%s' is not found where it is (or held twice)", c->ord[i].key);
+			return TH_ERR;
+		}
 	}
-	if (ledger_map_size(c->ord_by_key) != c->nord) {
-		cap_err(err, errlen, "order index holds %zu keys for %zu orders", ledger_map_size(c->ord_by_key), c->nord);
+	if (ledger_map_size(c->ord_by_key) != indexed) {
+		cap_err(err, errlen, "order index holds %zu keys for %zu orders", ledger_map_size(c->ord_by_key), indexed);
 		return TH_ERR;
 	}
 	return cap_check_running(c, err, errlen);

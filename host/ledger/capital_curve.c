@@ -62,8 +62,32 @@ int64_t cap_curve_nav_live(const cap_curve *cv, th_money equity, th_money flow)
 	return curve_nav(cv, equity, flow);
 }
 
+/* The next ring slot (head < cap and n <= cap, so one wrap at most). */
+static inline size_t curve_slot(cap_curve *cv)
+{
+	size_t slot;
+	if (cv->n < cv->cap) {
+		slot = cv->head + cv->n;
+		if (slot >= cv->cap)
+			slot -= cv->cap;
+		cv->n++;
+	} else {
+		slot = cv->head;
+		cv->head = cv->head + 1 == cv->cap ? 0 : cv->head + 1;
+	}
+	return slot;
+}
+
 void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flow)
 {
+	if (cv->seq > 0 && equity == cv->last_equity && flow == cv->last_flow) {
+		/* Nothing moved since the last point (a wallet that only holds
+		 * cash, anything flat): the nav carries over (curve_nav) and the
+		 * peaks and drawdowns already count this very nav and perf. */
+		cv->seq++;
+		cv->pts[curve_slot(cv)] = (capital_point){ cv->seq, t_ns, equity, flow, cv->nav };
+		return;
+	}
 	int64_t nav = curve_nav(cv, equity, flow);
 	th_money perf = cap_sat((cap_i128)equity - flow);
 	if (cv->seq == 0) {
@@ -87,18 +111,7 @@ void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flo
 	if (ddm > cv->max_dd_money)
 		cv->max_dd_money = ddm;
 	cv->seq++;
-	/* ring positions: head < cap and n <= cap, so one wrap at most */
-	size_t slot;
-	if (cv->n < cv->cap) {
-		slot = cv->head + cv->n;
-		if (slot >= cv->cap)
-			slot -= cv->cap;
-		cv->n++;
-	} else {
-		slot = cv->head;
-		cv->head = cv->head + 1 == cv->cap ? 0 : cv->head + 1;
-	}
-	cv->pts[slot] = (capital_point){ cv->seq, t_ns, equity, flow, nav };
+	cv->pts[curve_slot(cv)] = (capital_point){ cv->seq, t_ns, equity, flow, nav };
 	cv->nav = nav;
 	cv->last_equity = equity;
 	cv->last_flow = flow;

@@ -25,26 +25,6 @@ typedef struct fill_plan {
 	const char *fee_asset;
 } fill_plan;
 
-/* total x part / whole, rounded half away from zero; exactly total when the
- * part is the whole, so the last piece takes whatever rounding left. */
-static th_money cap_share(th_money total, th_qty part, th_qty whole)
-{
-	th_money v = 0, p;
-	if (part == whole)
-		return total;
-	/* Every fill takes a few shares; when total x part fits 64 bits (nearly
-	 * always) th_fixed_muldiv's rounding is done here without its 128-bit
-	 * division: half away from zero, |r| >= whole - |r| being 2|r| >= whole. */
-	if (whole > 0 && !__builtin_mul_overflow(total, part, &p)) {
-		th_money q = p / whole, r = p % whole, ar = r < 0 ? -r : r;
-		if (r != 0 && ar >= whole - ar)
-			q += p < 0 ? -1 : 1;
-		return q;
-	}
-	th_fixed_muldiv(total, part, whole, &v); /* |part| < |whole|: cannot overflow */
-	return v;
-}
-
 static int fits(cap_i128 v)
 {
 	return v >= INT64_MIN && v <= INT64_MAX;

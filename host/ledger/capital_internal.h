@@ -136,7 +136,16 @@ struct capital {
 	size_t nstale, capstale;
 	cap_order *ord;
 	size_t nord, capord;
+	/* Open orders by key. They are few (a backtest's strategy has one or
+	 * two, a live book rarely more than a few dozen) and each is reserved,
+	 * looked up and removed once or twice, where hashing its key for every
+	 * step (and re-hashing the order moved into a removed one's place) cost
+	 * more than comparing it with each open order's key. So the map is used
+	 * only while there are many: ord_indexed says it holds exactly the open
+	 * orders; it is built when their number passes CAP_ORDER_SCAN_MAX and
+	 * dropped when it falls to 0 (then empty), else keys are scanned. */
 	ledger_map *ord_by_key;
+	int ord_indexed;
 	/* The wallet, instrument and open order found by name last time: the
 	 * same agent, symbol and order come back call after call (reserve, fill,
 	 * release, reads of that agent), and comparing one name is far cheaper
@@ -185,6 +194,34 @@ th_money cap_total_equity(const capital_t *c);
 th_money cap_wallet_equity_full(const capital_t *c, int32_t wi);
 th_money cap_total_equity_full(const capital_t *c);
 th_money cap_cash(const capital_t *c, const cap_wallet *w);
+/* a x b / d rounded half away from zero (d > 0), like th_fixed_muldiv,
+ * when a x b fits 64 bits (nearly always), without its 128-bit division.
+ * 0, or -1 when the product does not fit (the caller then takes the
+ * 128-bit way). |r| >= d - |r| is 2|r| >= d without overflow. */
+static inline int cap_muldiv64(int64_t a, int64_t b, int64_t d, int64_t *out)
+{
+	int64_t p;
+	if (d <= 0 || __builtin_mul_overflow(a, b, &p))
+		return -1;
+	int64_t q = p / d, r = p % d, ar = r < 0 ? -r : r;
+	if (r != 0 && ar >= d - ar)
+		q += p < 0 ? -1 : 1;
+	*out = q;
+	return 0;
+}
+/* total x part / whole, rounded half away from zero; exactly total when the
+ * part is the whole, so the last piece takes whatever rounding left.
+ * |part| <= |whole|, so it cannot overflow. */
+static inline th_money cap_share(th_money total, th_qty part, th_qty whole)
+{
+	th_money v = 0;
+	if (part == whole)
+		return total;
+	if (cap_muldiv64(total, part, whole, &v) == 0)
+		return v;
+	th_fixed_muldiv(total, part, whole, &v);
+	return v;
+}
 /* qty x mark, saturated */
 static inline th_money cap_value_of(const cap_instr *in, th_qty qty)
 {
@@ -274,6 +311,12 @@ const char *cap_side_name(uint32_t side);
 int32_t cap_agent_find(const capital_t *c, const char *agent, char *err, size_t errlen);
 /* Index of the open order `key`, or -1. */
 int32_t cap_order_find(const capital_t *c, const char *key);
+#define CAP_ORDER_SCAN_MAX 8
+/* Makes `key` findable as order c->nord (about to be appended): 0, or -1
+ * out of memory with nothing changed. */
+int cap_order_index_add(capital_t *c, const char *key);
+/* Takes back cap_order_index_add() when the order is not appended after all. */
+void cap_order_index_undo(capital_t *c, const char *key);
 /* Validates `ins`; *idx = its index, or -1 when not registered yet. */
 int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx, char *err, size_t errlen);
 /* Registers instrument and position on first use (after validation). */

@@ -183,16 +183,45 @@ int cap_position_get(capital_t *c, int32_t agent, const th_instrument *ins, int3
 	return TH_OK;
 }
 
+int cap_order_index_add(capital_t *c, const char *key)
+{
+	if (c->ord_indexed)
+		return ledger_map_put(c->ord_by_key, key, (int32_t)c->nord) < 0 ? -1 : 0;
+	if (c->nord + 1 <= CAP_ORDER_SCAN_MAX)
+		return 0; /* few: found by scanning */
+	/* Past the scan limit: index every open order and the new one. */
+	for (size_t i = 0; i <= c->nord; i++) {
+		if (ledger_map_put(c->ord_by_key, i < c->nord ? c->ord[i].key : key, (int32_t)i) < 0) {
+			while (i--)
+				ledger_map_del(c->ord_by_key, c->ord[i].key);
+			return -1;
+		}
+	}
+	c->ord_indexed = 1;
+	return 0;
+}
+
+void cap_order_index_undo(capital_t *c, const char *key)
+{
+	/* A map just built stays: it holds exactly the open orders again. */
+	if (c->ord_indexed)
+		ledger_map_del(c->ord_by_key, key);
+}
+
 void cap_order_remove(capital_t *c, size_t idx)
 {
 	cap_order_count(c, c->ord[idx].agent, -1);
-	ledger_map_del(c->ord_by_key, c->ord[idx].key);
+	if (c->ord_indexed)
+		ledger_map_del(c->ord_by_key, c->ord[idx].key);
 	size_t last = c->nord - 1;
 	if (idx != last) {
 		c->ord[idx] = c->ord[last];
-		ledger_map_put(c->ord_by_key, c->ord[idx].key, (int32_t)idx); /* replaces: cannot fail */
+		if (c->ord_indexed)
+			ledger_map_put(c->ord_by_key, c->ord[idx].key, (int32_t)idx); /* replaces: cannot fail */
 	}
 	c->nord--;
+	if (c->nord == 0)
+		c->ord_indexed = 0; /* the map is empty: scan again */
 }
 
 void cap_record_trade(capital_t *c, int32_t agent, int32_t pos, th_money pnl)
@@ -234,7 +263,7 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 			CAPITAL_KEY_MAX - 1);
 		return TH_ERR_INVALID;
 	}
-	if (ledger_map_get(c->ord_by_key, order_key, NULL)) {
+	if (cap_order_find(c, order_key) >= 0) {
 		cap_err(err, errlen, "order '%s' already holds a reservation", order_key);
 		return TH_ERR_EXISTS;
 	}
@@ -256,8 +285,11 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 	th_qty reduce = cap_reduce_allowance(pi >= 0 ? &w->pos[pi] : NULL, (uint32_t)side, qty);
 	th_qty open = qty - reduce;
 	th_money notional = 0, fee_part = 0, amount;
-	if (open > 0 && (th_notional(price, ins->price_scale, open, ins->qty_scale, &notional) != 0 ||
-				th_fixed_muldiv(fee_budget, open, qty, &fee_part) != 0)) {
+	/* the open part's share of the fee budget: open <= qty, so it cannot
+	 * overflow (th_fixed_muldiv's result, without its 128-bit division) */
+	if (open > 0)
+		fee_part = cap_share(fee_budget, open, qty);
+	if (open > 0 && th_notional(price, ins->price_scale, open, ins->qty_scale, &notional) != 0) {
 		cap_err(err, errlen, "order '%s': notional of %lld x %lld overflows", order_key, (long long)price,
 			(long long)qty);
 		return TH_ERR_INVALID;
@@ -302,7 +334,7 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 			return rc;
 		w = &c->w[ai];
 	}
-	if (ledger_map_put(c->ord_by_key, order_key, (int32_t)c->nord) < 0) {
+	if (cap_order_index_add(c, order_key) != 0) {
 		cap_err(err, errlen, "out of memory reserving order '%s'", order_key);
 		return TH_ERR_NOMEM;
 	}
@@ -310,7 +342,7 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 		ledger_posting p[2] = { { w->acct_cash, -amount }, { w->acct_reserved, amount } };
 		rc = cap_post(c, p, 2, "reserve", err, errlen);
 		if (rc != TH_OK) {
-			ledger_map_del(c->ord_by_key, order_key);
+			cap_order_index_undo(c, order_key);
 			return rc;
 		}
 	}
@@ -343,8 +375,14 @@ int32_t cap_order_find(const capital_t *c, const char *key)
 		return -1;
 	if (i >= 0 && (size_t)i < c->nord && strcmp(c->ord[i].key, key) == 0)
 		return i; /* the hint: see capital.hint_order */
-	if (!ledger_map_get(c->ord_by_key, key, &i))
+	if (!c->ord_indexed) {
+		for (i = 0; (size_t)i < c->nord && strcmp(c->ord[i].key, key) != 0; i++)
+			;
+		if ((size_t)i == c->nord)
+			return -1;
+	} else if (!ledger_map_get(c->ord_by_key, key, &i)) {
 		return -1;
+	}
 	((capital_t *)c)->hint_order = i;
 	return i;
 }

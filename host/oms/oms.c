@@ -112,16 +112,22 @@ static int dense_covers(const oms_t *o, uint64_t c)
 	return c < 65536 || c / 2 <= room;
 }
 
+oms_order *oms_find_own(oms_t *o, const char *clid, uint64_t c)
+{
+	int64_t i;
+	if (c < o->nby_counter && o->by_counter[c])
+		return oms_order_ref(o, o->by_counter[c] - 1);
+	if (!o->own_in_hash)
+		return NULL; /* every own canonical clid is in the array */
+	return strmap_get(o->by_clid, clid, &i) ? oms_order_ref(o, (size_t)i) : NULL;
+}
+
 static oms_order *find_indexed(oms_t *o, const char *clid)
 {
 	int64_t i;
 	uint64_t c;
-	if (own_counter(o, clid, &c)) {
-		if (c < o->nby_counter && o->by_counter[c])
-			return oms_order_ref(o, o->by_counter[c] - 1);
-		if (!o->own_in_hash)
-			return NULL; /* every own canonical clid is in the array */
-	}
+	if (own_counter(o, clid, &c))
+		return oms_find_own(o, clid, c);
 	return strmap_get(o->by_clid, clid, &i) ? oms_order_ref(o, (size_t)i) : NULL;
 }
 
@@ -143,7 +149,14 @@ oms_order *oms_find(oms_t *o, const char *clid)
 int oms_index_put(oms_t *o, const char *clid, size_t idx)
 {
 	uint64_t c;
-	if (own_counter(o, clid, &c) && dense_covers(o, c) && idx < UINT32_MAX) {
+	if (own_counter(o, clid, &c))
+		return oms_index_put_own(o, clid, c, idx);
+	return strmap_put(o->by_clid, clid, (int64_t)idx) < 0 ? -1 : 0;
+}
+
+int oms_index_put_own(oms_t *o, const char *clid, uint64_t c, size_t idx)
+{
+	if (dense_covers(o, c) && idx < UINT32_MAX) {
 		if (c >= o->nby_counter) {
 			size_t n = o->nby_counter ? o->nby_counter : 1024;
 			while (n <= c)
@@ -161,7 +174,7 @@ int oms_index_put(oms_t *o, const char *clid, size_t idx)
 	int rc = strmap_put(o->by_clid, clid, (int64_t)idx);
 	if (rc < 0)
 		return -1;
-	if (rc == 0 && own_counter(o, clid, &c))
+	if (rc == 0)
 		o->own_in_hash++;
 	return 0;
 }

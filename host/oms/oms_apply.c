@@ -28,11 +28,12 @@ static oms_order *next_slot(oms_t *o)
 	return oms_order_ref(o, o->norders);
 }
 
-int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, const th_instrument *known, oms_order **out, char *err,
-	size_t errlen)
+/* own: the clid is the canonical text of r->counter (place()), or NULL. */
+static int apply_order_new(oms_t *o, const oms_rec_order_new *r, const th_instrument *known, const uint64_t *own,
+	oms_order **out, char *err, size_t errlen)
 {
 	const th_order *ord = &r->order;
-	if (oms_find(o, ord->client_order_id)) {
+	if (own ? oms_find_own(o, ord->client_order_id, *own) != NULL : oms_find(o, ord->client_order_id) != NULL) {
 		snprintf(err, errlen, "duplicate client order id %s", ord->client_order_id);
 		return -1;
 	}
@@ -71,7 +72,7 @@ int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, const th_instrumen
 	x->reserved = 1;
 	x->created_ns = x->updated_ns = o->env.now_ns(o->env.ctx);
 	const char *clid = x->order.client_order_id;
-	if (oms_index_put(o, clid, o->norders) != 0) {
+	if ((own ? oms_index_put_own(o, clid, *own, o->norders) : oms_index_put(o, clid, o->norders)) != 0) {
 		capital_release(o->capital, clid);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -91,18 +92,39 @@ int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, const th_instrumen
 	o->norders++;
 	if (r->counter >= o->next_counter)
 		o->next_counter = r->counter + 1;
+	/* The venue's reports on the new order come next: oms_find's cache
+	 * answers them with one compare (it can never be stale, see oms_find). */
+	o->last_found = x;
 	if (out)
 		*out = x;
 	return 0;
 }
 
+int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, const th_instrument *known, oms_order **out, char *err,
+	size_t errlen)
+{
+	return apply_order_new(o, r, known, NULL, out, err, errlen);
+}
+
+int oms_apply_order_new_own(oms_t *o, const oms_rec_order_new *r, const th_instrument *known, oms_order **out,
+	char *err, size_t errlen)
+{
+	return apply_order_new(o, r, known, &r->counter, out, err, errlen);
+}
+
 void oms_apply_update(oms_t *o, oms_order *ord, const oms_rec_order_update *r)
 {
-	ord->state = r->state;
+	oms_apply_update_fields(o, ord, r->state, r->venue_order_id, r->reason);
+}
+
+void oms_apply_update_fields(oms_t *o, oms_order *ord, uint32_t state, const char *venue_order_id,
+	const char *reason)
+{
+	ord->state = state;
 	ord->updated_ns = o->env.now_ns(o->env.ctx);
-	if (r->venue_order_id[0])
-		oms_copy_padded(ord->venue_order_id, r->venue_order_id, sizeof ord->venue_order_id);
-	oms_copy_padded(ord->reason, r->reason, sizeof ord->reason);
+	if (venue_order_id[0])
+		oms_update_padded(ord->venue_order_id, venue_order_id, sizeof ord->venue_order_id);
+	oms_update_padded(ord->reason, reason, sizeof ord->reason);
 	/* A FILLED order keeps its reservation until its last fill arrived. */
 	if (oms_is_terminal(ord->state) && (ord->state != TH_ORDER_FILLED || ord->filled >= ord->order.qty))
 		oms_finish(o, ord);
@@ -169,6 +191,11 @@ int oms_apply_fill(oms_t *o, const oms_rec_fill *r, oms_order **out)
 		log_error("fill %s on %s for %s: out of memory remembering its trade id; a replay of it would be booked "
 			"again", trade_id, r->venue, clid);
 	ord->filled += r->fill.qty;
+	/* The reservation was for the order's qty and every fill of it went
+	 * through capital_fill (or found it gone): once the order is filled
+	 * the capital has finished it, so oms_finish need not ask again. */
+	if (ord->filled >= ord->order.qty)
+		ord->reserved = 0;
 	ord->updated_ns = o->env.now_ns(o->env.ctx);
 	o->fills++;
 	if (ord->state == TH_ORDER_FILLED && ord->filled >= ord->order.qty)

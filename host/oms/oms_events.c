@@ -37,18 +37,22 @@ static void on_order(oms_t *o, const th_event *ev)
 		resolve_query(o, ord);
 		return; /* final states are final */
 	}
-	oms_rec_order_update r = { 0 };
-	th_strlcpy(r.client_order_id, ord->order.client_order_id, sizeof r.client_order_id);
-	th_strlcpy(r.venue_order_id, u->venue_order_id, sizeof r.venue_order_id);
-	r.state = state;
-	r.filled_qty = u->filled_qty;
-	if (u->state == TH_ORDER_ABSENT)
-		snprintf(r.reason, sizeof r.reason, "the venue has no record of it: never received");
-	else
-		th_strlcpy(r.reason, u->reason, sizeof r.reason);
-	if (oms_journaling(o))
+	const char *reason = u->state == TH_ORDER_ABSENT ? "the venue has no record of it: never received" : u->reason;
+	if (oms_journaling(o)) {
+		oms_rec_order_update r = { 0 };
+		th_strlcpy(r.client_order_id, ord->order.client_order_id, sizeof r.client_order_id);
+		th_strlcpy(r.venue_order_id, u->venue_order_id, sizeof r.venue_order_id);
+		r.state = state;
+		r.filled_qty = u->filled_qty;
+		th_strlcpy(r.reason, reason, sizeof r.reason);
 		oms_journal(o, OMS_REC_ORDER_UPDATE, oms_enc_order_update(o->buf, sizeof o->buf, &r), NULL, NULL);
-	oms_apply_update(o, ord, &r);
+	}
+	/* Straight from the event: the record's fields are the event's, cut
+	 * to the same sizes, so the order ends up with the same text. */
+	_Static_assert(sizeof ((oms_rec_order_update *)0)->venue_order_id == sizeof u->venue_order_id &&
+			       sizeof ((oms_rec_order_update *)0)->reason == sizeof u->reason,
+		"record and event field sizes");
+	oms_apply_update_fields(o, ord, state, u->venue_order_id, reason);
 	if (state == TH_ORDER_UNKNOWN) {
 		if (!ord->querying) {
 			ord->querying = 1;

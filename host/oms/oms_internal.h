@@ -95,6 +95,15 @@ static inline void oms_copy_padded(char *dst, const char *src, size_t cap)
 	memcpy(dst, src, n);
 	memset(dst + n, 0, cap - n);
 }
+/* oms_copy_padded over a field that is padded already (a record's): empty
+ * over empty, what most venue reports carry as their reason, is a no-op,
+ * since a padded field whose first byte is NUL is all zeros. */
+static inline void oms_update_padded(char *dst, const char *src, size_t cap)
+{
+	if (!src[0] && !dst[0])
+		return;
+	oms_copy_padded(dst, src, cap);
+}
 /* Journal records are only encoded when they are written: not during replay,
  * nor without a journal (backtests), where encoding was pure cost. */
 static inline int oms_journaling(const oms_t *o)
@@ -105,6 +114,11 @@ static inline int oms_journaling(const oms_t *o)
 oms_order *oms_find(oms_t *o, const char *clid);
 /* Index order `idx` under its clid: 0, or -1 out of memory. */
 int oms_index_put(oms_t *o, const char *clid, size_t idx);
+/* The same two for a clid known to be the canonical text of our counter `c`
+ * ("<prefix><counter>", oms_submit.c), which place() has just made: no
+ * parsing of the text again. */
+oms_order *oms_find_own(oms_t *o, const char *clid, uint64_t c);
+int oms_index_put_own(oms_t *o, const char *clid, uint64_t c, size_t idx);
 /* Journal one record; returns 0, or -1 after halting on a journal failure.
  * With `done`, the callback runs when the record is durable. */
 int oms_journal(oms_t *o, uint16_t type, size_t len, journal_done_fn done, void *arg);
@@ -122,7 +136,15 @@ void oms_send_order(oms_t *o, oms_order *ord);
  * it (NULL: looked up); `out` (may be NULL) gets the new order. */
 int oms_apply_order_new(oms_t *o, const oms_rec_order_new *r, const th_instrument *ins, oms_order **out, char *err,
 	size_t errlen);
+/* The same for an order place() made: its clid is the canonical text of
+ * r->counter, so the index is reached by the counter alone. */
+int oms_apply_order_new_own(oms_t *o, const oms_rec_order_new *r, const th_instrument *ins, oms_order **out,
+	char *err, size_t errlen);
 void oms_apply_update(oms_t *o, oms_order *ord, const oms_rec_order_update *r);
+/* oms_apply_update's fields one by one, so a venue report is applied
+ * straight from its event when no record has to be built (no journal). */
+void oms_apply_update_fields(oms_t *o, oms_order *ord, uint32_t state, const char *venue_order_id,
+	const char *reason);
 /* 0 applied (*out, if not NULL, gets the order), 1 a duplicate of a fill
  * already applied to that order, -1 unknown order or not bookable. */
 int oms_apply_fill(oms_t *o, const oms_rec_fill *r, oms_order **out);

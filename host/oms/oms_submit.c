@@ -203,7 +203,7 @@ static int place(oms_t *o, const th_event *intent, th_qty max_qty, char *err, si
 	th_fixed_muldiv(notional, o->opt.fee_reserve_bps, 10000, &r.fee_budget);
 	char cerr[256];
 	oms_order *ord;
-	if (oms_apply_order_new(o, &r, ins, &ord, cerr, sizeof cerr) != 0)
+	if (oms_apply_order_new_own(o, &r, ins, &ord, cerr, sizeof cerr) != 0)
 		return fail(o, intent, TH_ERR_LIMIT, err, errlen, "%s", cerr);
 	size_t idx = o->norders - 1;
 	oms_publish_order(o, ord);

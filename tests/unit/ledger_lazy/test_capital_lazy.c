@@ -499,6 +499,173 @@ static void test_ledger_names_first_unbalanced_asset(void **state)
 	ledger_destroy(l);
 }
 
+/* Open orders are found by scanning while there are few and by the key map
+ * past CAP_ORDER_SCAN_MAX (capital.ord_indexed): through both regimes and
+ * back, every key finds its own order, duplicates are refused, and
+ * capital_check() (which checks the map against the orders) passes. */
+static void test_order_index_scan_and_map(void **state)
+{
+	(void)state;
+	char err[256], key[32];
+	capital_t *c = build();
+	th_instrument in = btc();
+	capital_order_info oi;
+	size_t base = c->nord; /* build() leaves one open order */
+	int n = 3 * CAP_ORDER_SCAN_MAX;
+	for (int i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "ix%d", i);
+		assert_int_equal(capital_reserve(c, "A2", key, &in, TH_SIDE_BUY, 1000000 + i, 10 + i, 0, 0, err, sizeof err),
+			TH_OK);
+		assert_int_equal(c->ord_indexed, base + (size_t)i + 1 > CAP_ORDER_SCAN_MAX);
+		/* a second reservation under the same key is refused in either regime */
+		assert_int_equal(capital_reserve(c, "A2", key, &in, TH_SIDE_BUY, 1000000, 10, 0, 0, err, sizeof err),
+			TH_ERR_EXISTS);
+		assert_capital_ok(c);
+	}
+	/* release from both ends and the middle: removed orders move others */
+	for (int k = 0; k < n; k++) {
+		int i = k % 3 == 0 ? k / 3 : k % 3 == 1 ? n - 1 - k / 3 : n / 2 + (k / 3) % (n / 2);
+		snprintf(key, sizeof key, "ix%d", i);
+		if (capital_order_get(c, key, &oi) != TH_OK)
+			continue; /* the middle walk repeats some */
+		assert_int_equal(oi.price, 1000000 + i);
+		assert_int_equal(capital_release(c, key), TH_OK);
+		assert_int_equal(capital_release(c, key), TH_ERR_NOT_FOUND);
+		assert_capital_ok(c);
+		for (int j = 0; j < n; j++) {
+			char other[32];
+			snprintf(other, sizeof other, "ix%d", j);
+			if (capital_order_get(c, other, &oi) == TH_OK)
+				assert_int_equal(oi.qty, 10 + j);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "ix%d", i);
+		capital_release(c, key);
+	}
+	assert_capital_ok(c);
+	assert_int_equal(capital_release(c, "a1-open"), TH_OK);
+	/* no open order left: the map is empty and lookups scan again */
+	assert_int_equal(c->nord, 0);
+	assert_int_equal(c->ord_indexed, 0);
+	assert_int_equal(ledger_map_size(c->ord_by_key), 0);
+	assert_int_equal(capital_reserve(c, "A2", "again", &in, TH_SIDE_BUY, 1000000, 10, 0, 0, err, sizeof err), TH_OK);
+	assert_int_equal(capital_order_get(c, "again", &oi), TH_OK);
+	assert_int_equal(c->ord_indexed, 0);
+	assert_capital_ok(c);
+	capital_destroy(c);
+}
+
+/* The curve's shortcut for a point equal to the last one (equity and flow
+ * unchanged) against the rules written out: nav by the 128-bit definition,
+ * peaks and drawdowns, over a walk that repeats itself half of the time and
+ * wraps a small ring. */
+typedef struct ref_curve {
+	uint64_t seq;
+	int64_t nav, peak_nav, max_dd_bps;
+	th_money last_equity, last_flow, peak_perf, max_dd_money;
+} ref_curve;
+
+static void ref_append(ref_curve *r, th_money equity, th_money flow)
+{
+	int64_t nav = r->seq == 0	     ? CAPITAL_NAV_ONE
+		: r->last_equity <= 0 ? r->nav
+				      : cap_nav_scale_exact(r->nav, (cap_i128)equity - ((cap_i128)flow - r->last_flow),
+					      r->last_equity);
+	th_money perf = cap_sat((cap_i128)equity - flow);
+	if (r->seq == 0) {
+		r->peak_nav = nav;
+		r->peak_perf = perf;
+	}
+	if (nav > r->peak_nav)
+		r->peak_nav = nav;
+	if (r->peak_nav > 0 && nav < r->peak_nav) {
+		int64_t dd = (int64_t)((cap_i128)(r->peak_nav - nav) * 10000 / r->peak_nav);
+		if (dd > r->max_dd_bps)
+			r->max_dd_bps = dd;
+	}
+	if (perf > r->peak_perf)
+		r->peak_perf = perf;
+	th_money ddm = cap_sat((cap_i128)r->peak_perf - perf);
+	if (ddm > r->max_dd_money)
+		r->max_dd_money = ddm;
+	r->seq++;
+	r->nav = nav;
+	r->last_equity = equity;
+	r->last_flow = flow;
+}
+
+static void test_curve_repeated_points(void **state)
+{
+	(void)state;
+	cap_curve cv;
+	memset(&cv, 0, sizeof cv);
+	assert_int_equal(cap_curve_init(&cv, 16), 0);
+	ref_curve r;
+	memset(&r, 0, sizeof r);
+	uint64_t s = 0x243F6A8885A308D3ULL;
+	th_money equity = USD(1000), flow = USD(1000);
+	for (int i = 0; i < 200000; i++) {
+		switch (rng_next(&s) % 8) {
+		case 0: case 1: case 2: case 3:
+			break; /* the same point again */
+		case 4:
+			flow += (th_money)(rng_next(&s) % USD(10));
+			equity += (th_money)(rng_next(&s) % USD(10));
+			break;
+		case 5:
+			equity = i % 97 == 0 ? 0 : (th_money)(rng_next(&s) % USD(2000)); /* incl. no equity at all */
+			break;
+		default:
+			equity += (th_money)(rng_next(&s) % USD(20)) - USD(10);
+			break;
+		}
+		cap_curve_append(&cv, i, equity, flow);
+		ref_append(&r, equity, flow);
+		assert_int_equal(cv.seq, r.seq);
+		assert_int_equal(cv.nav, r.nav);
+		assert_int_equal(cv.peak_nav, r.peak_nav);
+		assert_int_equal(cv.max_dd_bps, r.max_dd_bps);
+		assert_int_equal(cv.peak_perf, r.peak_perf);
+		assert_int_equal(cv.max_dd_money, r.max_dd_money);
+		const capital_point *p = &cv.pts[(cv.head + cv.n - 1) % cv.cap];
+		assert_int_equal(p->seq, r.seq);
+		assert_int_equal(p->t_ns, i);
+		assert_int_equal(p->equity, equity);
+		assert_int_equal(p->flow, flow);
+		assert_int_equal(p->nav, r.nav);
+	}
+	free(cv.pts);
+}
+
+/* ledger_post nets an account's postings by a per-account mark: a refused
+ * transaction's marks must not leak into the next one. */
+static void test_ledger_netting_after_refusal(void **state)
+{
+	(void)state;
+	char err[256];
+	ledger_t *l = ledger_create();
+	assert_non_null(l);
+	int32_t a = ledger_open(l, "a", "USDT", LEDGER_NO_OVERDRAFT, err, sizeof err);
+	int32_t b = ledger_open(l, "b", "USDT", 0, err, sizeof err), x = ledger_open(l, "x", "USDT", 0, err, sizeof err);
+	ledger_posting over[] = { { b, 5 }, { a, -2 }, { x, 1 }, { a, -4 } }; /* a would go negative */
+	assert_int_equal(ledger_post(l, over, 4, "over", err, sizeof err), TH_ERR_LIMIT);
+	assert_int_equal(ledger_balance(l, a), 0);
+	ledger_posting twice[] = { { a, 3 }, { x, -1 }, { a, 4 }, { b, -6 }, { x, -1 }, { a, 1 } };
+	assert_int_equal(ledger_post(l, twice, 6, "twice", err, sizeof err), TH_OK);
+	assert_int_equal(ledger_balance(l, a), 8);
+	assert_int_equal(ledger_balance(l, x), -2);
+	assert_int_equal(ledger_balance(l, b), -6);
+	ledger_posting net_zero_overdraft[] = { { a, -8 }, { b, 8 }, { a, -1 }, { x, 1 } };
+	assert_int_equal(ledger_post(l, net_zero_overdraft, 4, "nz", err, sizeof err), TH_ERR_LIMIT);
+	ledger_posting back[] = { { a, -8 }, { b, 6 }, { x, 2 } };
+	assert_int_equal(ledger_post(l, back, 3, "back", err, sizeof err), TH_OK);
+	assert_int_equal(ledger_balance(l, a), 0);
+	assert_int_equal(ledger_check(l, err, sizeof err), TH_OK);
+	assert_int_equal(ledger_tx_count(l), 2);
+	ledger_destroy(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +679,9 @@ int main(void)
 		cmocka_unit_test(test_avg_price_both_paths),
 		cmocka_unit_test(test_hints_follow_names),
 		cmocka_unit_test(test_ledger_names_first_unbalanced_asset),
+		cmocka_unit_test(test_order_index_scan_and_map),
+		cmocka_unit_test(test_curve_repeated_points),
+		cmocka_unit_test(test_ledger_netting_after_refusal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
