@@ -1,11 +1,13 @@
 /*
  * bus — create/destroy, publish and the synchronous drain (the hot path).
  *
- * Per event the hot path does: validate + size (inline, a few compares),
- * reserve ring bytes (inline), one memcpy, stamp seq/size/ts, then walk the
- * event type's subscriber list calling each matching handler. No allocation,
- * no clock read unless ts_ns == 0 and a clock is set, no lock.
+ * Per event the hot path does: validate + size (a few compares and a table
+ * load), reserve ring bytes (at top level: the ring's first bytes, it is
+ * empty), one copy, stamp seq/size/ts, then walk the event type's
+ * subscriber list calling each matching handler. No allocation, no clock
+ * read unless ts_ns == 0 and a clock is set, no lock.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,7 @@ bus_t *bus_create(const bus_options *o)
 	b->clock_ns = o->clock_ns;
 	b->clock_arg = o->clock_arg;
 	b->err = "";
+	b->sample_mask = UINT64_MAX; /* off: seq & mask is never 0 for a seq >= 1 */
 	if (o->latency_sample_log2) {
 		unsigned k = o->latency_sample_log2 > 16 ? 16 : o->latency_sample_log2;
 		b->lat = calloc(1, sizeof *b->lat);
@@ -93,48 +96,60 @@ static uint64_t bus_mono_ns(void)
 }
 
 /* Cold: remember when sampled event `seq` was published. */
-static void bus_sample_start(bus_t *b, uint64_t seq)
+BUS_COLD static void bus_sample_start(bus_t *b, uint64_t seq)
 {
 	if (b->sample_count == BUS_SAMPLE_SLOTS)
 		return; /* too many in flight (deeply nested publishing): skip this one */
 	unsigned slot = (b->sample_head + b->sample_count) % BUS_SAMPLE_SLOTS;
 	b->samples[slot] = (bus_sample){ .seq = seq, .t0_ns = bus_mono_ns() };
-	b->sample_count++;
+	if (b->sample_count++ == 0)
+		b->sample_wait_seq = seq;
 }
 
 /* Cold: the fan-out of the oldest sampled event just finished. */
-static void bus_sample_finish(bus_t *b)
+BUS_COLD static void bus_sample_finish(bus_t *b)
 {
 	uint64_t now = bus_mono_ns();
 	const bus_sample *s = &b->samples[b->sample_head];
 	bus_latency_record(b->lat, now >= s->t0_ns ? now - s->t0_ns : 0);
 	b->sample_head = (b->sample_head + 1) % BUS_SAMPLE_SLOTS;
 	b->sample_count--;
+	b->sample_wait_seq = b->sample_count ? b->samples[b->sample_head].seq : 0;
 }
 
 /* Fan one event out to its type's subscribers. Handlers may publish (appends
- * to the ring, never over this record), subscribe (may realloc the topic
- * list: re-read each iteration) and unsubscribe (marks entries dead in
- * place: caught by the seq compare). */
+ * to the ring, never over this record), subscribe (may move a topic list's
+ * array, and then sets b->topics_moved: the loop re-finds its place; the new
+ * entry has min_seq > seq, so the loop may stop at the length it saw at the
+ * start) and unsubscribe (marks entries dead in place: caught by the seq
+ * compare). Checking a flag after each call instead of re-reading the array
+ * keeps the loop's state in registers. */
 static inline void bus_deliver(bus_t *b, const th_event *ev, uint32_t type, uint64_t seq)
 {
-	const bus_topic_list *tl = &b->topics[type];
-	for (size_t i = 0; i < tl->n; i++) {
-		const bus_entry *e = &tl->v[i];
+	const size_t n = b->topics[type].n;
+	const bus_entry *v = b->topics[type].v;
+	for (const bus_entry *e = v, *end = v + n; e != end; e++) {
 		if (seq < e->min_seq)
 			continue; /* subscribed after this event, or removed */
-		if (e->filter && !bus_filter_match(e->filter, &ev->h))
+		if (e->nwords && !bus_entry_match(e, &ev->h))
 			continue;
 		b->delivered++;
 		e->fn(e->arg, ev);
+		if (b->topics_moved) {
+			/* Rare: the same position in the new array (ev->h.type is the
+			 * record's own type; nothing overwrites the record meanwhile). */
+			b->topics_moved = false;
+			const bus_entry *nv = b->topics[ev->h.type].v;
+			e = nv + (e - v);
+			end = nv + n;
+			v = nv;
+		}
 	}
-	if (b->sample_count && b->samples[b->sample_head].seq == seq)
+	if (seq == b->sample_wait_seq)
 		bus_sample_finish(b);
 }
 
-/* Deliver the event just published at top level (the ring held nothing else,
- * so it is the front record; its type/seq/size are still in registers), then
- * whatever its handlers queued, oldest first. */
+/* Deliver queued events, oldest first, until the ring is empty. */
 static void bus_drain_queue(bus_t *b)
 {
 	while (!bus_ring_empty(&b->ring)) {
@@ -147,17 +162,6 @@ static void bus_drain_queue(bus_t *b)
 	}
 }
 
-static void bus_drain(bus_t *b, const th_event *first, uint32_t type, uint64_t seq, size_t foot)
-{
-	b->dispatching = true;
-	bus_deliver(b, first, type, seq);
-	bus_ring_pop(&b->ring, foot);
-	bus_drain_queue(b);
-	b->dispatching = false;
-	if (b->need_compact)
-		bus_subs_compact(b);
-}
-
 void bus_hold(bus_t *b)
 {
 	b->held++;
@@ -167,58 +171,130 @@ void bus_release(bus_t *b)
 {
 	if (b->held == 0 || --b->held > 0 || b->dispatching)
 		return;
-	b->dispatching = true;
+	b->dispatching = 1;
 	bus_drain_queue(b);
-	b->dispatching = false;
+	b->dispatching = 0;
 	if (b->need_compact)
 		bus_subs_compact(b);
 }
 
 static const char bus_err_full[] = "bus queue full: event dropped (raise bus queue_bytes or publish less from handlers)";
 
-int bus_publish(bus_t *b, const th_event *ev)
+/* Bytes the bus stores for each fixed-size type (header + payload); 0 for
+ * the variable-size ones (book, agent_msg, custom) and the unused index 0.
+ * A table load instead of th_event_size()'s switch on the hot path;
+ * bus_event_checked_size() stays the definition (the bus tests compare
+ * both for every type). */
+#define BUS_FIXED(t, payload) [t] = (uint16_t)(offsetof(th_event, u) + sizeof(payload))
+static const uint16_t bus_fixed_size[TH_EV_TYPE_COUNT_] = {
+	BUS_FIXED(TH_EV_TRADE, th_trade),           BUS_FIXED(TH_EV_QUOTE, th_quote),
+	BUS_FIXED(TH_EV_BAR, th_bar),               BUS_FIXED(TH_EV_INTENT, th_intent),
+	BUS_FIXED(TH_EV_ORDER, th_order_update),    BUS_FIXED(TH_EV_FILL, th_fill),
+	BUS_FIXED(TH_EV_RISK, th_risk_decision),    BUS_FIXED(TH_EV_ALERT, th_alert),
+	BUS_FIXED(TH_EV_LIFECYCLE, th_lifecycle),   BUS_FIXED(TH_EV_GOAL, th_goal),
+};
+#undef BUS_FIXED
+
+/* Cold: count and explain a refused event. */
+BUS_COLD static int bus_reject(bus_t *b, const th_event *ev)
 {
-	if (!b)
-		return TH_ERR_INVALID;
+	b->rejected_invalid++;
 	if (!ev) {
-		b->rejected_invalid++;
 		bus_set_error(b, "bus_publish: event is NULL");
 		return TH_ERR_INVALID;
 	}
-	uint32_t size = bus_event_checked_size(ev);
-	if (size == 0) {
-		b->rejected_invalid++;
-		bus_event_explain(ev, b->errbuf, sizeof b->errbuf);
-		b->err = b->errbuf;
-		return TH_ERR_INVALID;
+	bus_event_explain(ev, b->errbuf, sizeof b->errbuf);
+	b->err = b->errbuf;
+	return TH_ERR_INVALID;
+}
+
+/* Fill a reserved ring record from *ev (size bytes; variable: the type's size
+ * is not fixed) and stamp it. Returns its seq. */
+static inline uint64_t bus_stamp(bus_t *b, th_event *rec, const th_event *ev, uint32_t size, bool variable)
+{
+	if (variable) {
+		bus_event_copy_bytes(rec, ev, size);
+		if (rec->h.type == TH_EV_AGENT_MSG) {
+			/* th_event_size() counted an unterminated text as 511 chars + NUL:
+			 * make that last copied byte the NUL. */
+			((char *)rec)[size - 1] = '\0';
+			rec->u.agent_msg.kind[sizeof rec->u.agent_msg.kind - 1] = '\0';
+		}
+	} else {
+		bus_event_copy(rec, ev, size);
 	}
-	const size_t foot = bus_ring_footprint(size);
-	th_event *rec = bus_ring_push(&b->ring, foot);
-	if (!rec) {
-		b->dropped_full++;
-		b->err = bus_err_full;
-		return TH_ERR_LIMIT;
-	}
-	bus_event_copy(rec, ev, size);
 	rec->h.size = size;
 	const uint64_t seq = b->next_seq++;
 	rec->h.seq = seq;
 	if (rec->h.ts_ns == 0 && b->clock_ns)
 		rec->h.ts_ns = b->clock_ns(b->clock_arg);
-	if (rec->h.type == TH_EV_AGENT_MSG) {
-		/* th_event_size() counted an unterminated text as 511 chars + NUL:
-		 * make that last copied byte the NUL. */
-		((char *)rec)[size - 1] = '\0';
-		rec->u.agent_msg.kind[sizeof rec->u.agent_msg.kind - 1] = '\0';
-	}
-	b->published++;
-	size_t used = bus_ring_used(&b->ring);
-	if (used > b->high_water)
-		b->high_water = used;
-	if (b->sample_mask && (seq & b->sample_mask) == 0)
+	if ((seq & b->sample_mask) == 0)
 		bus_sample_start(b, seq);
-	if (!b->dispatching && !b->held)
-		bus_drain(b, rec, ev->h.type, seq, foot);
+	return seq;
+}
+
+int bus_publish(bus_t *b, const th_event *ev)
+{
+	if (!b)
+		return TH_ERR_INVALID;
+	if (!ev)
+		return bus_reject(b, ev);
+	/* Validation (the same rules as bus_event_checked_size, which is the
+	 * reference): known type, NUL-terminated filter fields; then the size
+	 * from the table, or from the payload for the variable-size types. */
+	const uint32_t type = ev->h.type;
+	if (type - 1u >= (uint32_t)TH_EV_TYPE_COUNT_ - 1u ||
+	    (ev->h.venue[TH_VENUE_MAX - 1] | ev->h.symbol[TH_SYMBOL_MAX - 1] | ev->h.agent[TH_NAME_MAX - 1]))
+		return bus_reject(b, ev);
+	uint32_t size = bus_fixed_size[type];
+	const bool variable = size == 0;
+	if (variable) {
+		size = bus_event_checked_size(ev);
+		if (size == 0)
+			return bus_reject(b, ev);
+	}
+	const size_t foot = bus_ring_footprint(size);
+
+	if (b->dispatching | b->held) {
+		/* Inside a handler, or held: only queue; the running drain (or
+		 * bus_release) delivers it. */
+		th_event *rec = bus_ring_push(&b->ring, foot);
+		if (!rec) {
+			b->dropped_full++;
+			b->err = bus_err_full;
+			return TH_ERR_LIMIT;
+		}
+		bus_stamp(b, rec, ev, size, variable);
+		size_t used = bus_ring_used(&b->ring);
+		if (used > b->high_water)
+			b->high_water = used;
+		return TH_OK;
+	}
+
+	/* Top level: neither dispatching nor held means every earlier event has
+	 * been delivered, so the ring is empty and this record goes to its
+	 * first bytes (which always fit: the ring holds two largest events). */
+	assert(bus_ring_empty(&b->ring) && b->ring.a_start == 0 && b->ring.b_end == 0);
+	th_event *rec = (th_event *)b->ring.buf;
+	b->ring.a_end = foot;
+	const uint64_t seq = bus_stamp(b, rec, ev, size, variable);
+	if (foot > b->high_water)
+		b->high_water = foot;
+	b->dispatching = 1;
+	bus_deliver(b, rec, type, seq);
+	/* Each queued publish took a seq: none taken means the ring holds only this record. */
+	if (b->next_seq == seq + 1) {
+		b->ring.a_end = 0; /* the handlers queued nothing: empty again */
+	} else {
+		/* Release this record and deliver what the handlers queued. While
+		 * this first record was in the ring nothing could wrap into region B
+		 * (the ring only wraps below a_start, which was 0). */
+		bus_ring_pop(&b->ring, foot);
+		bus_drain_queue(b);
+	}
+	b->dispatching = 0;
+	if (b->need_compact)
+		bus_subs_compact(b);
 	return TH_OK;
 }
 
@@ -237,7 +313,7 @@ void bus_get_stats(const bus_t *b, bus_stats *out)
 	memset(out, 0, sizeof *out);
 	if (!b)
 		return;
-	out->published = b->published;
+	out->published = b->next_seq - 1; /* every accepted event took one seq, from 1 */
 	out->delivered = b->delivered;
 	out->dropped_full = b->dropped_full;
 	out->rejected_invalid = b->rejected_invalid;

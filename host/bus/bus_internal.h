@@ -4,17 +4,19 @@
  *
  * Subscriptions live in two places:
  *  - the registry (`subs`), one bus_sub per subscription in subscription
- *    order (= id order), which owns the filter and answers "by id" and
- *    "by owner" questions;
- *  - one list per topic (`topics[type]`) of compact bus_entry copies, in
+ *    order (= id order), which answers "by id" and "by owner" questions;
+ *  - one list per topic (`topics[type]`) of bus_entry copies, in
  *    subscription order, so dispatching an event walks only the
- *    subscribers of its type and touches one 40-byte entry per subscriber.
+ *    subscribers of its type. An entry carries everything dispatch needs,
+ *    its filter included (compiled to header words, see bus_filter.c), so
+ *    a subscriber costs one or two cache lines and no pointer chase.
  * A subscription to several topics has one entry in each topic's list.
  */
 #ifndef TH_BUS_INTERNAL_H
 #define TH_BUS_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -29,29 +31,75 @@
  * dispatch loop already makes (seq >= min_seq) also skips dead entries. */
 #define BUS_SEQ_DEAD UINT64_MAX
 
+/* Marks a rarely taken path (errors, latency samples) so the compiler keeps
+ * it out of line and off the hot path's registers. */
+#if defined(__GNUC__)
+#define BUS_COLD __attribute__((cold, noinline))
+#else
+#define BUS_COLD
+#endif
+
 /* Sampled events in flight at once (publish done, fan-out not finished);
  * more simply go unsampled. */
 #define BUS_SAMPLE_SLOTS 8u
 
-typedef struct bus_filter {
-	uint8_t venue_len;  /* 0 = any venue */
-	uint8_t symbol_len;
-	uint8_t agent_len;
-	char venue[TH_VENUE_MAX];
-	char symbol[TH_SYMBOL_MAX];
-	char agent[TH_NAME_MAX];
-} bus_filter;
+/* Header words a filter can need: venue 16 + symbol 24 + agent 32 bytes =
+ * 9 words of 8 bytes (the three fields are 8-byte aligned in th_event_header). */
+#define BUS_FILTER_WORDS ((TH_VENUE_MAX + TH_SYMBOL_MAX + TH_NAME_MAX) / 8)
+
+/* One 8-byte word of the header that a filter constrains: the event matches
+ * when (word ^ val) & mask == 0. val holds the filter string's bytes (and
+ * its NUL) at their place in the word; mask has 0xff on exactly those bytes,
+ * so bytes after the NUL (which publishers may leave as garbage) are ignored. */
+typedef struct bus_fword {
+	uint64_t val;
+	uint64_t mask;
+} bus_fword;
+
+/* Entries are aligned to a cache line and sized in whole lines: the first
+ * line holds the call (fn, arg), the seq gate, the filter's word offsets and
+ * its first word; a filter on venue and symbol reaches into the second. */
+#define BUS_LINE 64u
 
 typedef struct bus_entry {
 	th_event_fn fn;
 	void *arg;
-	uint64_t min_seq;         /* first seq this subscription receives; BUS_SEQ_DEAD once removed */
-	const bus_filter *filter; /* NULL: no filter (the common case, checked with one branch) */
-	uint64_t id;
+	uint64_t min_seq;           /* first seq this subscription receives; BUS_SEQ_DEAD once removed */
+	uint8_t nwords;             /* filter words to check; 0 = no filter (one branch) */
+	uint8_t off[BUS_FILTER_WORDS]; /* byte offset in th_event_header of filter word k */
+	uint64_t id;                /* for unsubscribe; not read by dispatch */
+	bus_fword w[BUS_FILTER_WORDS];
 } bus_entry;
 
+_Static_assert(sizeof(bus_entry) % BUS_LINE == 0, "bus_entry must fill whole cache lines");
+_Static_assert(offsetof(th_event_header, venue) % 8 == 0 && offsetof(th_event_header, symbol) % 8 == 0 &&
+                   offsetof(th_event_header, agent) % 8 == 0 && TH_VENUE_MAX % 8 == 0 && TH_SYMBOL_MAX % 8 == 0 &&
+                   TH_NAME_MAX % 8 == 0,
+               "filter fields must be whole 8-byte words of the header");
+
+/* Does the header pass the entry's filter? Every constrained word is
+ * checked and the differences OR-ed, with one branch at the end: a match
+ * (the common case on a hot path) costs ~4 instructions per word, with no
+ * per-call length arithmetic or variable shifts. */
+static inline bool bus_entry_match(const bus_entry *e, const th_event_header *h)
+{
+	const unsigned char *hb = (const unsigned char *)h;
+	uint64_t diff = 0;
+	for (unsigned k = 0; k < e->nwords; k++) {
+		uint64_t x;
+		memcpy(&x, hb + e->off[k], sizeof x);
+		diff |= (x ^ e->w[k].val) & e->w[k].mask;
+	}
+	return diff == 0;
+}
+
+/* bus_filter.c: compile a subscription's optional filter strings (NULL or
+ * "" = any) into e->nwords/off/w. TH_ERR_INVALID (with bus_last_error set)
+ * when a string does not fit its header field. */
+int bus_filter_compile(bus_t *b, const th_subscription *s, bus_entry *e);
+
 typedef struct bus_topic_list {
-	bus_entry *v;
+	bus_entry *v;             /* BUS_LINE-aligned (bus_subs.c grows it by hand, not realloc) */
 	size_t n;
 	size_t cap;
 } bus_topic_list;
@@ -61,7 +109,6 @@ typedef struct bus_sub {
 	const void *owner;
 	uint32_t topics;          /* known topic bits only */
 	bool live;
-	bus_filter *filter;       /* owned; freed when the sub is compacted away */
 } bus_sub;
 
 typedef struct bus_sample {
@@ -70,12 +117,18 @@ typedef struct bus_sample {
 } bus_sample;
 
 struct bus {
+	/* Hot: what every publish reads or writes, first. */
 	bus_ring ring;
-	uint64_t next_seq;
-	bool dispatching;
-	unsigned held;            /* bus_hold depth: publishes only queue while > 0 */
-	bool need_compact;        /* dead entries await removal (deferred while dispatching) */
-
+	uint64_t next_seq;        /* also the count of accepted events + 1 (stats "published") */
+	/* Both 32-bit so publish can ask "dispatching or held?" with one OR. */
+	uint32_t dispatching;     /* 1 while delivering (inside a handler) */
+	uint32_t held;            /* bus_hold depth: publishes only queue while > 0 */
+	bool need_compact;        /* dead entries or retired arrays await cleanup (deferred while dispatching) */
+	bool topics_moved;        /* a topic list got a new array: a running fan-out must re-find its place */
+	uint64_t delivered;
+	size_t high_water;
+	uint64_t sample_mask;     /* sample seqs with (seq & mask) == 0; UINT64_MAX = off (no seq >= 1 qualifies) */
+	uint64_t sample_wait_seq; /* seq of the oldest sampled event still in flight; 0 (no seq) = none */
 	int64_t (*clock_ns)(void *arg);
 	void *clock_arg;
 
@@ -85,15 +138,12 @@ struct bus {
 	size_t subs_cap;
 	size_t live_subs;
 	uint64_t next_id;
+	void *retired;            /* topic arrays replaced during a drain, freed after it (bus_subs.c) */
 
-	uint64_t published;
-	uint64_t delivered;
 	uint64_t dropped_full;
 	uint64_t rejected_invalid;
-	size_t high_water;
 
 	/* Latency sampler: a FIFO of sampled events in seq order. */
-	uint64_t sample_mask;     /* 0 = off */
 	unsigned sample_head;
 	unsigned sample_count;
 	bus_sample samples[BUS_SAMPLE_SLOTS];
@@ -102,47 +152,6 @@ struct bus {
 	const char *err;          /* static text, or errbuf */
 	char errbuf[192];
 };
-
-/* The first n bytes of two name fields are equal. Both fields are arrays of
- * `field` bytes, a multiple of 8 (TH_VENUE_MAX 16, TH_SYMBOL_MAX 24,
- * TH_NAME_MAX 32), and n <= field, so reading whole 8-byte words stays inside
- * them; the bytes past n of the last word are masked off. Every bar meets up
- * to three of these (sim venue, strategy symbol), and a memcmp call for
- * 4..10 bytes cost more than the words. */
-static inline bool bus_name_eq(const char *a, const char *b, size_t n, size_t field)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	if (field % 8 == 0) {
-		for (size_t k = 0; k < n; k += 8) {
-			uint64_t x, y;
-			memcpy(&x, a + k, 8);
-			memcpy(&y, b + k, 8);
-			uint64_t d = x ^ y;
-			if (n - k < 8)
-				d &= (UINT64_C(1) << (8 * (n - k))) - 1u; /* little-endian: the first bytes are the low ones */
-			if (d)
-				return false;
-		}
-		return true;
-	}
-#endif
-	(void)field;
-	return memcmp(a, b, n) == 0;
-}
-
-static inline bool bus_filter_match(const bus_filter *f, const th_event_header *h)
-{
-	/* len + 1 compares the terminating NUL too, so "BTC" does not match
-	 * "BTCUSDT"; the header fields are known NUL-terminated and at least
-	 * len + 1 bytes long. */
-	if (f->venue_len && !bus_name_eq(h->venue, f->venue, (size_t)f->venue_len + 1, sizeof h->venue))
-		return false;
-	if (f->symbol_len && !bus_name_eq(h->symbol, f->symbol, (size_t)f->symbol_len + 1, sizeof h->symbol))
-		return false;
-	if (f->agent_len && !bus_name_eq(h->agent, f->agent, (size_t)f->agent_len + 1, sizeof h->agent))
-		return false;
-	return true;
-}
 
 /* bus_subs.c */
 /* Remove dead entries from every topic list and dead subs from the registry. */

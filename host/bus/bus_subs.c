@@ -1,12 +1,14 @@
 /*
  * bus_subs — subscribe, unsubscribe and the cleanup of the subscription tables.
  *
- * Not the hot path: tables grow with realloc here. Safety during dispatch
- * rests on two rules: (1) the dispatch loop re-reads a topic list's array and
- * length after every handler call, so appending (even with realloc) is safe;
- * (2) entries are never moved or removed while dispatching — removal only
- * marks them dead (min_seq = BUS_SEQ_DEAD) and compaction waits for the end
- * of the drain.
+ * Not the hot path: tables grow here. Safety during dispatch rests on
+ * three rules: (1) moving a topic list to a new array sets b->topics_moved,
+ * which the dispatch loop checks after every handler call, so appending is safe;
+ * (2) an appended entry's min_seq is the bus's next seq, above the seq of
+ * every event already published, so the loop may stop at the length it saw
+ * when the event's fan-out began; (3) entries are never moved or removed
+ * while dispatching — removal only marks them dead (min_seq = BUS_SEQ_DEAD)
+ * and compaction waits for the end of the drain.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,21 +32,37 @@ static int bus_grow(void **v, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-/* Copy one optional filter string; "" and NULL mean "any". */
-static int bus_filter_set(bus_t *b, const char *key, const char *src, char *dst, size_t field, uint8_t *len_out)
+/* Room for `need` entries in a topic list. Entries are cache-line aligned
+ * (bus_internal.h), which realloc does not promise: allocate aligned and copy. */
+static int bus_topic_grow(bus_t *b, bus_topic_list *tl, size_t need)
 {
-	*len_out = 0;
-	if (!src || !*src)
-		return TH_OK;
-	size_t n = strnlen(src, field);
-	if (n >= field) {
-		bus_set_error(b, "subscription filter '%s' (\"%.*s...\") is longer than the header field allows (%zu bytes max)",
-		              key, 24, src, field - 1);
-		return TH_ERR_INVALID;
+	if (need <= tl->cap)
+		return 0;
+	size_t ncap = tl->cap ? tl->cap * 2 : 4;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > SIZE_MAX / sizeof *tl->v)
+		return -1;
+	bus_entry *nv = aligned_alloc(BUS_LINE, ncap * sizeof *nv);
+	if (!nv)
+		return -1;
+	if (tl->n)
+		memcpy(nv, tl->v, tl->n * sizeof *nv);
+	if (b->dispatching && tl->v) {
+		/* A running fan-out still holds pointers into the old array (it
+		 * re-finds its place by pointer difference): keep it allocated until
+		 * the drain ends. Its first bytes become the retired-list link; the
+		 * loop reads no entry of it once it sees topics_moved. */
+		memcpy(tl->v, &b->retired, sizeof b->retired);
+		b->retired = tl->v;
+		b->need_compact = true;
+	} else {
+		free(tl->v);
 	}
-	memcpy(dst, src, n + 1);
-	*len_out = (uint8_t)n;
-	return TH_OK;
+	tl->v = nv;
+	tl->cap = ncap;
+	b->topics_moved = true; /* see bus_deliver */
+	return 0;
 }
 
 int bus_subscribe(bus_t *b, const void *owner, const th_subscription *s, th_event_fn fn, void *arg,
@@ -62,13 +80,9 @@ int bus_subscribe(bus_t *b, const void *owner, const th_subscription *s, th_even
 		              (unsigned)s->topics);
 		return TH_ERR_INVALID;
 	}
-	bus_filter f;
-	memset(&f, 0, sizeof f);
-	int rc = bus_filter_set(b, "venue", s->venue, f.venue, sizeof f.venue, &f.venue_len);
-	if (rc == TH_OK)
-		rc = bus_filter_set(b, "symbol", s->symbol, f.symbol, sizeof f.symbol, &f.symbol_len);
-	if (rc == TH_OK)
-		rc = bus_filter_set(b, "agent", s->agent, f.agent, sizeof f.agent, &f.agent_len);
+	bus_entry e;
+	memset(&e, 0, sizeof e);
+	int rc = bus_filter_compile(b, s, &e);
 	if (rc != TH_OK)
 		return rc;
 
@@ -77,27 +91,23 @@ int bus_subscribe(bus_t *b, const void *owner, const th_subscription *s, th_even
 		goto nomem;
 	for (unsigned t = 1; t < TH_EV_TYPE_COUNT_; t++) {
 		bus_topic_list *tl = &b->topics[t];
-		if ((topics & TH_TOPIC(t)) && bus_grow((void **)&tl->v, &tl->cap, tl->n + 1, sizeof *tl->v) != 0)
+		if ((topics & TH_TOPIC(t)) && bus_topic_grow(b, tl, tl->n + 1) != 0)
 			goto nomem;
-	}
-	bus_filter *fp = NULL;
-	if (f.venue_len | f.symbol_len | f.agent_len) {
-		fp = malloc(sizeof *fp);
-		if (!fp)
-			goto nomem;
-		*fp = f;
 	}
 
 	uint64_t id = b->next_id++;
+	e.fn = fn;
+	e.arg = arg;
 	/* Receives seq >= next_seq: nothing already queued or being dispatched. */
-	bus_entry e = { .fn = fn, .arg = arg, .min_seq = b->next_seq, .filter = fp, .id = id };
+	e.min_seq = b->next_seq;
+	e.id = id;
 	for (unsigned t = 1; t < TH_EV_TYPE_COUNT_; t++) {
 		if (topics & TH_TOPIC(t)) {
 			bus_topic_list *tl = &b->topics[t];
 			tl->v[tl->n++] = e;
 		}
 	}
-	b->subs[b->nsubs++] = (bus_sub){ .id = id, .owner = owner, .topics = topics, .live = true, .filter = fp };
+	b->subs[b->nsubs++] = (bus_sub){ .id = id, .owner = owner, .topics = topics, .live = true };
 	b->live_subs++;
 	if (id_out)
 		*id_out = id;
@@ -172,8 +182,20 @@ size_t bus_unsubscribe_owner(bus_t *b, const void *owner)
 	return n;
 }
 
+/* Free the arrays bus_topic_grow retired during a drain. */
+static void bus_free_retired(bus_t *b)
+{
+	while (b->retired) {
+		void *next;
+		memcpy(&next, b->retired, sizeof next);
+		free(b->retired);
+		b->retired = next;
+	}
+}
+
 void bus_subs_compact(bus_t *b)
 {
+	bus_free_retired(b);
 	for (unsigned t = 1; t < TH_EV_TYPE_COUNT_; t++) {
 		bus_topic_list *tl = &b->topics[t];
 		size_t w = 0;
@@ -187,8 +209,6 @@ void bus_subs_compact(bus_t *b)
 	for (size_t r = 0; r < b->nsubs; r++) {
 		if (b->subs[r].live)
 			b->subs[w++] = b->subs[r];
-		else
-			free(b->subs[r].filter);
 	}
 	b->nsubs = w;
 	b->need_compact = false;
@@ -196,8 +216,7 @@ void bus_subs_compact(bus_t *b)
 
 void bus_subs_free_all(bus_t *b)
 {
-	for (size_t i = 0; i < b->nsubs; i++)
-		free(b->subs[i].filter);
+	bus_free_retired(b);
 	free(b->subs);
 	b->subs = NULL;
 	b->nsubs = b->subs_cap = b->live_subs = 0;

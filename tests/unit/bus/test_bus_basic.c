@@ -224,6 +224,84 @@ static void test_stamping(void **state)
 	bus_destroy(b);
 }
 
+/* Every type, published at top level and from inside a handler: the stored
+ * size is th_event_size() (the bus's fixed-size table in bus.c must agree
+ * with it for each fixed type), and the handler sees the publisher's bytes
+ * up to that size, apart from the stamped seq/size. */
+typedef struct size_ctx {
+	bus_t *b;
+	th_event nested;  /* published from inside the first delivery */
+	int publish_nested;
+	size_t n;
+	uint32_t size[4];
+	unsigned char bytes[4][sizeof(th_event)];
+} size_ctx;
+
+static void size_recorder(void *arg, const th_event *ev)
+{
+	size_ctx *c = arg;
+	if (c->n < 4) {
+		c->size[c->n] = ev->h.size;
+		memcpy(c->bytes[c->n], ev, ev->h.size);
+		c->n++;
+	}
+	if (c->publish_nested) {
+		c->publish_nested = 0;
+		assert_int_equal(bus_publish(c->b, &c->nested), TH_OK);
+	}
+}
+
+static void test_sizes_every_type(void **state)
+{
+	(void)state;
+	bus_t *b = new_bus();
+	static size_ctx c;
+	memset(&c, 0, sizeof c);
+	c.b = b;
+	th_subscription s = { .topics = TH_TOPIC_ALL };
+	assert_int_equal(bus_subscribe(b, NULL, &s, size_recorder, &c, NULL), TH_OK);
+	uint64_t seed = 12345;
+	for (int t = 1; t < TH_EV_TYPE_COUNT_; t++) {
+		th_event ev;
+		/* Random payload bytes, then the counts that bound variable payloads. */
+		unsigned char *p = (unsigned char *)&ev;
+		for (size_t i = 0; i < sizeof ev; i++)
+			p[i] = (unsigned char)bt_rand(&seed);
+		memset(&ev.h, 0, sizeof ev.h);
+		ev.h.type = (uint16_t)t;
+		ev.h.ts_ns = 77;
+		th_strlcpy(ev.h.venue, "sim", sizeof ev.h.venue);
+		if (t == TH_EV_BOOK) {
+			ev.u.book.nbids = 3;
+			ev.u.book.nasks = 2;
+		} else if (t == TH_EV_CUSTOM) {
+			ev.u.custom.len = 11;
+		} else if (t == TH_EV_AGENT_MSG) {
+			ev.u.agent_msg.kind[sizeof ev.u.agent_msg.kind - 1] = '\0';
+			ev.u.agent_msg.text[40] = '\0';
+		}
+		const uint32_t want = th_event_size(&ev);
+		c.n = 0;
+		c.nested = ev;
+		c.publish_nested = 1;
+		assert_int_equal(bus_publish(b, &ev), TH_OK);
+		assert_int_equal(c.n, 2); /* the event, then its copy queued from the handler */
+		for (size_t k = 0; k < 2; k++) {
+			if (c.size[k] != want)
+				fail_msg("type %d (%s): stored size %u, th_event_size %u", t, k ? "nested" : "top level",
+				         (unsigned)c.size[k], (unsigned)want);
+			th_event got;
+			memcpy(&got, c.bytes[k], want);
+			/* Only seq and size are stamped (ts_ns was set). */
+			assert_int_equal(got.h.seq, bus_next_seq(b) - 2 + k);
+			got.h.seq = ev.h.seq;
+			got.h.size = ev.h.size;
+			assert_memory_equal(&got, &ev, want);
+		}
+	}
+	bus_destroy(b);
+}
+
 static void test_agent_msg_termination(void **state)
 {
 	(void)state;
@@ -433,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_stamping),
+		cmocka_unit_test(test_sizes_every_type),
 		cmocka_unit_test(test_agent_msg_termination),
 		cmocka_unit_test(test_invalid_events),
 		cmocka_unit_test(test_invalid_subscriptions),

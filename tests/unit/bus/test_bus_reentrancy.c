@@ -320,6 +320,73 @@ static void test_subscribe_inside_handler(void **state)
 	bus_destroy(c.b);
 }
 
+/* ---- the subscriber array moves mid-fan-out ---- */
+
+/* The first subscriber adds enough subscriptions to move the event type's
+ * array (the fan-out then continues in the new one: host/bus/bus.c
+ * bus_deliver, b->topics_moved), then unsubscribes the third: it must get
+ * nothing more, while the second still gets this event exactly once. A loop
+ * that kept walking the old array would read freed memory there (ASan) and
+ * see the third subscriber still live. */
+typedef struct move_ctx {
+	bus_t *b;
+	bt_log log;
+	uint64_t victim;
+	int fired;
+} move_ctx;
+
+static void mover(void *arg, const th_event *ev)
+{
+	move_ctx *c = arg;
+	bt_rec r = { &c->log, 1 };
+	bt_record(&r, ev);
+	if (c->fired)
+		return;
+	c->fired = 1;
+	th_subscription s = { .topics = TH_TOPIC(TH_EV_TRADE) };
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(bus_subscribe(c->b, NULL, &s, counting_handler, &g_many_count, NULL), TH_OK);
+	assert_int_equal(bus_unsubscribe(c->b, c->victim), TH_OK);
+}
+
+static void test_array_moves_mid_fan_out(void **state)
+{
+	(void)state;
+	move_ctx c;
+	memset(&c, 0, sizeof c);
+	c.b = new_bus();
+	g_many_count = 0;
+	bt_rec second = { &c.log, 2 }, third = { &c.log, 3 };
+	th_subscription s = { .topics = TH_TOPIC(TH_EV_TRADE) };
+	assert_int_equal(bus_subscribe(c.b, NULL, &s, mover, &c, NULL), TH_OK);
+	assert_int_equal(bus_subscribe(c.b, NULL, &s, bt_record, &second, NULL), TH_OK);
+	/* The victim filters on venue, so its entry carries filter words too. */
+	th_subscription sv = { .topics = TH_TOPIC(TH_EV_TRADE), .venue = "sim" };
+	assert_int_equal(bus_subscribe(c.b, NULL, &sv, bt_record, &third, &c.victim), TH_OK);
+	bt_rec fourth = { &c.log, 4 };
+	assert_int_equal(bus_subscribe(c.b, NULL, &s, bt_record, &fourth, NULL), TH_OK);
+
+	th_event t = bt_trade("sim", "X", "", 1);
+	assert_int_equal(bus_publish(c.b, &t), TH_OK);
+	assert_int_equal(g_many_count, 0); /* subscribed during the event: not delivered it */
+	assert_int_equal(bus_publish(c.b, &t), TH_OK);
+
+	/* ev1 -> 1, 2, 4 (3 removed mid-fan-out); ev2 -> 1, 2, 4 and the 300 new ones. */
+	const uint64_t want_tag[] = { 1, 2, 4, 1, 2, 4 };
+	assert_int_equal(c.log.n, 6);
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(c.log.tag[i], want_tag[i]);
+		assert_int_equal(c.log.seq[i], i < 3 ? 1 : 2);
+	}
+	assert_int_equal(g_many_count, 300);
+	bus_stats st;
+	bus_get_stats(c.b, &st);
+	assert_int_equal(st.subscribers, 303);
+	assert_int_equal(st.published, 2);
+	assert_int_equal(st.delivered, 6 + 300);
+	bus_destroy(c.b);
+}
+
 /* ---- unsubscribe_owner ---- */
 
 typedef struct owner_ctx {
@@ -404,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_publish_chain_is_iterative),
 		cmocka_unit_test(test_unsubscribe_inside_handler),
 		cmocka_unit_test(test_subscribe_inside_handler),
+		cmocka_unit_test(test_array_moves_mid_fan_out),
 		cmocka_unit_test(test_unsubscribe_owner),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

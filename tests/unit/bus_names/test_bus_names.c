@@ -1,5 +1,6 @@
 /* Filters on venue, symbol and agent compare names 8 bytes at a time
- * (host/bus/bus_internal.h). Through the public bus API: for names of every
+ * (compiled to header words and masks by host/bus/bus_filter.c, checked by
+ * bus_entry_match in host/bus/bus_internal.h). Through the public bus API: for names of every
  * length a field allows, against event names that equal them, differ at
  * one position (before, at and after each word boundary), are a prefix or
  * an extension of them, or carry garbage after their NUL, an event is
