@@ -342,6 +342,12 @@ typedef struct capital_position {
  * running per-instrument sums (O(instruments)). Returns how many exist; at
  * most `max` are written. */
 size_t capital_positions(const capital_t *c, const char *wallet, int include_flat, capital_position *out, size_t max);
+/* One agent's position in one instrument, flat or not, as capital_positions()
+ * reports it, without copying the agent's others (the backtest's trade book
+ * reads it on every fill). TH_OK, or TH_ERR_NOT_FOUND when `agent` is not an
+ * agent or has never traded the instrument. */
+int capital_position_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
+	capital_position *out);
 
 typedef struct capital_point {
 	uint64_t seq;     /* 1, 2, 3 ... per curve, never reused */

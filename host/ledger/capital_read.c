@@ -350,6 +350,23 @@ size_t capital_positions(const capital_t *c, const char *wallet, int include_fla
 	return count;
 }
 
+int capital_position_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
+	capital_position *out)
+{
+	int32_t wi = cap_wallet_find(c, agent);
+	if (wi < 0 || c->w[wi].kind != CAPITAL_KIND_AGENT)
+		return TH_ERR_NOT_FOUND;
+	const cap_wallet *w = &c->w[wi];
+	for (size_t k = 0; k < w->npos; k++) {
+		const cap_instr *in = &c->ins[w->pos[k].instr];
+		if (strcmp(in->symbol, symbol) == 0 && strcmp(in->venue, venue) == 0) {
+			cap_position_out(c, &w->pos[k], w->name, out);
+			return TH_OK;
+		}
+	}
+	return TH_ERR_NOT_FOUND;
+}
+
 size_t capital_children(const capital_t *c, const char *scope, char (*names)[TH_NAME_MAX], size_t max)
 {
 	int32_t si = cap_wallet_find(c, scope);

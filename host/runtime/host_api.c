@@ -89,6 +89,41 @@ static int publish_allowed(const th_ctx *ctx, const th_event *ev, const char **w
 	}
 }
 
+/* Whether the header name field `field` (cap bytes) holds `name` (an
+ * array of at least cap bytes). Every plugin event asks this, so a field
+ * that is byte for byte the name — what th_strlcpy() into a zeroed header
+ * gives, as the host's slot names are — is accepted with one fixed-size
+ * compare; anything else is decided by strcmp. */
+static int field_is(const char *field, size_t cap, const char *name)
+{
+	if (memcmp(field, name, cap) == 0 && field[cap - 1] == '\0')
+		return 1;
+	return strcmp(field, name) == 0;
+}
+
+/* api_publish() when the event must change: a copy with the speaker's names
+ * stamped and the flags cleared. Out of line, so the common case (a venue
+ * event that already names its venue) needs no room for a copy. */
+static __attribute__((noinline)) int publish_restamped(th_ctx *ctx, const th_event *ev, int restamp, int venue_event,
+	int agent)
+{
+	th_event copy;
+	uint32_t size = th_event_size(ev);
+	if (size > sizeof copy)
+		return TH_ERR_INVALID;
+	memcpy(&copy, ev, size);
+	if (restamp) {
+		if (venue_event)
+			th_strlcpy(copy.h.venue, ctx->slot->name, sizeof copy.h.venue);
+		if (agent)
+			th_strlcpy(copy.h.agent, ctx->slot->name, sizeof copy.h.agent);
+		else
+			copy.h.agent[0] = '\0';
+	}
+	copy.h.flags = 0;
+	return bus_publish(ctx->host->bus, &copy);
+}
+
 static int api_publish(th_ctx *ctx, const th_event *ev)
 {
 	const char *why = "";
@@ -98,34 +133,17 @@ static int api_publish(th_ctx *ctx, const th_event *ev)
 		snprintf(ctx->error, sizeof ctx->error, "publish refused: %s", why);
 		return TH_ERR_STATE;
 	}
-	/* Stamp who is speaking: a venue's events carry its instance name, an
-	 * agent's its own name. */
+	/* Stamp who is speaking: a venue's order and fill events carry its
+	 * instance name and no agent, an agent's events its own name; only the
+	 * OMS marks its re-publications (flags). The event is copied only when
+	 * one of these must change. */
+	const char *self = ctx->slot->name;
 	int venue = ctx->slot->kind == TH_KIND_EXCHANGE, agent = ctx->slot->kind == TH_KIND_STRATEGY;
-	if ((venue && strcmp(ev->h.venue, ctx->slot->name) != 0 && (ev->h.type == TH_EV_ORDER || ev->h.type == TH_EV_FILL)) ||
-		(agent && strcmp(ev->h.agent, ctx->slot->name) != 0) || (venue && ev->h.agent[0])) {
-		th_event copy;
-		uint32_t size = th_event_size(ev);
-		if (size > sizeof copy)
-			return TH_ERR_INVALID;
-		memcpy(&copy, ev, size);
-		if (venue && (ev->h.type == TH_EV_ORDER || ev->h.type == TH_EV_FILL))
-			th_strlcpy(copy.h.venue, ctx->slot->name, sizeof copy.h.venue);
-		if (agent)
-			th_strlcpy(copy.h.agent, ctx->slot->name, sizeof copy.h.agent);
-		else
-			copy.h.agent[0] = '\0';
-		copy.h.flags = 0; /* only the OMS marks its re-publications */
-		return bus_publish(ctx->host->bus, &copy);
-	}
-	if (ev->h.flags) {
-		th_event copy;
-		uint32_t size = th_event_size(ev);
-		if (size > sizeof copy)
-			return TH_ERR_INVALID;
-		memcpy(&copy, ev, size);
-		copy.h.flags = 0;
-		return bus_publish(ctx->host->bus, &copy);
-	}
+	int venue_event = venue && (ev->h.type == TH_EV_ORDER || ev->h.type == TH_EV_FILL);
+	int restamp = (venue_event && !field_is(ev->h.venue, sizeof ev->h.venue, self)) ||
+		(agent ? !field_is(ev->h.agent, sizeof ev->h.agent, self) : venue && ev->h.agent[0]);
+	if (restamp || ev->h.flags)
+		return publish_restamped(ctx, ev, restamp, venue_event, agent);
 	return bus_publish(ctx->host->bus, ev);
 }
 

@@ -25,29 +25,22 @@ th_price trading_last_price(void *ctx, const char *venue, const char *symbol, in
 	return t->view ? trading_view_last_price(t->view, venue, symbol, scale) : 0;
 }
 
-static void set_price(trading_t *t, const char *venue, const char *symbol, th_price px, int32_t scale)
-{
-	trading_view_set_price(t->view, venue, symbol, px, scale);
-}
-
 /* Market data: the last price per instrument (for market-order reservations
- * and marks); a bar close also marks every wallet and records equity. */
+ * and marks); a bar close also marks every wallet. Equity is recorded by the
+ * driver (trading_backtest, on_oms_tick), not here. This runs for every
+ * market event: the view finds the instrument by comparing the event's
+ * names with the last one's, without string work. */
 void trading_on_market(void *arg, const th_event *ev)
 {
 	trading_t *t = arg;
-	int64_t now = host_now_ns(t->host);
 	t->events++;
 	switch (ev->h.type) {
 	case TH_EV_TRADE:
-		set_price(t, ev->h.venue, ev->h.symbol, ev->u.trade.price, ev->u.trade.price_scale);
+		trading_view_set_event_price(t->view, ev, ev->u.trade.price, ev->u.trade.price_scale);
 		break;
 	case TH_EV_BAR:
-		trading_view_mark(t->view, ev->h.venue, ev->h.symbol, ev->u.bar.close, ev->u.bar.price_scale, now);
 		t->bars++;
-		if (now != t->last_snapshot_ns) {
-			/* one equity point per bar time, after every symbol's bar of that time */
-			t->last_snapshot_ns = now;
-		}
+		trading_view_mark_event(t->view, ev, ev->u.bar.close, ev->u.bar.price_scale, host_now_ns(t->host));
 		break;
 	default:
 		break;

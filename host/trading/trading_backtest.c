@@ -213,7 +213,6 @@ int trading_backtest(trading_t *t, const char *config_path, char *err, size_t er
 	 * actual spacing, charts downsample anyway). */
 	uint64_t per_symbol = expected / (nsym ? nsym : 1);
 	uint64_t stride = per_symbol > 200000 ? (per_symbol + 199999) / 200000 : 1;
-	uint64_t bar_times = 0;
 	/* the limit only has to hold every sample: a generated market's symbols
 	 * share their bar times, a bar file's need not (room for every bar then) */
 	uint64_t points = !expected ? 1u << 22 : (t->cfg.source_barfile ? expected : per_symbol) / stride + 4;
@@ -225,12 +224,17 @@ int trading_backtest(trading_t *t, const char *config_path, char *err, size_t er
 	double started = wall_seconds(), cpu_started = cpu_seconds();
 	th_event ev;
 	int64_t bar_time = 0, now = 0;
+	/* Countdowns instead of a division per event: the bar time that gets a
+	 * sample is every stride-th (the first one included), and a progress line
+	 * is due once t->bars reaches the next multiple of progress_step. */
+	uint64_t until_sample = 0, next_progress = progress_step;
 	int rc;
 	while ((rc = feed_next(&t->feed, &ev, err, errlen)) == 1) {
 		t->events_seen++;
 		if (bar_time && ev.h.ts_ns > bar_time) {
 			/* every symbol's bar of that time is in */
-			if (bar_times++ % stride == 0) {
+			if (until_sample-- == 0) {
+				until_sample = stride - 1;
 				capital_snapshot_equity(t->capital, bar_time);
 				trading_goals_evaluate(t, bar_time);
 				if (t->cfg.rebalance_ns > 0 && bar_time - t->last_rebalance_ns >= t->cfg.rebalance_ns)
@@ -241,12 +245,17 @@ int trading_backtest(trading_t *t, const char *config_path, char *err, size_t er
 		now = ev.h.ts_ns;
 		host_set_sim_time(t->host, now);
 		bus_publish(t->bus, &ev);
-		if (ev.h.type == TH_EV_BAR)
-			bar_time = now;
-		if (show && (t->bars & 0xFFFF) == 0 && ev.h.type == TH_EV_BAR)
+		if (ev.h.type != TH_EV_BAR)
+			continue;
+		bar_time = now;
+		if (show && (t->bars & 0xFFFF) == 0)
 			progress(t, expected, started, 0);
-		if (ev.h.type == TH_EV_BAR && t->bars % progress_step == 0)
-			progress_line(t, progress_total);
+		if (t->bars >= next_progress) {
+			/* t->bars may have moved by more than one (bars published by a venue) */
+			if (t->bars % progress_step == 0)
+				progress_line(t, progress_total);
+			next_progress = (t->bars / progress_step + 1) * progress_step;
+		}
 	}
 	progress_line(t, progress_total);
 	if (bar_time)

@@ -92,6 +92,10 @@ static void mirror(feed *f, const th_event *ev, size_t m, th_event *out)
 
 int feed_next(feed *f, th_event *out, char *err, size_t errlen)
 {
+	/* Without mirror venues (the usual backtest) this is the source's next
+	 * event, and the call ends in a jump to it (no frame of its own). */
+	if (!f->nmirrors)
+		return market_source_next(f->source, out, err, errlen);
 	if (f->qlen) {
 		memcpy(out, &f->queue[f->qhead], th_event_size(&f->queue[f->qhead]));
 		f->qhead++;
@@ -99,7 +103,7 @@ int feed_next(feed *f, th_event *out, char *err, size_t errlen)
 		return 1;
 	}
 	int rc = market_source_next(f->source, out, err, errlen);
-	if (rc != 1 || f->nmirrors == 0)
+	if (rc != 1)
 		return rc;
 	for (size_t m = 0; m < f->nmirrors; m++)
 		mirror(f, out, m, &f->queue[m]);

@@ -12,14 +12,29 @@
 #include "common/log.h"
 #include "trading/trading_internal.h"
 
+/* A fixed-size name field copied whole (fixed-size moves, no strlen): the
+ * same string as th_strlcpy() gives, including its truncation of a field
+ * that lacks a NUL. */
+static void copy_field(char *dst, const char *src, size_t size)
+{
+	memcpy(dst, src, size);
+	dst[size - 1] = '\0';
+}
+
+/* Runs once per intent: the header is set field by field (no memset of the
+ * names that are overwritten anyway) and the names are copied whole. */
 static void publish_decision(trading_t *t, const th_event *intent, const th_risk_verdict *v, const char *who)
 {
 	th_event ev;
-	th_event_init(&ev, TH_EV_RISK);
+	ev.h.type = TH_EV_RISK;
+	ev.h.flags = 0;
+	ev.h.size = 0;
+	ev.h.seq = 0;
+	ev.h.ts_ns = 0;
+	copy_field(ev.h.venue, intent->h.venue, sizeof ev.h.venue);
+	copy_field(ev.h.symbol, intent->h.symbol, sizeof ev.h.symbol);
+	copy_field(ev.h.agent, intent->h.agent, sizeof ev.h.agent);
 	memset(&ev.u.risk, 0, sizeof ev.u.risk);
-	th_strlcpy(ev.h.venue, intent->h.venue, sizeof ev.h.venue);
-	th_strlcpy(ev.h.symbol, intent->h.symbol, sizeof ev.h.symbol);
-	th_strlcpy(ev.h.agent, intent->h.agent, sizeof ev.h.agent);
 	ev.u.risk.intent_id = intent->u.intent.intent_id;
 	/* every verdict is journaled (audit) and counted by reason */
 	oms_journal_decision(t->oms, intent, (int)v->approved, v->reason_code, who, v->message);
@@ -28,6 +43,8 @@ static void publish_decision(trading_t *t, const th_event *intent, const th_risk
 	ev.u.risk.approved = v->approved;
 	ev.u.risk.reason_code = v->reason_code;
 	th_strlcpy(ev.u.risk.plugin, who, sizeof ev.u.risk.plugin);
+	/* a plugin's verdict may hold anything after its NUL: copy the string
+	 * only, so the decision carries zeros there (as the memset left them) */
 	th_strlcpy(ev.u.risk.message, v->message, sizeof ev.u.risk.message);
 	bus_publish(t->bus, &ev);
 }
@@ -60,7 +77,9 @@ static int run_risk(trading_t *t, const th_event *intent, th_qty *max_qty, th_ri
 	for (size_t i = 0; i < host_instance_count(t->host); i++) {
 		host_instance_info info;
 		host_instance_info_at(t->host, i, &info);
-		if (strcmp(info.kind, "risk") != 0)
+		/* every intent asks this of every instance: the first letter
+		 * rejects the other kinds without a strcmp call */
+		if (info.kind[0] != 'r' || strcmp(info.kind, "risk") != 0)
 			continue;
 		const void *api;
 		void *inst = host_instance_handle(t->host, info.name, &api);

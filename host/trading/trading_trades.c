@@ -3,11 +3,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tradehost/th_status.h>
 
 #include "common/strmap.h"
+#include "trading/name_key.h"
+
+/* Exposure clocks of a position: its agent's, its farm's, the total's. */
+enum { CLOCK_AGENT, CLOCK_FARM, CLOCK_TOTAL, CLOCK_KINDS };
 
 typedef struct pos_state {
 	char agent[TH_NAME_MAX], venue[TH_VENUE_MAX], symbol[TH_SYMBOL_MAX];
+	/* The agent's farm, read once when the position is first seen: capital
+	 * never moves an agent to another farm (the parent is set when the
+	 * wallet is created), so it stays right for the book's lifetime. */
+	char farm[TH_NAME_MAX];
+	/* indices in trade_book.clocks of the agent's, farm's and total's
+	 * clocks (-1: none, e.g. an agent without a farm), looked up at the
+	 * position's first open; the clock array only grows, so they stay valid */
+	int32_t clock[CLOCK_KINDS];
+	int clocks_known;
 	th_qty qty;
 	th_price avg;
 	th_money realized, fees;
@@ -30,6 +44,9 @@ struct trade_book {
 	size_t npos, cap_pos;
 	strmap *pos_index;
 	size_t last_pos;              /* index of the position the last fill touched */
+	/* its names as fill headers carry them: a run of fills of one position
+	 * finds it by a few word compares (name_key.h) */
+	name_key last_agent, last_venue, last_symbol;
 	report_trade *trades;
 	size_t ntrades, cap_trades;
 	char (*names)[3][TH_NAME_MAX + TH_SYMBOL_MAX]; /* owned strings of each trade: agent, farm, symbol */
@@ -73,16 +90,13 @@ static void key_part(char *key, size_t *at, const char *src, size_t max, char se
 	key[(*at)++] = sep;
 }
 
-static int same_position(const pos_state *p, const char *agent, const char *venue, const char *symbol)
+static pos_state *position(trade_book *b, const th_event *fill)
 {
-	return strcmp(p->agent, agent) == 0 && strcmp(p->venue, venue) == 0 && strcmp(p->symbol, symbol) == 0;
-}
-
-static pos_state *position(trade_book *b, const char *agent, const char *venue, const char *symbol)
-{
+	const char *agent = fill->h.agent, *venue = fill->h.venue, *symbol = fill->h.symbol;
 	/* Fills come in runs for one position (an order's fills, an agent
 	 * trading one symbol): try the last one before building a key. */
-	if (b->last_pos < b->npos && same_position(&b->pos[b->last_pos], agent, venue, symbol))
+	if (b->last_pos < b->npos && name_key_is(&b->last_symbol, symbol, TH_SYMBOL_MAX) &&
+		name_key_is(&b->last_agent, agent, TH_NAME_MAX) && name_key_is(&b->last_venue, venue, TH_VENUE_MAX))
 		return &b->pos[b->last_pos];
 	char key[TH_NAME_MAX + TH_VENUE_MAX + TH_SYMBOL_MAX];
 	size_t at = 0;
@@ -90,26 +104,30 @@ static pos_state *position(trade_book *b, const char *agent, const char *venue, 
 	key_part(key, &at, venue, TH_VENUE_MAX, '|');
 	key_part(key, &at, symbol, TH_SYMBOL_MAX, '\0');
 	int64_t i;
-	if (strmap_get(b->pos_index, key, &i)) {
-		b->last_pos = (size_t)i;
-		return &b->pos[i];
-	}
-	if (b->npos == b->cap_pos) {
-		size_t cap = b->cap_pos ? b->cap_pos * 2 : 16;
-		pos_state *p = realloc(b->pos, cap * sizeof *p);
-		if (!p)
+	if (!strmap_get(b->pos_index, key, &i)) {
+		if (b->npos == b->cap_pos) {
+			size_t cap = b->cap_pos ? b->cap_pos * 2 : 16;
+			pos_state *p = realloc(b->pos, cap * sizeof *p);
+			if (!p)
+				return NULL;
+			b->pos = p;
+			b->cap_pos = cap;
+		}
+		pos_state *p = &b->pos[b->npos];
+		memset(p, 0, sizeof *p);
+		th_strlcpy(p->agent, agent, sizeof p->agent);
+		th_strlcpy(p->venue, venue, sizeof p->venue);
+		th_strlcpy(p->symbol, symbol, sizeof p->symbol);
+		capital_kind_of(b->capital, p->agent, p->farm, sizeof p->farm);
+		if (strmap_put(b->pos_index, key, (int64_t)b->npos) < 0)
 			return NULL;
-		b->pos = p;
-		b->cap_pos = cap;
+		i = (int64_t)b->npos++;
 	}
-	pos_state *p = &b->pos[b->npos];
-	memset(p, 0, sizeof *p);
-	th_strlcpy(p->agent, agent, sizeof p->agent);
-	th_strlcpy(p->venue, venue, sizeof p->venue);
-	th_strlcpy(p->symbol, symbol, sizeof p->symbol);
-	strmap_put(b->pos_index, key, (int64_t)b->npos);
-	b->last_pos = b->npos;
-	return &b->pos[b->npos++];
+	b->last_pos = (size_t)i;
+	name_key_set(&b->last_agent, b->pos[i].agent, TH_NAME_MAX);
+	name_key_set(&b->last_venue, b->pos[i].venue, TH_VENUE_MAX);
+	name_key_set(&b->last_symbol, b->pos[i].symbol, TH_SYMBOL_MAX);
+	return &b->pos[i];
 }
 
 static clock_state *clock_of(trade_book *b, const char *name)
@@ -133,32 +151,27 @@ static clock_state *clock_of(trade_book *b, const char *name)
 
 /* A position opened (+1) or closed (-1): move the clocks of the agent, its
  * farm and the total. */
-static void exposure_step(trade_book *b, const char *agent, int delta, int64_t now)
+static void exposure_step(trade_book *b, pos_state *p, int delta, int64_t now)
 {
-	char farm[TH_NAME_MAX] = "";
-	capital_kind_of(b->capital, agent, farm, sizeof farm);
-	const char *names[3] = { agent, farm, "total" };
-	for (int k = 0; k < 3; k++) {
-		if (!names[k][0])
+	if (!p->clocks_known) {
+		const char *names[CLOCK_KINDS] = { p->agent, p->farm, "total" };
+		for (int k = 0; k < CLOCK_KINDS; k++) {
+			clock_state *c = names[k][0] ? clock_of(b, names[k]) : NULL;
+			p->clock[k] = c ? (int32_t)(c - b->clocks) : -1;
+		}
+		/* out of memory: look them up again next time */
+		p->clocks_known = (!p->agent[0] || p->clock[CLOCK_AGENT] >= 0) && (!p->farm[0] || p->clock[CLOCK_FARM] >= 0) &&
+			p->clock[CLOCK_TOTAL] >= 0;
+	}
+	for (int k = 0; k < CLOCK_KINDS; k++) {
+		if (p->clock[k] < 0)
 			continue;
-		clock_state *c = clock_of(b, names[k]);
-		if (!c)
-			continue;
+		clock_state *c = &b->clocks[p->clock[k]];
 		if (delta > 0 && c->open_positions++ == 0)
 			c->since_ns = now;
 		if (delta < 0 && c->open_positions > 0 && --c->open_positions == 0)
 			c->total_ns += now - c->since_ns;
 	}
-}
-
-static const capital_position *lookup(trade_book *b, const char *agent, const char *venue, const char *symbol,
-	capital_position *buf, size_t cap)
-{
-	size_t n = capital_positions(b->capital, agent, 1, buf, cap);
-	for (size_t i = 0; i < n && i < cap; i++)
-		if (strcmp(buf[i].p.venue, venue) == 0 && strcmp(buf[i].p.symbol, symbol) == 0)
-			return &buf[i];
-	return NULL;
 }
 
 static report_trade *new_trade(trade_book *b)
@@ -193,10 +206,10 @@ static report_trade *new_trade(trade_book *b)
 void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 {
 	const th_fill *f = &ev->u.fill;
-	pos_state *p = position(b, ev->h.agent, ev->h.venue, ev->h.symbol);
-	capital_position buf[64];
-	const capital_position *cp = lookup(b, ev->h.agent, ev->h.venue, ev->h.symbol, buf, 64);
-	if (!p || !cp)
+	pos_state *p = position(b, ev);
+	capital_position pos;
+	const capital_position *cp = &pos;
+	if (!p || capital_position_of(b->capital, p->agent, p->venue, p->symbol, &pos) != TH_OK)
 		return;
 	th_qty signed_fill = f->side == TH_SIDE_BUY ? f->qty : -f->qty;
 	int reduces = p->qty != 0 && ((p->qty > 0) != (signed_fill > 0));
@@ -214,11 +227,9 @@ void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 			t = &b->trades[p->last_trade]; /* another fill of the same closing order */
 		if (!t && (t = new_trade(b)) != NULL) {
 			size_t i = (size_t)(t - b->trades);
-			char farm[TH_NAME_MAX] = "";
-			capital_kind_of(b->capital, ev->h.agent, farm, sizeof farm);
-			th_strlcpy(b->names[i][0], ev->h.agent, sizeof b->names[i][0]);
-			th_strlcpy(b->names[i][1], farm, sizeof b->names[i][1]);
-			th_strlcpy(b->names[i][2], ev->h.symbol, sizeof b->names[i][2]);
+			th_strlcpy(b->names[i][0], p->agent, sizeof b->names[i][0]);
+			th_strlcpy(b->names[i][1], p->farm, sizeof b->names[i][1]);
+			th_strlcpy(b->names[i][2], p->symbol, sizeof b->names[i][2]);
 			t->venue = p->venue;
 			t->side = p->qty > 0 ? TH_SIDE_BUY : TH_SIDE_SELL;
 			t->entry_ns = p->opened_ns;
@@ -248,9 +259,9 @@ void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 	p->fees = cp->p.fees;
 	if (before == 0 && p->qty != 0) {
 		p->opened_ns = now;
-		exposure_step(b, ev->h.agent, +1, now);
+		exposure_step(b, p, +1, now);
 	} else if (before != 0 && p->qty == 0) {
-		exposure_step(b, ev->h.agent, -1, now);
+		exposure_step(b, p, -1, now);
 	} else if (before != 0 && p->qty != 0 && (before > 0) != (p->qty > 0)) {
 		p->opened_ns = now; /* flipped: the new position starts now */
 	}

@@ -12,12 +12,24 @@ static const th_exchange_api *venue(trading_t *t, const char *name, void **inst)
 	*inst = host_instance_handle(t->host, name, &api);
 	if (!*inst || !api)
 		return NULL;
+	/* The live instance checked last time (every order goes to the same
+	 * few): a live instance and its kind table identify what serves the
+	 * name, so it is still an exchange (the argument tv_list makes too). A
+	 * reload that replaces the instance changes the pair and the check runs
+	 * again. */
+	if (*inst == t->venue_checked[0] && api == t->venue_checked[1])
+		return api;
 	/* Only exchange instances may be venues. */
 	for (size_t i = 0; i < host_instance_count(t->host); i++) {
 		host_instance_info info;
 		host_instance_info_at(t->host, i, &info);
-		if (strcmp(info.name, name) == 0)
-			return strcmp(info.kind, "exchange") == 0 ? api : NULL;
+		if (strcmp(info.name, name) == 0) {
+			if (strcmp(info.kind, "exchange") != 0)
+				return NULL;
+			t->venue_checked[0] = *inst;
+			t->venue_checked[1] = api;
+			return api;
+		}
 	}
 	return NULL;
 }

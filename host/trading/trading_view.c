@@ -1,11 +1,13 @@
 /* The portfolio queries of risk plugins in O(1) per call (trading_view.h). */
 #include "trading/trading_view.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tradehost/th_status.h>
 
 #include "common/strmap.h"
+#include "trading/name_key.h"
 
 typedef struct view_price {
 	th_price price;
@@ -15,7 +17,17 @@ typedef struct view_price {
 	 * asked again once its instrument count has moved past `instr_seen` */
 	int32_t instr;
 	size_t instr_seen;
+	/* its names, so an event's header is checked against them word by
+	 * word (name_key.h); unset when a name is too long for a header */
+	name_key venue, symbol;
 } view_price;
+
+/* Market events find their slot in a small table indexed by a hash of their
+ * name fields' first words, checked against the slot's names (so a
+ * collision or a stale entry only costs the lookup by name). Bytes after a
+ * name's NUL are part of the hash: events that carry varying ones there
+ * just miss the table. */
+#define EVENT_TABLE 64 /* a power of two */
 
 /* One venue's instrument index, valid for (owner, list, n). */
 typedef struct view_venue {
@@ -33,10 +45,19 @@ struct trading_view {
 	strmap *price_index;  /* "venue\x1fsymbol" -> index in prices */
 	view_price *prices;
 	size_t nprices, cap_prices;
-	char last_key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
+	/* The slot of the last instrument looked up: market events and the
+	 * queries that follow them repeat an instrument, so most lookups end
+	 * there (checked against the slot's names). Slots are never removed. */
 	int64_t last_index;   /* -1: none */
+	int32_t event_table[EVENT_TABLE]; /* slot index + 1; 0: empty */
 	view_venue *venues;   /* a handful: scanned */
 	size_t nvenues, cap_venues;
+	/* The instrument found last (orders repeat one): venue entry, symbol
+	 * and index in that venue's list. Valid while that venue's index is the
+	 * one it was found in: index_venue() forgets it. */
+	view_venue *last_ins_venue;
+	name_key last_ins_symbol;
+	size_t last_ins;
 	strmap *peak_index;   /* wallet -> index in peaks */
 	th_money *peaks;
 	size_t npeaks, cap_peaks;
@@ -90,27 +111,21 @@ static int price_key(char *key, size_t cap, const char *venue, const char *symbo
 	return 0;
 }
 
-/* key == "venue\x1fsymbol", compared without building it first (the hit
- * case of every market event). */
-static int key_is(const char *key, const char *venue, const char *symbol)
+static int last_is(const trading_view *v, const char *venue, const char *symbol)
 {
-	while (*venue && *key == *venue) {
-		key++;
-		venue++;
-	}
-	if (*venue || *key != '\x1f')
-		return 0;
-	return strcmp(key + 1, symbol) == 0;
+	return v->last_index >= 0 && name_key_is_str(&v->prices[v->last_index].venue, venue) &&
+		name_key_is_str(&v->prices[v->last_index].symbol, symbol);
 }
 
-static int64_t find_price(trading_view *v, const char *key)
+/* The existing slot of (venue, symbol), or -1. */
+static int64_t find_price(trading_view *v, const char *venue, const char *symbol)
 {
+	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
 	int64_t i;
-	if (v->last_index >= 0 && strcmp(v->last_key, key) == 0)
+	if (last_is(v, venue, symbol))
 		return v->last_index;
-	if (!strmap_get(v->price_index, key, &i))
+	if (price_key(key, sizeof key, venue, symbol) != 0 || !strmap_get(v->price_index, key, &i))
 		return -1;
-	memcpy(v->last_key, key, strlen(key) + 1);
 	v->last_index = i;
 	return i;
 }
@@ -119,13 +134,13 @@ static int64_t find_price(trading_view *v, const char *key)
  * names do not fit or memory ran out. */
 static int64_t price_slot(trading_view *v, const char *venue, const char *symbol)
 {
-	if (v->last_index >= 0 && key_is(v->last_key, venue, symbol))
+	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
+	int64_t i;
+	if (last_is(v, venue, symbol))
 		return v->last_index;
-	char key[sizeof v->last_key];
 	if (price_key(key, sizeof key, venue, symbol) != 0)
 		return -1;
-	int64_t i = find_price(v, key);
-	if (i < 0) {
+	if (!strmap_get(v->price_index, key, &i)) {
 		if (v->nprices == v->cap_prices) {
 			size_t cap = v->cap_prices ? v->cap_prices * 2 : 16;
 			view_price *grown = realloc(v->prices, cap * sizeof *grown);
@@ -138,9 +153,50 @@ static int64_t price_slot(trading_view *v, const char *venue, const char *symbol
 		if (strmap_put(v->price_index, key, i) < 0)
 			return -1;
 		v->nprices++;
-		v->prices[i].instr = -1;
-		v->prices[i].instr_seen = 0;
+		view_price *p = &v->prices[i];
+		p->price = 0;
+		p->scale = 0;
+		p->instr = -1;
+		p->instr_seen = 0;
+		name_key_set(&p->venue, venue, TH_VENUE_MAX);
+		name_key_set(&p->symbol, symbol, TH_SYMBOL_MAX);
 	}
+	v->last_index = i;
+	return i;
+}
+
+/* Whether slot i is ev's instrument. Always inlined: it is most of the
+ * per-bar path, which then needs no stack frame. */
+static inline __attribute__((always_inline)) int slot_is(const trading_view *v, int64_t i, const th_event *ev)
+{
+	const view_price *p = &v->prices[i];
+	return (name_key_diff(&p->venue, ev->h.venue, TH_VENUE_MAX) |
+		       name_key_diff(&p->symbol, ev->h.symbol, TH_SYMBOL_MAX)) == 0;
+}
+
+static size_t event_hash(const th_event *ev)
+{
+	uint64_t v0, s0, s1;
+	memcpy(&v0, ev->h.venue, sizeof v0);
+	memcpy(&s0, ev->h.symbol, sizeof s0);
+	memcpy(&s1, ev->h.symbol + 8, sizeof s1);
+	uint64_t x = v0 * 0x9E3779B97F4A7C15u ^ s0 * 0xC2B2AE3D27D4EB4Fu ^ s1 * 0x165667B19E3779F9u;
+	return (size_t)(x >> 58) & (EVENT_TABLE - 1);
+}
+
+/* The slot of a market event's instrument: the last one, else the table,
+ * else the lookup by name (which fills the table). */
+static int64_t event_slot(trading_view *v, const th_event *ev)
+{
+	size_t h = event_hash(ev);
+	int64_t i = (int64_t)v->event_table[h] - 1;
+	if (i >= 0 && slot_is(v, i, ev)) {
+		v->last_index = i;
+		return i;
+	}
+	i = price_slot(v, ev->h.venue, ev->h.symbol);
+	if (i >= 0 && i < INT32_MAX)
+		v->event_table[h] = (int32_t)i + 1;
 	return i;
 }
 
@@ -153,10 +209,19 @@ void trading_view_set_price(trading_view *v, const char *venue, const char *symb
 	v->prices[i].scale = scale;
 }
 
-int trading_view_mark(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale,
+void trading_view_set_event_price(trading_view *v, const th_event *ev, th_price px, int32_t scale)
+{
+	int64_t i = v->last_index >= 0 && slot_is(v, v->last_index, ev) ? v->last_index : event_slot(v, ev);
+	if (i < 0)
+		return;
+	v->prices[i].price = px;
+	v->prices[i].scale = scale;
+}
+
+/* Records the price in slot i and marks capital by the remembered index. */
+static int mark_slot(trading_view *v, int64_t i, const char *venue, const char *symbol, th_price px, int32_t scale,
 	int64_t now_ns)
 {
-	int64_t i = price_slot(v, venue, symbol);
 	if (i < 0) /* no slot to remember the index in: the lookup by name */
 		return capital_mark(v->capital, venue, symbol, px, scale, now_ns);
 	view_price *p = &v->prices[i];
@@ -174,11 +239,38 @@ int trading_view_mark(trading_view *v, const char *venue, const char *symbol, th
 	return capital_mark_index(v->capital, p->instr, px, scale, now_ns);
 }
 
+int trading_view_mark(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale,
+	int64_t now_ns)
+{
+	return mark_slot(v, price_slot(v, venue, symbol), venue, symbol, px, scale, now_ns);
+}
+
+/* The rest of trading_view_mark_event(), kept out of line so that its fast
+ * path needs no stack frame and ends in a tail call. */
+static __attribute__((noinline)) int mark_event_slow(trading_view *v, const th_event *ev, th_price px, int32_t scale,
+	int64_t now_ns)
+{
+	return mark_slot(v, event_slot(v, ev), ev->h.venue, ev->h.symbol, px, scale, now_ns);
+}
+
+int trading_view_mark_event(trading_view *v, const th_event *ev, th_price px, int32_t scale, int64_t now_ns)
+{
+	/* a backtest's bar: mostly the last instrument again, already known to capital */
+	if (v->last_index >= 0 && slot_is(v, v->last_index, ev)) {
+		view_price *p = &v->prices[v->last_index];
+		if (p->instr >= 0) {
+			p->price = px;
+			p->scale = scale;
+			return capital_mark_index(v->capital, p->instr, px, scale, now_ns);
+		}
+	}
+	return mark_event_slow(v, ev, px, scale, now_ns);
+}
+
 th_price trading_view_last_price(trading_view *v, const char *venue, const char *symbol, int32_t *scale)
 {
-	char key[sizeof v->last_key];
-	int64_t i;
-	if (price_key(key, sizeof key, venue, symbol) != 0 || (i = find_price(v, key)) < 0)
+	int64_t i = find_price(v, venue, symbol);
+	if (i < 0)
 		return 0;
 	*scale = v->prices[i].scale;
 	return v->prices[i].price;
@@ -186,8 +278,9 @@ th_price trading_view_last_price(trading_view *v, const char *venue, const char 
 
 /* (Re)indexes a venue's list; -1 when out of memory (the venue then has no
  * index and is searched again next time). */
-static int index_venue(view_venue *e, const void *const owner[2], const th_instrument *list, size_t n)
+static int index_venue(trading_view *v, view_venue *e, const void *const owner[2], const th_instrument *list, size_t n)
 {
+	v->last_ins_venue = NULL;
 	strmap *m = strmap_create();
 	if (!m)
 		return -1;
@@ -220,6 +313,7 @@ static view_venue *venue_entry(trading_view *v, const char *venue)
 		if (!grown)
 			return NULL;
 		v->venues = grown;
+		v->last_ins_venue = NULL; /* pointed into the old array */
 		v->cap_venues = cap;
 	}
 	view_venue *e = &v->venues[v->nvenues++];
@@ -239,7 +333,7 @@ const th_instrument *trading_view_instrument(trading_view *v, const char *venue,
 		return NULL;
 	int stale = !e || e->owner[0] != owner[0] || e->owner[1] != owner[1] || e->list != list || e->n != n ||
 		!e->by_symbol;
-	if (stale && (!e || index_venue(e, owner, list, n) != 0)) {
+	if (stale && (!e || index_venue(v, e, owner, list, n) != 0)) {
 		if (e) /* forget the validation: the next call starts over */
 			e->owner[0] = e->owner[1] = NULL;
 		for (size_t i = 0; i < n; i++) /* out of memory: the plain scan */
@@ -247,8 +341,15 @@ const th_instrument *trading_view_instrument(trading_view *v, const char *venue,
 				return &list[i];
 		return NULL;
 	}
+	if (e == v->last_ins_venue && name_key_is_str(&v->last_ins_symbol, symbol))
+		return &list[v->last_ins];
 	int64_t i;
-	return strmap_get(e->by_symbol, symbol, &i) ? &list[i] : NULL;
+	if (!strmap_get(e->by_symbol, symbol, &i))
+		return NULL;
+	v->last_ins_venue = e;
+	name_key_set(&v->last_ins_symbol, symbol, TH_SYMBOL_MAX);
+	v->last_ins = (size_t)i;
+	return &list[i];
 }
 
 th_money trading_view_peak(trading_view *v, const char *wallet, th_money equity)

@@ -3,7 +3,8 @@
  * (instrument, last price, wallet figures, positions), answered over the
  * capital hierarchy in O(1) per call:
  *   - last prices: a hash on (venue, symbol), with the last hit tried first
- *     (market events tend to repeat an instrument);
+ *     (market events tend to repeat an instrument; an event's names are
+ *     compared word-wise, see name_key.h);
  *   - instruments: per venue, a hash of its instrument list, rebuilt when the
  *     list or what serves it (the live venue instance) changes;
  *   - wallet figures: capital_stats_get(), which reads running totals, and a
@@ -45,6 +46,12 @@ void trading_view_set_price(trading_view *v, const char *venue, const char *symb
  * what capital_mark() would. */
 int trading_view_mark(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale,
 	int64_t now_ns);
+/* The two above for a market event's instrument (ev->h.venue, ev->h.symbol).
+ * The header's name fields are compared with the last instrument seen as
+ * fixed-size words (name_key.h), so a run of events for one instrument finds
+ * its slot without string work: the per-bar path of a backtest. */
+void trading_view_set_event_price(trading_view *v, const th_event *ev, th_price px, int32_t scale);
+int trading_view_mark_event(trading_view *v, const th_event *ev, th_price px, int32_t scale, int64_t now_ns);
 /* 0 when none was seen; *scale set otherwise. */
 th_price trading_view_last_price(trading_view *v, const char *venue, const char *symbol, int32_t *scale);
 
