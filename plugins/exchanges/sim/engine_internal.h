@@ -5,6 +5,8 @@
 #ifndef SIM_ENGINE_INTERNAL_H
 #define SIM_ENGINE_INTERNAL_H
 
+#include <string.h>
+
 #include "engine.h"
 
 #define SIM_REASON_MAX 96 /* == sizeof(th_order_update.reason) */
@@ -110,6 +112,40 @@ struct sim_engine {
 	sim_order *spare[SIM_SPARE_MAX];
 	size_t nspare;
 };
+
+/* The usual bar of a backtest: nothing rests or waits in book `index` and
+ * the bar is at the instrument's scales (no rescale can fail), so only the
+ * market view changes — exactly what the full bar model (sim_bar in
+ * engine_match.c) does in that case, with no change to count. Returns 1 when
+ * it handled the bar, 0 when the full model must run. Inline so the plugin
+ * glue's per-bar handler runs it without a call (sim_plugin.c); it is
+ * sim_engine_on_bar_at's fast path too, so both stay the same. */
+_Static_assert(offsetof(th_bar, qty_scale) == offsetof(th_bar, price_scale) + sizeof(int32_t), "th_bar scales");
+_Static_assert(offsetof(th_instrument, qty_scale) == offsetof(th_instrument, price_scale) + sizeof(int32_t),
+               "th_instrument scales");
+
+static inline int sim_engine_bar_idle(sim_engine *e, size_t index, const th_bar *bar)
+{
+	sim_book *b = &e->books[index];
+	/* price_scale and qty_scale are adjacent int32 fields of both structs:
+	 * compared as one 8-byte block */
+	uint64_t bs, is;
+	memcpy(&bs, (const char *)bar + offsetof(th_bar, price_scale), sizeof bs);
+	memcpy(&is, (const char *)&b->inst + offsetof(th_instrument, price_scale), sizeof is);
+	if (b->nopen != 0 || bs != is)
+		return 0;
+	if (bar->open > 0 && bar->close > 0 && bar->low > 0) {
+		b->ticks_since_bar = 0;
+		b->last_price = bar->close;
+	}
+	return 1;
+}
+
+/* sim_engine_changes, for the glue's per-bar path without a call */
+static inline uint64_t sim_engine_changes_inline(const sim_engine *e)
+{
+	return e->changes;
+}
 
 /* engine.c: memory, index, book membership, reports */
 void *sim_mem_alloc(sim_engine *e, size_t size);

@@ -403,35 +403,11 @@ void sim_engine_on_bar(sim_engine *e, const char *symbol, const th_bar *bar)
 		(void)sim_bar(e, b, bar);
 }
 
-/* price_scale and qty_scale are adjacent int32 fields of both th_bar and
- * th_instrument: the per-bar fast path compares them as one 8-byte block. */
-_Static_assert(offsetof(th_bar, qty_scale) == offsetof(th_bar, price_scale) + sizeof(int32_t), "th_bar scales");
-_Static_assert(offsetof(th_instrument, qty_scale) == offsetof(th_instrument, price_scale) + sizeof(int32_t),
-               "th_instrument scales");
-
-static inline int sim_bar_at_scales(const th_bar *bar, const th_instrument *in)
-{
-	uint64_t a, b;
-	memcpy(&a, (const char *)bar + offsetof(th_bar, price_scale), sizeof a);
-	memcpy(&b, (const char *)in + offsetof(th_instrument, price_scale), sizeof b);
-	return a == b;
-}
-
 uint64_t sim_engine_on_bar_at(sim_engine *e, size_t index, const th_bar *bar)
 {
-	sim_book *b = &e->books[index];
-	if (b->nopen == 0 && sim_bar_at_scales(bar, &b->inst)) {
-		/* Fast path for the usual bar of a backtest: nothing rests or waits
-		 * and the bar is at the instrument's scales (no rescale can fail),
-		 * so only the market view changes — exactly what sim_bar does in
-		 * that case (and no change to count). */
-		if (bar->open > 0 && bar->close > 0 && bar->low > 0) {
-			b->ticks_since_bar = 0;
-			b->last_price = bar->close;
-		}
+	if (sim_engine_bar_idle(e, index, bar))
 		return e->changes;
-	}
-	return sim_bar(e, b, bar);
+	return sim_bar(e, &e->books[index], bar);
 }
 
 /* Returns the engine's change count after the bar. */

@@ -23,6 +23,7 @@
 #include <tradehost/tradehost.h>
 
 #include "engine.h"
+#include "engine_internal.h" /* sim_engine_bar_idle: the per-bar fast path, inline */
 #include "sim_config.h"
 #include "sim_fifo.h"
 #include "sim_handover.h"
@@ -350,20 +351,24 @@ static void sim_on_report(void *arg, const sim_report *r)
 
 /* ------------------------------------------------------------------ inbox */
 
+static void sim_handle_submit(sim_venue *v, const th_order *order)
+{
+	int rc = sim_engine_submit(v->engine, order);
+	if (rc == TH_ERR_NOMEM)
+		v->api->logf(v->ctx, TH_LOG_ERROR, "sim: out of memory taking order '%s'", order->client_order_id);
+	if (v->metrics_ok && rc == TH_OK)
+		v->api->metric_add(v->ctx, v->m_accepted, 1);
+	if (v->metrics_ok && rc == TH_ERR_INVALID)
+		v->api->metric_add(v->ctx, v->m_rejected, 1);
+	if (rc == TH_ERR_EXISTS)
+		sim_count_duplicate(v, order->client_order_id);
+}
+
 static void sim_handle(sim_venue *v, const sim_request *q)
 {
-	int rc;
 	switch (q->kind) {
 	case SIM_REQ_SUBMIT:
-		rc = sim_engine_submit(v->engine, &q->order);
-		if (rc == TH_ERR_NOMEM)
-			v->api->logf(v->ctx, TH_LOG_ERROR, "sim: out of memory taking order '%s'", q->order.client_order_id);
-		if (v->metrics_ok && rc == TH_OK)
-			v->api->metric_add(v->ctx, v->m_accepted, 1);
-		if (v->metrics_ok && rc == TH_ERR_INVALID)
-			v->api->metric_add(v->ctx, v->m_rejected, 1);
-		if (rc == TH_ERR_EXISTS)
-			sim_count_duplicate(v, q->order.client_order_id);
+		sim_handle_submit(v, &q->order);
 		break;
 	case SIM_REQ_CANCEL:
 		sim_engine_cancel(v->engine, q->order.client_order_id);
@@ -440,6 +445,13 @@ static int sim_submit(void *instance, const th_order *order)
 		v->api->set_error(v->ctx, "sim: order client_order_id or symbol is not NUL-terminated");
 		return TH_ERR_INVALID;
 	}
+	if (v->set.latency_ns == 0 && sim_fifo_count(&v->inbox) == 0 && !v->stopped) {
+		/* handled now (as sim_request_push would): the order needs no
+		 * zeroed request copy, one per order in a backtest */
+		sim_handle_submit(v, order);
+		sim_flush(v);
+		return TH_OK;
+	}
 	memset(&q, 0, sizeof q);
 	q.kind = SIM_REQ_SUBMIT;
 	q.order = *order;
@@ -507,9 +519,38 @@ static __attribute__((noinline)) long sim_event_book_scan(sim_venue *v, const th
 	return -1;
 }
 
+/* A market event of book `book` (or, at book -1, of a symbol the venue does
+ * not list) through the engine, then the flush. */
+static __attribute__((noinline)) void sim_on_market_at(sim_venue *v, long book, const th_event *ev)
+{
+	uint64_t changes;
+	if (book < 0) /* a symbol the venue does not list: ignored */
+		changes = sim_engine_changes(v->engine);
+	else if (ev->h.type == TH_EV_BAR)
+		changes = sim_engine_on_bar_at(v->engine, (size_t)book, &ev->u.bar);
+	else if (ev->h.type == TH_EV_TRADE)
+		changes = sim_engine_on_trade_at(v->engine, (size_t)book, &ev->u.trade);
+	else if (ev->h.type == TH_EV_QUOTE)
+		changes = sim_engine_on_quote_at(v->engine, (size_t)book, &ev->u.quote);
+	else
+		return; /* not subscribed */
+	sim_flush_if_needed(v, changes);
+}
+
+/* An event of another symbol than the previous one. */
+static __attribute__((noinline)) void sim_on_market_scan(sim_venue *v, const th_event *ev)
+{
+	sim_on_market_at(v, sim_event_book_scan(v, ev), ev);
+}
+
 /* Market events of `market_venue` only: the subscription's venue and topic
  * filters are exact matches done by the host (th_subscription), so the
- * handler does not compare the venue again. */
+ * handler does not compare the venue again.
+ *
+ * A replay calls this for every bar, and nearly every bar meets an empty
+ * book: that case (sim_engine_bar_idle, inline) runs here without a call or
+ * a saved register; everything else goes out of line. The flush check
+ * still follows every event, as on the full path. */
 static void sim_on_market(void *arg, const th_event *ev)
 {
 	sim_venue *v = arg;
@@ -517,23 +558,14 @@ static void sim_on_market(void *arg, const th_event *ev)
 		return;
 	size_t book = v->last_book;
 	if (!sim_key_match(&v->symbol_keys[book], &ev->h)) {
-		long found = sim_event_book_scan(v, ev);
-		if (found < 0) { /* a symbol the venue does not list: ignored */
-			sim_flush_if_needed(v, sim_engine_changes(v->engine));
-			return;
-		}
-		book = (size_t)found;
+		sim_on_market_scan(v, ev);
+		return;
 	}
-	uint64_t changes;
-	if (ev->h.type == TH_EV_BAR)
-		changes = sim_engine_on_bar_at(v->engine, book, &ev->u.bar);
-	else if (ev->h.type == TH_EV_TRADE)
-		changes = sim_engine_on_trade_at(v->engine, book, &ev->u.trade);
-	else if (ev->h.type == TH_EV_QUOTE)
-		changes = sim_engine_on_quote_at(v->engine, book, &ev->u.quote);
-	else
-		return; /* not subscribed */
-	sim_flush_if_needed(v, changes);
+	if (ev->h.type != TH_EV_BAR || !sim_engine_bar_idle(v->engine, book, &ev->u.bar)) {
+		sim_on_market_at(v, (long)book, ev);
+		return;
+	}
+	sim_flush_if_needed(v, sim_engine_changes_inline(v->engine));
 }
 
 /* --------------------------------------------------------------- lifecycle */

@@ -81,30 +81,12 @@ static void trade(agent *a, const th_event *bar_ev, int side, th_qty qty)
 		a->order_open = 1;
 }
 
-static void on_bar(void *arg, const th_event *ev)
+/* A cross while no order works: trade if it changes what we hold. Out of
+ * line (about one bar in 35 gets here) so the per-bar path of on_bar saves
+ * no registers. */
+static __attribute__((noinline)) void decide(agent *a, const th_event *ev, int sign)
 {
-	agent *a = arg;
 	const th_bar *b = &ev->u.bar;
-	a->closes[a->count % MA_MAX_PERIOD] = b->close;
-	a->count++;
-	a->fast_sum += b->close;
-	a->slow_sum += b->close;
-	/* the ring holds more than `slow` closes, so the ones leaving are still there */
-	if (a->count > a->fast)
-		a->fast_sum -= a->closes[(a->count - 1 - a->fast) % MA_MAX_PERIOD];
-	if (a->count > a->slow)
-		a->slow_sum -= a->closes[(a->count - 1 - a->slow) % MA_MAX_PERIOD];
-	if (a->count < a->slow)
-		return; /* not enough history: no signal */
-	/* fast/slow averages compared without division: fast_sum*slow vs slow_sum*fast */
-	__extension__ __int128 lhs = (__int128)a->fast_sum * a->slow;
-	__extension__ __int128 rhs = (__int128)a->slow_sum * a->fast;
-	int sign = lhs > rhs ? 1 : lhs < rhs ? -1 : 0;
-	int crossed = sign != 0 && a->last_sign != 0 && sign != a->last_sign;
-	if (sign != 0)
-		a->last_sign = sign;
-	if (!crossed || a->order_open)
-		return;
 	th_qty qty;
 	if (sign > 0 && a->position == 0) {
 		if (th_fixed_rescale(a->qty8, 8, b->qty_scale, &qty) != 0 || qty <= 0)
@@ -115,6 +97,57 @@ static void on_bar(void *arg, const th_event *ev)
 		explain(a, b, sign, "sell to flat");
 		trade(a, ev, TH_SIDE_SELL, a->position);
 	}
+}
+
+/* fast/slow averages compared without division: the sign of
+ * fast_sum*slow - slow_sum*fast. Out of line and at 128 bits: only prices
+ * near the int64 limit get here (see on_bar). */
+static __attribute__((noinline)) int sign_wide(const agent *a)
+{
+	__extension__ __int128 lhs = (__int128)a->fast_sum * a->slow;
+	__extension__ __int128 rhs = (__int128)a->slow_sum * a->fast;
+	return lhs > rhs ? 1 : lhs < rhs ? -1 : 0;
+}
+
+static void on_bar(void *arg, const th_event *ev)
+{
+	agent *a = arg;
+	const th_bar *b = &ev->u.bar;
+	const th_price close = b->close;
+	/* This runs for every bar of a replay. `count` never goes negative, so
+	 * as unsigned its ring position is a mask (a signed `%` is not). */
+	const uint64_t mask = MA_MAX_PERIOD - 1, at = (uint64_t)a->count;
+	a->closes[at & mask] = close;
+	a->count++;
+	/* the ring holds more than `slow` closes, so the ones leaving are still there */
+	if (a->count > a->slow) {
+		/* the usual case: both windows full, one close enters and one leaves each sum */
+		a->fast_sum += close - a->closes[(at - (uint64_t)a->fast) & mask];
+		a->slow_sum += close - a->closes[(at - (uint64_t)a->slow) & mask];
+	} else {
+		a->fast_sum += close;
+		a->slow_sum += close;
+		if (a->count > a->fast)
+			a->fast_sum -= a->closes[(at - (uint64_t)a->fast) & mask];
+		if (a->count < a->slow)
+			return; /* not enough history: no signal */
+	}
+	/* fast/slow averages compared without division: fast_sum*slow vs
+	 * slow_sum*fast, in int64 when the products fit (any realistic price),
+	 * else at 128 bits; the sign is the same either way */
+	int64_t lhs, rhs;
+	int sign;
+	if (!__builtin_mul_overflow(a->fast_sum, a->slow, &lhs) && !__builtin_mul_overflow(a->slow_sum, a->fast, &rhs))
+		sign = (lhs > rhs) - (lhs < rhs);
+	else
+		sign = sign_wide(a);
+	if (sign == 0)
+		return; /* equal averages neither cross nor change the side we were on */
+	int crossed = a->last_sign != 0 && sign != a->last_sign;
+	a->last_sign = sign;
+	if (!crossed || a->order_open)
+		return;
+	decide(a, ev, sign);
 }
 
 /* The OMS re-publishes fills and order outcomes to the owning agent; the

@@ -731,6 +731,59 @@ static void test_market_event_flushes_what_is_pending(void **state)
 	fake_host_free(&h);
 }
 
+static void deliver_bar(fake_host *h, th_price close, int32_t price_scale)
+{
+	th_event ev;
+	memset(&ev, 0, sizeof ev);
+	th_event_init(&ev, TH_EV_BAR);
+	snprintf(ev.h.venue, sizeof ev.h.venue, "sim");
+	snprintf(ev.h.symbol, sizeof ev.h.symbol, "BTC-USDT");
+	ev.u.bar.open = ev.u.bar.high = ev.u.bar.low = ev.u.bar.close = close;
+	ev.u.bar.volume = 100 * BTC;
+	ev.u.bar.price_scale = price_scale;
+	ev.u.bar.qty_scale = 6;
+	fake_deliver(h, &ev);
+}
+
+/* The per-bar fast path of the market handler (a bar at the instrument's
+ * scales meeting an empty book, handled inline without the full bar model)
+ * must keep what the full path does: the close becomes the reference price
+ * of the next market order's notional check, and reports still waiting (the
+ * bus refused them) are published by that bar. */
+static void test_idle_bar_fast_path(void **state)
+{
+	(void)state;
+	fake_host h;
+	host_setup(&h, "sim");
+	fake_config(&h, "min_notional", "\"10\"");
+	void *inst = start_ok(&h);
+
+	deliver_bar(&h, 10000, 2); /* 100.00, idle book: fast path */
+	th_order m1 = order("M1", TH_SIDE_BUY, TH_ORDER_MARKET, 0, BTC / 20); /* 0.05 x 100.00 = 5 < 10 */
+	assert_int_equal(xapi()->submit(inst, &m1), TH_OK);
+	assert_int_equal(fake_last_order(&h, "M1")->u.order.state, TH_ORDER_REJECTED);
+	deliver_bar(&h, 30000, 2); /* 300.00, still idle (the rejected order is not in the book) */
+	th_order m2 = order("M2", TH_SIDE_BUY, TH_ORDER_MARKET, 0, BTC / 20); /* 0.05 x 300.00 = 15 */
+	assert_int_equal(xapi()->submit(inst, &m2), TH_OK);
+	assert_int_equal(fake_last_order(&h, "M2")->u.order.state, TH_ORDER_ACCEPTED);
+	deliver_bar(&h, 300000, 3); /* other scale and an order waits: the full model fills it at the open */
+	assert_int_equal(fake_last_order(&h, "M2")->u.order.state, TH_ORDER_FILLED);
+
+	/* the bus refuses: the reports of an order that fills on the spot wait
+	 * in the outbox, and the next bar (idle book again) publishes them */
+	deliver_quote(&h, "sim", 29900, 30000);
+	size_t before = h.nevents;
+	h.publish_failures = 1;
+	th_order m3 = order("M3", TH_SIDE_BUY, TH_ORDER_MARKET, 0, BTC / 20);
+	assert_int_equal(xapi()->submit(inst, &m3), TH_OK);
+	assert_int_equal(h.nevents, before);
+	deliver_bar(&h, 30000, 2);
+	assert_int_equal(h.nevents, before + 3); /* ACCEPTED, the fill, FILLED */
+	assert_int_equal(fake_last_order(&h, "M3")->u.order.state, TH_ORDER_FILLED);
+	finish(&h, inst);
+	fake_host_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -749,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_hot_reload_keeps_in_flight_messages),
 		cmocka_unit_test(test_market_symbols_matched_exactly),
 		cmocka_unit_test(test_market_event_flushes_what_is_pending),
+		cmocka_unit_test(test_idle_bar_fast_path),
 	};
 	return cmocka_run_group_tests_name("sim_plugin", tests, NULL, NULL);
 }

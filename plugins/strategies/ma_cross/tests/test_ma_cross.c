@@ -180,6 +180,68 @@ static void test_deterministic(void **state)
 	}
 }
 
+/* The agent's running sums, ring positions and int64 compare (with its
+ * 128-bit fallback) against a model that recomputes both averages from
+ * scratch at 128 bits on every bar: over 1,500 bars (the 512-close ring
+ * wraps), windows up to the 511 maximum, and a stretch of closes so large
+ * that the products overflow int64 (the fallback must decide there), the
+ * agent must trade on exactly the bars the model says. */
+static void check_against_model(const char *fast_s, const char *slow_s, int64_t fast, int64_t slow, int64_t base,
+                                int64_t spread)
+{
+	fake_host h;
+	void *inst = start(&h, fast_s, slow_s);
+	static int64_t closes[1500];
+	uint64_t x = 777;
+	int last_sign = 0, long_pos = 0;
+	size_t expected = 0, answered = 0;
+	for (int i = 0; i < 1500; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* a slow wave plus noise, so crosses happen every few dozen bars */
+		int64_t wave = ((i / 40) % 2) ? spread : -spread;
+		closes[i] = base + wave + (int64_t)(x >> 40) % (spread > 1 ? spread : 1);
+		bar(&h, closes[i]);
+		if (i + 1 < slow)
+			continue;
+		__extension__ __int128 fs = 0, ss = 0;
+		for (int64_t k = 0; k < slow; k++) {
+			ss += closes[i - k];
+			if (k < fast)
+				fs += closes[i - k];
+		}
+		__extension__ __int128 l = fs * slow, r = ss * fast;
+		int sign = l > r ? 1 : l < r ? -1 : 0;
+		if (sign != 0) {
+			int crossed = last_sign != 0 && sign != last_sign;
+			last_sign = sign;
+			if (crossed && ((sign > 0 && !long_pos) || (sign < 0 && long_pos))) {
+				expected++;
+				long_pos = sign > 0;
+			}
+		}
+		size_t n = fake_count(&h, TH_EV_INTENT);
+		assert_int_equal(n, expected);
+		if (n > answered) { /* fill each new order at once */
+			const th_event *in = fake_event(&h, TH_EV_INTENT, n - 1);
+			assert_int_equal(in->u.intent.order.side, long_pos ? TH_SIDE_BUY : TH_SIDE_SELL);
+			fill_last(&h, (int)in->u.intent.order.side, in->u.intent.order.qty);
+			answered = n;
+		}
+	}
+	assert_true(expected > 4);
+	stop(&h, inst);
+}
+
+static void test_matches_recomputed_averages(void **state)
+{
+	(void)state;
+	check_against_model("3", "7", 3, 7, 100000, 500);
+	check_against_model("200", "511", 200, 511, 100000, 5000);
+	/* closes near 2^55: fast_sum * slow passes INT64_MAX, so only the
+	 * 128-bit compare can decide */
+	check_against_model("10", "30", 10, 30, (int64_t)1 << 55, (int64_t)1 << 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_no_signal_before_history_or_while_working),
 		cmocka_unit_test(test_bad_parameters),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_matches_recomputed_averages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
