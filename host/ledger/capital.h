@@ -348,6 +348,16 @@ size_t capital_positions(const capital_t *c, const char *wallet, int include_fla
  * agent or has never traded the instrument. */
 int capital_position_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
 	capital_position *out);
+/* The four figures of capital_position_of() that the backtest's trade book
+ * follows on every fill, equal to its p.qty, p.avg_price, p.realized_pnl and
+ * p.fees, without the names, value and mark it would also fill in. */
+typedef struct capital_position_core {
+	th_qty qty;
+	th_price avg_price;
+	th_money realized_pnl, fees;
+} capital_position_core;
+int capital_position_core_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
+	capital_position_core *out);
 
 typedef struct capital_point {
 	uint64_t seq;     /* 1, 2, 3 ... per curve, never reused */

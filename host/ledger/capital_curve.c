@@ -26,14 +26,13 @@ int64_t cap_nav_scale_exact(int64_t nav, cap_i128 adj, th_money last_equity)
  * result is nav + floor(nav x x / E) + (remainder >= E / 2), all in int64
  * when nav x x fits. Where nav x adj < 0 both forms give a value <= 0,
  * clamped to 0. Anything that would overflow takes the exact path.
- * tests/unit/ledger_perf holds the two equal on random and edge inputs. */
-static int64_t cap_nav_scale(int64_t nav, cap_i128 adj, th_money last_equity)
+ * tests/unit/ledger_lazy holds the two equal on random and edge inputs. */
+static inline int64_t cap_nav_scale(int64_t nav, int64_t x, cap_i128 adj, th_money last_equity)
 {
-	cap_i128 x128 = adj - last_equity;
 	int64_t p, res;
-	if (x128 == 0)
+	if (x == 0)
 		return nav; /* equity and flow unchanged */
-	if (x128 < INT64_MIN || x128 > INT64_MAX || __builtin_mul_overflow(nav, (int64_t)x128, &p))
+	if (__builtin_mul_overflow(nav, x, &p))
 		return cap_nav_scale_exact(nav, adj, last_equity);
 	int64_t q = p / last_equity, r = p % last_equity;
 	if (r < 0) { /* floor division: the remainder in [0, E) */
@@ -53,8 +52,14 @@ static inline int64_t curve_nav(const cap_curve *cv, th_money equity, th_money f
 	/* Nothing to measure a return against: the nav carries over. */
 	if (cv->last_equity <= 0)
 		return cv->nav;
-	cap_i128 adj = (cap_i128)equity - ((cap_i128)flow - cv->last_flow);
-	return cap_nav_scale(cv->nav, adj, cv->last_equity);
+	/* adj = equity - (flow - last_flow) and x = adj - last_equity in 64
+	 * bits, which nearly always fit (128-bit arithmetic costs several
+	 * instructions per step); where one does not, the exact way. */
+	int64_t df, adj, x;
+	if (__builtin_sub_overflow(flow, cv->last_flow, &df) || __builtin_sub_overflow(equity, df, &adj) ||
+		__builtin_sub_overflow(adj, cv->last_equity, &x))
+		return cap_nav_scale_exact(cv->nav, (cap_i128)equity - ((cap_i128)flow - cv->last_flow), cv->last_equity);
+	return cap_nav_scale(cv->nav, x, adj, cv->last_equity);
 }
 
 int64_t cap_curve_nav_live(const cap_curve *cv, th_money equity, th_money flow)
@@ -78,7 +83,8 @@ static inline size_t curve_slot(cap_curve *cv)
 	return slot;
 }
 
-void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flow)
+/* Inline so a snapshot's four appends do not each pay a call. */
+static inline void curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flow)
 {
 	if (cv->seq > 0 && equity == cv->last_equity && flow == cv->last_flow) {
 		/* Nothing moved since the last point (a wallet that only holds
@@ -89,7 +95,9 @@ void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flo
 		return;
 	}
 	int64_t nav = curve_nav(cv, equity, flow);
-	th_money perf = cap_sat((cap_i128)equity - flow);
+	th_money perf, ddm;
+	if (__builtin_sub_overflow(equity, flow, &perf))
+		perf = cap_sat((cap_i128)equity - flow);
 	if (cv->seq == 0) {
 		cv->peak_nav = nav;
 		cv->peak_perf = perf;
@@ -99,15 +107,26 @@ void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flo
 	/* 0 <= nav <= peak_nav: at the peak the drawdown is 0, which never raises
 	 * the maximum; below it the gap fits 64-bit arithmetic unless huge. */
 	if (cv->peak_nav > 0 && nav < cv->peak_nav) {
-		int64_t gap = cv->peak_nav - nav;
-		int64_t dd = gap <= INT64_MAX / 10000 ? gap * 10000 / cv->peak_nav
-						      : (int64_t)((cap_i128)gap * 10000 / cv->peak_nav);
-		if (dd > cv->max_dd_bps)
-			cv->max_dd_bps = dd;
+		/* Below the peak on most points, but the maximum rarely moves: ask
+		 * floor(gap x 10000 / peak) > max as gap x 10000 >= (max + 1) x peak
+		 * (the same for gap >= 0, peak > 0; exact in 128 bits) and divide
+		 * only for a new maximum. */
+		int64_t gap = cv->peak_nav - nav, lhs, rhs;
+		int more = !__builtin_mul_overflow(gap, (int64_t)10000, &lhs) && cv->max_dd_bps < INT64_MAX &&
+				!__builtin_mul_overflow(cv->max_dd_bps + 1, cv->peak_nav, &rhs)
+			? lhs >= rhs
+			: (cap_i128)gap * 10000 >= ((cap_i128)cv->max_dd_bps + 1) * cv->peak_nav;
+		if (more) {
+			int64_t dd = gap <= INT64_MAX / 10000 ? gap * 10000 / cv->peak_nav
+							      : (int64_t)((cap_i128)gap * 10000 / cv->peak_nav);
+			if (dd > cv->max_dd_bps)
+				cv->max_dd_bps = dd;
+		}
 	}
 	if (perf > cv->peak_perf)
 		cv->peak_perf = perf;
-	th_money ddm = cap_sat((cap_i128)cv->peak_perf - perf);
+	if (__builtin_sub_overflow(cv->peak_perf, perf, &ddm))
+		ddm = cap_sat((cap_i128)cv->peak_perf - perf);
 	if (ddm > cv->max_dd_money)
 		cv->max_dd_money = ddm;
 	cv->seq++;
@@ -115,6 +134,11 @@ void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flo
 	cv->nav = nav;
 	cv->last_equity = equity;
 	cv->last_flow = flow;
+}
+
+void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flow)
+{
+	curve_append(cv, t_ns, equity, flow);
 }
 
 static const capital_point *cap_curve_at(const cap_curve *cv, size_t k)
@@ -163,10 +187,11 @@ void cap_curve_adopt(cap_curve *cv, capital_point *pts, size_t cap)
 
 int capital_snapshot_equity(capital_t *c, int64_t now_ns)
 {
+	/* One settle for every wallet's equity (each reader would check again). */
 	cap_settle(c);
 	for (size_t i = 0; i < c->nw; i++)
-		cap_curve_append(&c->w[i].curve, now_ns, cap_wallet_equity(c, (int32_t)i), c->w[i].flow);
-	cap_curve_append(&c->total_curve, now_ns, cap_total_equity(c), c->total_flow);
+		curve_append(&c->w[i].curve, now_ns, cap_wallet_equity_settled(c, (int32_t)i), c->w[i].flow);
+	curve_append(&c->total_curve, now_ns, cap_total_equity(c), c->total_flow);
 	return TH_OK;
 }
 

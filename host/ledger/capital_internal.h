@@ -180,7 +180,13 @@ typedef struct cap_figures {
  * each holder and aggregate. */
 static inline th_money cap_sat(cap_i128 v)
 {
-	return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (th_money)v;
+	/* One comparison for the usual in-range value: its low 64 bits, sign-
+	 * extended back, are the value itself (the narrowing keeps the low bits,
+	 * as GCC and Clang define it). */
+	th_money lo = (th_money)v;
+	if ((cap_i128)lo == v)
+		return lo;
+	return v < 0 ? INT64_MIN : INT64_MAX;
 }
 th_money cap_position_value(const capital_t *c, const cap_position *p);
 void cap_agent_figures(const capital_t *c, const cap_wallet *w, cap_figures *f);
@@ -228,9 +234,40 @@ static inline th_money cap_value_of(const cap_instr *in, th_qty qty)
 	th_money v;
 	if (qty == 0)
 		return 0;
+	/* Where the money scale is at least price + qty scale (the usual case)
+	 * th_notional is qty x mark x 10^-shift in 128 bits; when that product
+	 * fits 64 bits, 64-bit multiplies give the same value for less (every
+	 * settle and fill values positions). Overflow takes the general way. */
+	int shift = in->price_scale + in->qty_scale - TH_MONEY_SCALE;
+	if (in->price_scale >= 0 && in->qty_scale >= 0 && shift <= 0) {
+		int64_t p;
+		if (!__builtin_mul_overflow(in->mark, qty, &p) && !__builtin_mul_overflow(p, th_pow10(-shift), &v))
+			return v;
+	}
 	if (th_notional(in->mark, in->price_scale, qty, in->qty_scale, &v) == 0)
 		return v;
 	return (qty > 0) == (in->mark > 0) ? INT64_MAX : INT64_MIN;
+}
+
+/* cap_agent_equity and cap_wallet_equity without cap_settle(), for a caller
+ * that has just settled; inline because a snapshot reads every wallet's
+ * (one settle check and no calls per wallet but the ledger's). */
+static inline th_money cap_agent_equity_settled(const capital_t *c, const cap_wallet *w)
+{
+	const int32_t ids[3] = { w->acct_cash, w->acct_reserved, w->acct_collateral };
+	th_money b[3];
+	ledger_balances(c->ledger, ids, 3, b);
+	return cap_sat((cap_i128)b[0] + b[1] + b[2] + cap_sat(w->run.value));
+}
+static inline th_money cap_wallet_equity_settled(const capital_t *c, int32_t wi)
+{
+	const cap_wallet *w = &c->w[wi];
+	if (w->kind == CAPITAL_KIND_AGENT)
+		return cap_agent_equity_settled(c, w);
+	cap_i128 e = ledger_balance(c->ledger, w->acct_cash);
+	if (w->kind == CAPITAL_KIND_FARM)
+		e += w->run.cash + w->run.reserved + w->run.collateral + w->run.value;
+	return cap_sat(e);
 }
 
 /* capital_running.c: the running totals.

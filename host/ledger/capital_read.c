@@ -350,21 +350,48 @@ size_t capital_positions(const capital_t *c, const char *wallet, int include_fla
 	return count;
 }
 
-int capital_position_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
-	capital_position *out)
+/* The agent's position in venue/symbol, or NULL. */
+static const cap_position *cap_agent_position(const capital_t *c, const char *agent, const char *venue,
+	const char *symbol, const cap_wallet **wallet)
 {
 	int32_t wi = cap_wallet_find(c, agent);
 	if (wi < 0 || c->w[wi].kind != CAPITAL_KIND_AGENT)
-		return TH_ERR_NOT_FOUND;
+		return NULL;
 	const cap_wallet *w = &c->w[wi];
+	*wallet = w;
 	for (size_t k = 0; k < w->npos; k++) {
 		const cap_instr *in = &c->ins[w->pos[k].instr];
-		if (strcmp(in->symbol, symbol) == 0 && strcmp(in->venue, venue) == 0) {
-			cap_position_out(c, &w->pos[k], w->name, out);
-			return TH_OK;
-		}
+		if (strcmp(in->symbol, symbol) == 0 && strcmp(in->venue, venue) == 0)
+			return &w->pos[k];
 	}
-	return TH_ERR_NOT_FOUND;
+	return NULL;
+}
+
+int capital_position_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
+	capital_position *out)
+{
+	const cap_wallet *w = NULL;
+	const cap_position *p = cap_agent_position(c, agent, venue, symbol, &w);
+	if (!p)
+		return TH_ERR_NOT_FOUND;
+	cap_position_out(c, p, w->name, out);
+	return TH_OK;
+}
+
+int capital_position_core_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
+	capital_position_core *out)
+{
+	const cap_wallet *w = NULL;
+	const cap_position *p = cap_agent_position(c, agent, venue, symbol, &w);
+	if (!p)
+		return TH_ERR_NOT_FOUND;
+	/* the same fields as cap_position_out() (none of them depends on the
+	 * mark, so no settle either) */
+	out->qty = p->qty;
+	out->avg_price = cap_avg_price(&c->ins[p->instr], p->cost, p->qty);
+	out->realized_pnl = p->realized;
+	out->fees = p->fees;
+	return TH_OK;
 }
 
 size_t capital_children(const capital_t *c, const char *scope, char (*names)[TH_NAME_MAX], size_t max)

@@ -80,8 +80,7 @@ th_money cap_figures_equity(const cap_figures *f)
 th_money cap_agent_equity(const capital_t *c, const cap_wallet *w)
 {
 	cap_settle(c);
-	return cap_sat((cap_i128)ledger_balance(c->ledger, w->acct_cash) + ledger_balance(c->ledger, w->acct_reserved) +
-		ledger_balance(c->ledger, w->acct_collateral) + cap_sat(w->run.value));
+	return cap_agent_equity_settled(c, w);
 }
 
 th_money cap_agent_free(const capital_t *c, const cap_wallet *w)
@@ -106,14 +105,8 @@ th_money cap_agent_equity_at_cost(const capital_t *c, const cap_wallet *w)
  * position values, all kept as sums. */
 th_money cap_wallet_equity(const capital_t *c, int32_t wi)
 {
-	const cap_wallet *w = &c->w[wi];
-	if (w->kind == CAPITAL_KIND_AGENT)
-		return cap_agent_equity(c, w);
 	cap_settle(c);
-	cap_i128 e = cap_cash(c, w);
-	if (w->kind == CAPITAL_KIND_FARM)
-		e += w->run.cash + w->run.reserved + w->run.collateral + w->run.value;
-	return cap_sat(e);
+	return cap_wallet_equity_settled(c, wi);
 }
 
 th_money cap_total_equity(const capital_t *c)

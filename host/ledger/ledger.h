@@ -55,6 +55,10 @@ int32_t ledger_find(const ledger_t *l, const char *name);
 size_t ledger_count(const ledger_t *l);
 /* Accessors for id in [0, ledger_count): out-of-range ids give 0 / "". */
 th_money ledger_balance(const ledger_t *l, int32_t id);
+/* The balances of n accounts in one call (out[i] for ids[i]; an id that is
+ * not an account reads 0, like ledger_balance): every equity snapshot reads
+ * an agent's three accounts. */
+void ledger_balances(const ledger_t *l, const int32_t *ids, size_t n, th_money *out);
 const char *ledger_name(const ledger_t *l, int32_t id);
 const char *ledger_asset(const ledger_t *l, int32_t id);
 unsigned ledger_flags(const ledger_t *l, int32_t id);

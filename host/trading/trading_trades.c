@@ -207,9 +207,11 @@ void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 {
 	const th_fill *f = &ev->u.fill;
 	pos_state *p = position(b, ev);
-	capital_position pos;
-	const capital_position *cp = &pos;
-	if (!p || capital_position_of(b->capital, p->agent, p->venue, p->symbol, &pos) != TH_OK)
+	/* only the four figures it follows, not the whole capital_position
+	 * (names, value, mark): this runs on every fill */
+	capital_position_core pos;
+	const capital_position_core *cp = &pos;
+	if (!p || capital_position_core_of(b->capital, p->agent, p->venue, p->symbol, &pos) != TH_OK)
 		return;
 	th_qty signed_fill = f->side == TH_SIDE_BUY ? f->qty : -f->qty;
 	int reduces = p->qty != 0 && ((p->qty > 0) != (signed_fill > 0));
@@ -221,7 +223,7 @@ void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 		th_money entry_fee = 0;
 		th_fixed_muldiv(p->open_fees, closed, held, &entry_fee);
 		p->open_fees -= entry_fee;
-		th_money pnl = (cp->p.realized_pnl - p->realized) - (cp->p.fees - p->fees) - entry_fee;
+		th_money pnl = (cp->realized_pnl - p->realized) - (cp->fees - p->fees) - entry_fee;
 		report_trade *t = NULL;
 		if (strcmp(p->last_clid, f->client_order_id) == 0 && p->last_trade < b->ntrades)
 			t = &b->trades[p->last_trade]; /* another fill of the same closing order */
@@ -246,17 +248,17 @@ void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 			t->qty += closed;
 			t->exit_ns = now;
 			t->net_pnl += pnl;
-			t->fees += cp->p.fees - p->fees + entry_fee;
+			t->fees += cp->fees - p->fees + entry_fee;
 		}
 	} else {
 		p->last_clid[0] = '\0';
-		p->open_fees += cp->p.fees - p->fees;
+		p->open_fees += cp->fees - p->fees;
 	}
 	th_qty before = p->qty;
-	p->qty = cp->p.qty;
-	p->avg = cp->p.avg_price;
-	p->realized = cp->p.realized_pnl;
-	p->fees = cp->p.fees;
+	p->qty = cp->qty;
+	p->avg = cp->avg_price;
+	p->realized = cp->realized_pnl;
+	p->fees = cp->fees;
 	if (before == 0 && p->qty != 0) {
 		p->opened_ns = now;
 		exposure_step(b, p, +1, now);

@@ -666,6 +666,237 @@ static void test_ledger_netting_after_refusal(void **state)
 	ledger_destroy(l);
 }
 
+/* The curve's 64-bit shortcuts (nav move, perf, money drawdown, and the
+ * drawdown compared by multiplication before dividing) against the rules
+ * written out, on magnitudes up to int64's limits so that every overflow
+ * fallback is taken as well as the fast paths. */
+static void test_curve_extreme_values(void **state)
+{
+	(void)state;
+	cap_curve cv;
+	memset(&cv, 0, sizeof cv);
+	assert_int_equal(cap_curve_init(&cv, 8), 0);
+	ref_curve r;
+	memset(&r, 0, sizeof r);
+	uint64_t s = 0x13198A2E03707344ULL;
+	th_money equity = USD(1000), flow = 0;
+	for (int i = 0; i < 200000; i++) {
+		switch (rng_next(&s) % 4) {
+		case 0:
+			equity = rnd_signed(&s);
+			break;
+		case 1:
+			flow = rnd_signed(&s);
+			break;
+		case 2:
+			equity = i % 3 ? INT64_MAX - (th_money)(rng_next(&s) % 1000) : INT64_MIN + (th_money)(rng_next(&s) % 1000);
+			break;
+		default:
+			equity = rnd_mag(&s); /* mostly a drop from a high peak */
+			break;
+		}
+		cap_curve_append(&cv, i, equity, flow);
+		ref_append(&r, equity, flow);
+		assert_int_equal(cv.nav, r.nav);
+		assert_int_equal(cv.peak_nav, r.peak_nav);
+		assert_int_equal(cv.max_dd_bps, r.max_dd_bps);
+		assert_int_equal(cv.peak_perf, r.peak_perf);
+		assert_int_equal(cv.max_dd_money, r.max_dd_money);
+	}
+	free(cv.pts);
+}
+
+/* The drawdown maximum moves when gap x 10000 / peak reaches max + 1
+ * exactly (the boundary of the multiplied comparison). */
+static void test_curve_drawdown_boundary(void **state)
+{
+	(void)state;
+	cap_curve cv;
+	memset(&cv, 0, sizeof cv);
+	assert_int_equal(cap_curve_init(&cv, 8), 0);
+	cap_curve_append(&cv, 1, USD(1000), 0);
+	cap_curve_append(&cv, 2, USD(1000) - USD(99) / 10, 0); /* 990.1: exactly 99 bps below */
+	assert_int_equal(cv.max_dd_bps, 99);
+	cap_curve_append(&cv, 3, USD(990), 0);                 /* exactly 100 bps below */
+	assert_int_equal(cv.nav, CAPITAL_NAV_ONE / 100 * 99);
+	assert_int_equal(cv.max_dd_bps, 100);
+	cap_curve_append(&cv, 4, USD(995), 0); /* a recovery leaves the maximum */
+	assert_int_equal(cv.max_dd_bps, 100);
+	free(cv.pts);
+}
+
+/* capital_position_core_of() gives exactly capital_position_of()'s four
+ * figures, for long, short, stale-marked and closed positions, and the
+ * same "not found" answers. */
+static void check_core(const capital_t *c, const char *agent, const char *venue, const char *symbol)
+{
+	capital_position full;
+	capital_position_core core;
+	int rf = capital_position_of(c, agent, venue, symbol, &full);
+	int rc = capital_position_core_of(c, agent, venue, symbol, &core);
+	assert_int_equal(rc, rf);
+	if (rf != TH_OK)
+		return;
+	assert_int_equal(core.qty, full.p.qty);
+	assert_int_equal(core.avg_price, full.p.avg_price);
+	assert_int_equal(core.realized_pnl, full.p.realized_pnl);
+	assert_int_equal(core.fees, full.p.fees);
+}
+
+static void test_position_core_matches(void **state)
+{
+	(void)state;
+	capital_t *c = build();
+	const char *agents[] = { "A1", "A2", "B1", "F1", "nobody" };
+	for (int round = 0; round < 3; round++) {
+		for (size_t a = 0; a < sizeof agents / sizeof agents[0]; a++) {
+			check_core(c, agents[a], "sim", "BTCUSDT");
+			check_core(c, agents[a], "bin", "ETHUSDT");
+			check_core(c, agents[a], "sim", "ETHUSDT");
+		}
+		if (round == 0) { /* a stale mark, then a partial close at another price */
+			assert_int_equal(capital_mark(c, "sim", "BTCUSDT", 3100000, 2, 50), TH_OK);
+			reserve_fill(c, "A1", "a1-sell", btc(), TH_SIDE_SELL, 3123457, 3333);
+		} else if (round == 1) { /* A2 closes its short: flat with history */
+			reserve_fill(c, "A2", "a2-cover", btc(), TH_SIDE_BUY, 2987654, 5000);
+		}
+	}
+	assert_capital_ok(c);
+	capital_destroy(c);
+}
+
+/* cap_value_of's 64-bit product against th_notional (the definition) over
+ * every scale pair and random marks and quantities, overflow included. */
+static void test_value_of_fast_path(void **state)
+{
+	(void)state;
+	uint64_t s = 0xA4093822299F31D0ULL;
+	cap_instr in;
+	memset(&in, 0, sizeof in);
+	for (int ps = 0; ps <= 10; ps++)
+		for (int qs = 0; qs <= 10; qs++)
+			for (int i = 0; i < 2000; i++) {
+				in.price_scale = ps;
+				in.qty_scale = qs;
+				in.mark = i % 5 == 0 ? rnd_signed(&s) : rnd_mag(&s) % 100000000000LL;
+				/* never both near 2^63: th_notional's own 128-bit product
+				 * (the reference) would overflow */
+				th_qty qty = i % 7 == 0 && i % 5 != 0 ? rnd_signed(&s) : rnd_signed(&s) % 10000000000LL;
+				th_money want;
+				if (qty == 0)
+					want = 0;
+				else if (th_notional(in.mark, ps, qty, qs, &want) != 0)
+					want = (qty > 0) == (in.mark > 0) ? INT64_MAX : INT64_MIN;
+				th_money got = cap_value_of(&in, qty);
+				if (got != want)
+					fail_msg("scales %d/%d mark %lld qty %lld: %lld, want %lld", ps, qs, (long long)in.mark,
+						(long long)qty, (long long)got, (long long)want);
+			}
+}
+
+/* ledger_balances() reads like ledger_balance() for each id, unknown ones 0. */
+static void test_ledger_balances_match(void **state)
+{
+	(void)state;
+	char err[256];
+	ledger_t *l = ledger_create();
+	assert_non_null(l);
+	int32_t a = ledger_open(l, "a", "USDT", 0, err, sizeof err);
+	int32_t b = ledger_open(l, "b", "USDT", 0, err, sizeof err);
+	ledger_posting p[] = { { a, 7 }, { b, -7 } };
+	assert_int_equal(ledger_post(l, p, 2, "p", err, sizeof err), TH_OK);
+	const int32_t ids[5] = { b, -1, a, 99, a };
+	th_money out[5];
+	ledger_balances(l, ids, 5, out);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(out[i], ledger_balance(l, ids[i]));
+	assert_int_equal(out[0], -7);
+	assert_int_equal(out[2], 7);
+	assert_int_equal(out[1], 0);
+	assert_int_equal(out[3], 0);
+	ledger_destroy(l);
+}
+
+/* ledger_post's direct way for simple transactions against a model of the
+ * rules (net per account, zero per asset, no overflow, no overdraft where
+ * flagged) on random transactions: repeats, two assets, unbalanced and
+ * overflowing ones, and amounts that would overdraw. */
+static void test_ledger_post_simple_matches_model(void **state)
+{
+	(void)state;
+	char err[256];
+	ledger_t *l = ledger_create();
+	assert_non_null(l);
+	enum { NA = 6 };
+	int32_t id[NA];
+	int asset[NA] = { 0, 0, 0, 1, 1, 0 };
+	unsigned flags[NA] = { LEDGER_NO_OVERDRAFT, 0, LEDGER_NO_OVERDRAFT, 0, LEDGER_NO_OVERDRAFT, 0 };
+	cap_i128 model[NA] = { 0 };
+	for (int a = 0; a < NA; a++) {
+		char name[16];
+		snprintf(name, sizeof name, "acct%d", a);
+		id[a] = ledger_open(l, name, asset[a] ? "BTC" : "USDT", flags[a], err, sizeof err);
+		assert_true(id[a] >= 0);
+	}
+	uint64_t s = 0x082EFA98EC4E6C89ULL;
+	int applied = 0;
+	for (int t = 0; t < 100000; t++) {
+		ledger_posting p[6];
+		size_t n = 1 + rng_next(&s) % 6;
+		int64_t sum = 0;
+		for (size_t i = 0; i < n; i++) {
+			p[i].account = id[rng_next(&s) % NA];
+			if (i + 1 == n && rng_next(&s) % 8 != 0 && sum != INT64_MIN)
+				p[i].amount = -sum; /* balanced when all are in one asset */
+			else
+				p[i].amount = rng_next(&s) % 16 == 0 ? rnd_signed(&s) : (int64_t)(rng_next(&s) % 2001) - 1000;
+			sum = (int64_t)((uint64_t)sum + (uint64_t)p[i].amount); /* wraps: only a test input */
+		}
+		/* the rules, written out */
+		cap_i128 net[NA] = { 0 }, per_asset[2] = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			int a = 0;
+			while (id[a] != p[i].account)
+				a++;
+			net[a] += p[i].amount;
+			per_asset[asset[a]] += p[i].amount;
+		}
+		int ok = per_asset[0] == 0 && per_asset[1] == 0;
+		for (int a = 0; a < NA && ok; a++) {
+			cap_i128 nb = model[a] + net[a];
+			if (nb > INT64_MAX || nb < INT64_MIN || ((flags[a] & LEDGER_NO_OVERDRAFT) && nb < 0))
+				ok = 0;
+		}
+		int rc = ledger_post(l, p, n, "t", err, sizeof err);
+		assert_int_equal(rc == TH_OK, ok);
+		if (ok) {
+			applied++;
+			for (int a = 0; a < NA; a++)
+				model[a] += net[a];
+		}
+		for (int a = 0; a < NA; a++)
+			assert_true(ledger_balance(l, id[a]) == (th_money)model[a]);
+	}
+	assert_true(applied > 1000);
+	assert_int_equal(ledger_tx_count(l), (uint64_t)applied);
+	assert_int_equal(ledger_check(l, err, sizeof err), TH_OK);
+	ledger_destroy(l);
+}
+
+/* cap_sat's one-comparison form against the definition at the edges. */
+static void test_cap_sat_edges(void **state)
+{
+	(void)state;
+	const cap_i128 one = 1, big = (cap_i128)INT64_MAX;
+	const cap_i128 cases[] = { 0, 1, -1, big, big + 1, -big, -big - 1, -big - 2, big * 3, -big * 3, one << 64,
+		(one << 64) - 1, -(one << 64), (one << 64) + 5, -(one << 64) + 5, (one << 126), -(one << 126) };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cap_i128 v = cases[i];
+		th_money want = v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (th_money)v;
+		assert_int_equal(cap_sat(v), want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -682,6 +913,13 @@ int main(void)
 		cmocka_unit_test(test_order_index_scan_and_map),
 		cmocka_unit_test(test_curve_repeated_points),
 		cmocka_unit_test(test_ledger_netting_after_refusal),
+		cmocka_unit_test(test_curve_extreme_values),
+		cmocka_unit_test(test_cap_sat_edges),
+		cmocka_unit_test(test_ledger_post_simple_matches_model),
+		cmocka_unit_test(test_position_core_matches),
+		cmocka_unit_test(test_curve_drawdown_boundary),
+		cmocka_unit_test(test_value_of_fast_path),
+		cmocka_unit_test(test_ledger_balances_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
