@@ -58,6 +58,7 @@ bus_t *bus_create(const bus_options *o)
 	b->next_id = 1;
 	b->clock_ns = o->clock_ns;
 	b->clock_arg = o->clock_arg;
+	b->clock_now_ns = o->clock_now_ns;
 	b->err = "";
 	b->sample_mask = UINT64_MAX; /* off: seq & mask is never 0 for a seq >= 1 */
 	if (o->latency_sample_log2) {
@@ -226,8 +227,12 @@ static inline uint64_t bus_stamp(bus_t *b, th_event *rec, const th_event *ev, ui
 	rec->h.size = size;
 	const uint64_t seq = b->next_seq++;
 	rec->h.seq = seq;
-	if (rec->h.ts_ns == 0 && b->clock_ns)
-		rec->h.ts_ns = b->clock_ns(b->clock_arg);
+	if (rec->h.ts_ns == 0) {
+		if (b->clock_now_ns)
+			rec->h.ts_ns = *b->clock_now_ns;
+		else if (b->clock_ns)
+			rec->h.ts_ns = b->clock_ns(b->clock_arg);
+	}
 	if ((seq & b->sample_mask) == 0)
 		bus_sample_start(b, seq);
 	return seq;
@@ -292,6 +297,43 @@ int bus_publish(bus_t *b, const th_event *ev)
 		bus_ring_pop(&b->ring, foot);
 		bus_drain_queue(b);
 	}
+	b->dispatching = 0;
+	if (b->need_compact)
+		bus_subs_compact(b);
+	return TH_OK;
+}
+
+int bus_publish_in_place(bus_t *b, th_event *ev)
+{
+	if (!b || !ev || (b->dispatching | b->held))
+		return bus_publish(b, ev);
+	/* the same validation as bus_publish */
+	const uint32_t type = ev->h.type;
+	if (type - 1u >= (uint32_t)TH_EV_TYPE_COUNT_ - 1u ||
+	    (ev->h.venue[TH_VENUE_MAX - 1] | ev->h.symbol[TH_SYMBOL_MAX - 1] | ev->h.agent[TH_NAME_MAX - 1]))
+		return bus_reject(b, ev);
+	const uint32_t size = bus_fixed_size[type];
+	if (size == 0)
+		return bus_publish(b, ev); /* variable size (book, custom, agent_msg): the copy normalises it */
+	/* Top level: the ring is empty and stays so until a handler publishes;
+	 * the event is delivered from the caller's buffer instead of ring bytes. */
+	assert(bus_ring_empty(&b->ring));
+	ev->h.size = size;
+	const uint64_t seq = b->next_seq++;
+	ev->h.seq = seq;
+	if (ev->h.ts_ns == 0) {
+		if (b->clock_now_ns)
+			ev->h.ts_ns = *b->clock_now_ns;
+		else if (b->clock_ns)
+			ev->h.ts_ns = b->clock_ns(b->clock_arg);
+	}
+	if ((seq & b->sample_mask) == 0)
+		bus_sample_start(b, seq);
+	b->dispatching = 1;
+	bus_deliver(b, ev, type, seq);
+	/* Each queued publish took a seq: none taken means nothing is queued. */
+	if (b->next_seq != seq + 1)
+		bus_drain_queue(b);
 	b->dispatching = 0;
 	if (b->need_compact)
 		bus_subs_compact(b);

@@ -58,6 +58,10 @@ typedef struct bus_options {
 	 * called from inside bus_publish and must not call into the bus. */
 	int64_t (*clock_ns)(void *arg);
 	void *clock_arg;
+	/* Instead of clock_ns: a clock that is a variable (a backtest's
+	 * simulated time), read with one load where the callback cost two calls
+	 * on every order and fill event. It must outlive the bus. */
+	const int64_t *clock_now_ns;
 	/* Dispatch latency sampling: 0 = off (no cost per event beyond one
 	 * predictable branch); k in 1..16 = sample events whose seq is a multiple
 	 * of 2^k (k = 6: 1 in 64). A sample is the CLOCK_MONOTONIC time from
@@ -105,6 +109,14 @@ size_t bus_unsubscribe_owner(bus_t *b, const void *owner);
  * TH_ERR_LIMIT when the ring is full (the event is dropped and counted).
  * The bus forces NUL termination of agent_msg kind and text in its copy. */
 int bus_publish(bus_t *b, const th_event *ev);
+/* bus_publish() for a publisher that owns a scratch event and no longer
+ * needs it as it was (the backtest loop, once per market event): at top
+ * level (not inside a handler, not held) a fixed-size event is stamped in
+ * place (seq, size, ts_ns like the bus's copy) and handlers receive ev
+ * itself, which saves the copy into the ring. Otherwise it is exactly
+ * bus_publish() (ev untouched). Handlers must not keep the pointer, as
+ * with any event; ev must not change until this returns. */
+int bus_publish_in_place(bus_t *b, th_event *ev);
 
 /* True while the bus is delivering events (i.e. inside a handler). */
 bool bus_dispatching(const bus_t *b);

@@ -131,6 +131,7 @@ struct bus {
 	uint64_t sample_wait_seq; /* seq of the oldest sampled event still in flight; 0 (no seq) = none */
 	int64_t (*clock_ns)(void *arg);
 	void *clock_arg;
+	const int64_t *clock_now_ns; /* preferred over clock_ns when set */
 
 	bus_topic_list topics[TH_EV_TYPE_COUNT_]; /* index = event type; [0] unused */
 	bus_sub *subs;            /* registry, id order */

@@ -24,27 +24,32 @@ static int64_t bus_clock(void *arg)
 int64_t host_now_ns(const host_t *h)
 {
 	if (h->clock_mode == HOST_CLOCK_SIM)
-		return h->sim_now_ns;
+		return h->sim.now_ns;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+host_sim_clock *host_sim_clock_of(host_t *h)
+{
+	return h->clock_mode == HOST_CLOCK_SIM ? &h->sim : NULL;
+}
+
 void host_set_sim_time(host_t *h, int64_t now_ns)
 {
-	if (h->clock_mode != HOST_CLOCK_SIM || now_ns < h->sim_now_ns)
+	if (h->clock_mode != HOST_CLOCK_SIM || now_ns < h->sim.now_ns)
 		return;
 	/* Fire timers in order, each at its own due time, so a plugin that reads
 	 * now() inside a timer sees the time it was scheduled for. */
 	while (timers_next_due(h->timers) <= now_ns) {
-		h->sim_now_ns = timers_next_due(h->timers);
+		h->sim.now_ns = timers_next_due(h->timers);
 		/* like handlers, timer callbacks see what they publish delivered
 		 * after they return, never inside their own publish() */
 		bus_hold(h->bus);
-		timers_run_due(h->timers, h->sim_now_ns, 1);
+		timers_run_due(h->timers, h->sim.now_ns, 1);
 		bus_release(h->bus);
 	}
-	h->sim_now_ns = now_ns;
+	h->sim.now_ns = now_ns;
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)
@@ -88,6 +93,9 @@ host_t *host_create(host_config *cfg, host_clock_mode clock, char *err, size_t e
 	bus_options bo = { 0 };
 	bo.clock_ns = bus_clock;
 	bo.clock_arg = h;
+	/* the simulated clock is a variable: the bus reads it without a call */
+	if (clock == HOST_CLOCK_SIM)
+		bo.clock_now_ns = &h->sim.now_ns;
 	/* Real time: sample 1 in 64 dispatches for the /metrics latency histogram. */
 	bo.latency_sample_log2 = clock == HOST_CLOCK_REAL ? 6 : 0;
 	h->bus = bus_create(&bo);
@@ -100,6 +108,7 @@ host_t *host_create(host_config *cfg, host_clock_mode clock, char *err, size_t e
 		host_destroy(h);
 		return NULL;
 	}
+	h->sim.next_due_ns = timers_next_due_ptr(h->timers);
 	h->timer_ev = evtimer_new(h->base, on_timer, h);
 	host_api_init(&h->api);
 	for (size_t i = 0; i < h->cfg.ninstances; i++) {

@@ -57,6 +57,27 @@ int host_reload(host_t *h, char *summary, size_t cap);
 int64_t host_now_ns(const host_t *h);
 void host_set_sim_time(host_t *h, int64_t now_ns); /* HOST_CLOCK_SIM only; fires due timers */
 
+/* The simulated clock as hot paths read it: a backtest moves it on every
+ * event and reads it on every bar, and two calls per event (with a third,
+ * timers_next_due, inside) cost more than the work they guard. The host
+ * owns it; host_sim_clock() hands it out (stable for the host's life) so
+ * readers load now_ns directly and the driver advances it inline. */
+typedef struct host_sim_clock {
+	int64_t now_ns;
+	const int64_t *next_due_ns; /* the host timers' earliest due time (INT64_MAX: none) */
+} host_sim_clock;
+/* NULL unless the host runs on HOST_CLOCK_SIM. */
+host_sim_clock *host_sim_clock_of(host_t *h);
+/* host_set_sim_time(h, now_ns) for c = host_sim_clock_of(h): when no timer
+ * falls due by now_ns (nearly every event) only the time moves. */
+static inline void host_sim_advance(host_t *h, host_sim_clock *c, int64_t now_ns)
+{
+	if (now_ns >= c->now_ns && now_ns < *c->next_due_ns)
+		c->now_ns = now_ns;
+	else
+		host_set_sim_time(h, now_ns);
+}
+
 /* Access for other host subsystems (OMS, backtest driver, front door). */
 struct bus;
 struct bus *host_bus(host_t *h);

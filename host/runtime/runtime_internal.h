@@ -48,7 +48,7 @@ struct slot {
 struct host {
 	host_config cfg;
 	host_clock_mode clock_mode;
-	int64_t sim_now_ns;
+	host_sim_clock sim;        /* HOST_CLOCK_SIM: now_ns is the host's time */
 	struct event_base *base;
 	struct event *timer_ev;    /* real mode: fires at the earliest timer */
 	struct event *sig_int, *sig_term, *sig_hup;

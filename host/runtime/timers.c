@@ -12,6 +12,7 @@ typedef struct timer {
 } timer;
 
 struct timers {
+	timers_head head; /* first: timers_next_due() reads it through the opaque pointer */
 	timer *heap;
 	size_t len, cap;
 	uint64_t next_id;
@@ -20,8 +21,10 @@ struct timers {
 timers_t *timers_create(void)
 {
 	timers_t *t = calloc(1, sizeof *t);
-	if (t)
+	if (t) {
 		t->next_id = 1;
+		t->head.next_due_ns = INT64_MAX;
+	}
 	return t;
 }
 
@@ -71,6 +74,12 @@ static void sift_down(timers_t *t, size_t i)
 	}
 }
 
+/* Every heap change ends here: the cached earliest due time follows the heap. */
+static void refresh_due(timers_t *t)
+{
+	t->head.next_due_ns = t->len ? t->heap[0].due_ns : INT64_MAX;
+}
+
 static void remove_at(timers_t *t, size_t i)
 {
 	t->heap[i] = t->heap[--t->len];
@@ -78,6 +87,7 @@ static void remove_at(timers_t *t, size_t i)
 		sift_down(t, i);
 		sift_up(t, i);
 	}
+	refresh_due(t);
 }
 
 int timers_add(timers_t *t, const void *owner, int64_t due_ns, int64_t interval_ns, th_timer_fn fn, void *arg,
@@ -103,6 +113,7 @@ int timers_add(timers_t *t, const void *owner, int64_t due_ns, int64_t interval_
 	if (id_out)
 		*id_out = e->id;
 	sift_up(t, t->len - 1);
+	refresh_due(t);
 	return TH_OK;
 }
 
@@ -134,9 +145,9 @@ size_t timers_cancel_owner(timers_t *t, const void *owner)
 	return n;
 }
 
-int64_t timers_next_due(const timers_t *t)
+const int64_t *timers_next_due_ptr(const timers_t *t)
 {
-	return t->len ? t->heap[0].due_ns : INT64_MAX;
+	return &t->head.next_due_ns;
 }
 
 size_t timers_pending(const timers_t *t)
@@ -156,6 +167,7 @@ size_t timers_run_due(timers_t *t, int64_t now_ns, int catch_up)
 				next = now_ns + e.interval_ns; /* skip the periods a stall swallowed */
 			t->heap[0].due_ns = next;
 			sift_down(t, 0);
+			refresh_due(t);
 		} else {
 			remove_at(t, 0);
 		}

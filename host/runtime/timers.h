@@ -26,8 +26,20 @@ int timers_add(timers_t *t, const void *owner, int64_t due_ns, int64_t interval_
 int timers_cancel(timers_t *t, const void *owner, uint64_t id);
 size_t timers_cancel_owner(timers_t *t, const void *owner);
 
+/* The first member of every timers_t: the earliest due time, kept up to
+ * date by each heap change, so that asking for it costs one load where it is
+ * asked on every event (the backtest's simulated clock) instead of a call. */
+typedef struct timers_head {
+	int64_t next_due_ns; /* INT64_MAX when no timer is pending */
+} timers_head;
+
 /* Earliest due time, or INT64_MAX when no timer is pending. */
-int64_t timers_next_due(const timers_t *t);
+static inline int64_t timers_next_due(const timers_t *t)
+{
+	return ((const timers_head *)(const void *)t)->next_due_ns;
+}
+/* Where that time lives (stable for the life of t). */
+const int64_t *timers_next_due_ptr(const timers_t *t);
 /* Fire every timer due at or before now_ns, in (due, id) order. A periodic
  * timer is re-armed at due + interval. With catch_up (simulated time) it then
  * fires once for every interval that elapsed, exactly as a backtest needs;

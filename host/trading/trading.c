@@ -30,6 +30,13 @@ th_price trading_last_price(void *ctx, const char *venue, const char *symbol, in
  * driver (trading_backtest, on_oms_tick), not here. This runs for every
  * market event: the view finds the instrument by comparing the event's
  * names with the last one's, without string work. */
+/* A bar close on the wall clock (paper/live): out of line, so that the
+ * backtest's per-bar path through trading_on_market needs no stack frame. */
+static __attribute__((noinline)) void mark_bar_wall_clock(trading_t *t, const th_event *ev)
+{
+	trading_view_mark_event(t->view, ev, ev->u.bar.close, ev->u.bar.price_scale, host_now_ns(t->host));
+}
+
 void trading_on_market(void *arg, const th_event *ev)
 {
 	trading_t *t = arg;
@@ -40,7 +47,11 @@ void trading_on_market(void *arg, const th_event *ev)
 		break;
 	case TH_EV_BAR:
 		t->bars++;
-		trading_view_mark_event(t->view, ev, ev->u.bar.close, ev->u.bar.price_scale, host_now_ns(t->host));
+		/* a backtest reads its simulated clock without a call */
+		if (t->sim)
+			trading_view_mark_event(t->view, ev, ev->u.bar.close, ev->u.bar.price_scale, t->sim->now_ns);
+		else
+			mark_bar_wall_clock(t, ev);
 		break;
 	default:
 		break;
@@ -98,6 +109,7 @@ trading_t *trading_create(host_t *h, const trading_config *cfg, trading_mode mod
 		return NULL;
 	}
 	t->host = h;
+	t->sim = host_sim_clock_of(h);
 	t->bus = host_bus(h);
 	t->cfg = *cfg;
 	t->mode = mode;

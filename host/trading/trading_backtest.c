@@ -228,6 +228,13 @@ int trading_backtest(trading_t *t, const char *config_path, char *err, size_t er
 	 * sample is every stride-th (the first one included), and a progress line
 	 * is due once t->bars reaches the next multiple of progress_step. */
 	uint64_t until_sample = 0, next_progress = progress_step;
+	/* The terminal's progress line is redrawn at every 65536th bar; both
+	 * progress outputs are rare, so the loop compares t->bars with the
+	 * nearer of the two thresholds only (one compare per bar). */
+	uint64_t next_show = show ? 0 : UINT64_MAX;
+	uint64_t next_check = next_progress < next_show ? next_progress : next_show;
+	/* a backtest host runs on the simulated clock: moved inline per event */
+	host_sim_clock *sim = host_sim_clock_of(t->host);
 	int rc;
 	while ((rc = feed_next(&t->feed, &ev, err, errlen)) == 1) {
 		t->events_seen++;
@@ -243,19 +250,29 @@ int trading_backtest(trading_t *t, const char *config_path, char *err, size_t er
 			bar_time = 0;
 		}
 		now = ev.h.ts_ns;
-		host_set_sim_time(t->host, now);
-		bus_publish(t->bus, &ev);
+		if (sim)
+			host_sim_advance(t->host, sim, now);
+		else
+			host_set_sim_time(t->host, now);
+		/* ev is scratch until the next feed_next(): handlers read it in place */
+		bus_publish_in_place(t->bus, &ev);
 		if (ev.h.type != TH_EV_BAR)
 			continue;
 		bar_time = now;
-		if (show && (t->bars & 0xFFFF) == 0)
-			progress(t, expected, started, 0);
-		if (t->bars >= next_progress) {
+		if (t->bars < next_check)
+			continue;
+		if (t->bars >= next_show) {
 			/* t->bars may have moved by more than one (bars published by a venue) */
+			if ((t->bars & 0xFFFF) == 0)
+				progress(t, expected, started, 0);
+			next_show = (t->bars | 0xFFFF) + 1;
+		}
+		if (t->bars >= next_progress) {
 			if (t->bars % progress_step == 0)
 				progress_line(t, progress_total);
 			next_progress = (t->bars / progress_step + 1) * progress_step;
 		}
+		next_check = next_progress < next_show ? next_progress : next_show;
 	}
 	progress_line(t, progress_total);
 	if (bar_time)

@@ -30,6 +30,7 @@ typedef struct coord_direction {   /* a hierarchical farm's leader direction per
 
 struct trading {
 	host_t *host;
+	host_sim_clock *sim;   /* the host's simulated clock; NULL on the wall clock */
 	bus_t *bus;
 	trading_config cfg;
 	trading_mode mode;

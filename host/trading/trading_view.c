@@ -29,6 +29,11 @@ typedef struct view_price {
  * just miss the table. */
 #define EVENT_TABLE 64 /* a power of two */
 
+/* The header's venue and symbol fields are adjacent: one 40-byte run. */
+#define HOT_NAME_WORDS ((TH_VENUE_MAX + TH_SYMBOL_MAX) / 8)
+_Static_assert(offsetof(th_event_header, symbol) == offsetof(th_event_header, venue) + TH_VENUE_MAX,
+	"the bar fast path reads venue and symbol as one run of words");
+
 /* One venue's instrument index, valid for (owner, list, n). */
 typedef struct view_venue {
 	char name[TH_VENUE_MAX];
@@ -50,6 +55,20 @@ struct trading_view {
 	 * there (checked against the slot's names). Slots are never removed. */
 	int64_t last_index;   /* -1: none */
 	int32_t event_table[EVENT_TABLE]; /* slot index + 1; 0: empty */
+	/* The bar fast path (trading_view_mark_event): the exact header bytes
+	 * (venue then symbol) of the last event marked through a slot capital
+	 * knows, that slot and its capital index. An event whose name fields
+	 * hold exactly these bytes names the same instrument (bytes after a
+	 * NUL included: a field holds one name), so one exact compare of five
+	 * words replaces the masked name compare; any other bytes take the
+	 * regular path, which refills it. What invalidates it: moving `prices`
+	 * (price_slot's growth clears p); a slot's instr never changes once
+	 * known. p NULL: empty. */
+	struct {
+		uint64_t names[HOT_NAME_WORDS];
+		view_price *p;
+		int32_t instr;
+	} hot;
 	view_venue *venues;   /* a handful: scanned */
 	size_t nvenues, cap_venues;
 	/* The instrument found last (orders repeat one): venue entry, symbol
@@ -147,6 +166,7 @@ static int64_t price_slot(trading_view *v, const char *venue, const char *symbol
 			if (!grown)
 				return -1;
 			v->prices = grown;
+			v->hot.p = NULL; /* pointed into the old array */
 			v->cap_prices = cap;
 		}
 		i = (int64_t)v->nprices;
@@ -246,23 +266,41 @@ int trading_view_mark(trading_view *v, const char *venue, const char *symbol, th
 }
 
 /* The rest of trading_view_mark_event(), kept out of line so that its fast
- * path needs no stack frame and ends in a tail call. */
+ * path needs no stack frame and ends in a tail call. Refills the hot entry
+ * once the instrument's slot knows its capital index. */
 static __attribute__((noinline)) int mark_event_slow(trading_view *v, const th_event *ev, th_price px, int32_t scale,
 	int64_t now_ns)
 {
-	return mark_slot(v, event_slot(v, ev), ev->h.venue, ev->h.symbol, px, scale, now_ns);
+	int64_t i = event_slot(v, ev);
+	int rc = mark_slot(v, i, ev->h.venue, ev->h.symbol, px, scale, now_ns);
+	if (i >= 0 && v->prices[i].instr >= 0) {
+		memcpy(v->hot.names, ev->h.venue, sizeof v->hot.names);
+		v->hot.p = &v->prices[i];
+		v->hot.instr = v->prices[i].instr;
+	}
+	return rc;
+}
+
+/* Whether ev's name fields hold exactly the hot entry's bytes. */
+static inline __attribute__((always_inline)) int hot_is(const trading_view *v, const th_event *ev)
+{
+	uint64_t diff = 0;
+	for (size_t k = 0; k < HOT_NAME_WORDS; k++) {
+		uint64_t w;
+		memcpy(&w, ev->h.venue + 8 * k, sizeof w);
+		diff |= w ^ v->hot.names[k];
+	}
+	return diff == 0;
 }
 
 int trading_view_mark_event(trading_view *v, const th_event *ev, th_price px, int32_t scale, int64_t now_ns)
 {
-	/* a backtest's bar: mostly the last instrument again, already known to capital */
-	if (v->last_index >= 0 && slot_is(v, v->last_index, ev)) {
-		view_price *p = &v->prices[v->last_index];
-		if (p->instr >= 0) {
-			p->price = px;
-			p->scale = scale;
-			return capital_mark_index(v->capital, p->instr, px, scale, now_ns);
-		}
+	/* a backtest's bar: mostly the instrument of the last bar again */
+	view_price *p = v->hot.p;
+	if (p && hot_is(v, ev)) {
+		p->price = px;
+		p->scale = scale;
+		return capital_mark_index(v->capital, v->hot.instr, px, scale, now_ns);
 	}
 	return mark_event_slow(v, ev, px, scale, now_ns);
 }

@@ -47,9 +47,10 @@ void trading_view_set_price(trading_view *v, const char *venue, const char *symb
 int trading_view_mark(trading_view *v, const char *venue, const char *symbol, th_price px, int32_t scale,
 	int64_t now_ns);
 /* The two above for a market event's instrument (ev->h.venue, ev->h.symbol).
- * The header's name fields are compared with the last instrument seen as
- * fixed-size words (name_key.h), so a run of events for one instrument finds
- * its slot without string work: the per-bar path of a backtest. */
+ * The header's name fields are compared as fixed-size words (name_key.h), so
+ * a run of events for one instrument finds its slot without string work; a
+ * bar whose name fields repeat the last marked bar's bytes exactly takes one
+ * five-word compare: the per-bar path of a backtest. */
 void trading_view_set_event_price(trading_view *v, const th_event *ev, th_price px, int32_t scale);
 int trading_view_mark_event(trading_view *v, const th_event *ev, th_price px, int32_t scale, int64_t now_ns);
 /* 0 when none was seen; *scale set otherwise. */

@@ -174,6 +174,131 @@ static void keep_copy(void *arg, const th_event *ev)
 	s->n++;
 }
 
+/* A clock given as a variable (a backtest's simulated time) stamps events
+ * published with ts_ns == 0 with its value at that moment, and is preferred
+ * over the callback; an event's own time is kept. */
+static void test_stamping_clock_variable(void **state)
+{
+	(void)state;
+	clock_state clk = { 0, 5000 };
+	int64_t now = 123;
+	bus_options o = { .clock_ns = fake_clock, .clock_arg = &clk, .clock_now_ns = &now };
+	bus_t *b = bus_create(&o);
+	assert_non_null(b);
+	seen sn;
+	memset(&sn, 0, sizeof sn);
+	th_subscription s = { .topics = TH_TOPIC_ALL };
+	assert_int_equal(bus_subscribe(b, NULL, &s, keep_copy, &sn, NULL), TH_OK);
+	th_event ev = bt_trade("sim", "BTCUSDT", "", 1);
+	ev.h.ts_ns = 0;
+	assert_int_equal(bus_publish(b, &ev), TH_OK);
+	assert_int_equal(sn.copy.h.ts_ns, 123);
+	now = 456; /* read at each publish, never cached */
+	assert_int_equal(bus_publish(b, &ev), TH_OK);
+	assert_int_equal(sn.copy.h.ts_ns, 456);
+	ev.h.ts_ns = 42;
+	assert_int_equal(bus_publish(b, &ev), TH_OK);
+	assert_int_equal(sn.copy.h.ts_ns, 42);
+	assert_int_equal(clk.calls, 0);
+	bus_destroy(b);
+}
+
+/* bus_publish_in_place: at top level handlers get the caller's buffer,
+ * stamped like the bus's copy, and what they publish follows in order;
+ * inside a handler, while held, and for a variable-size type it is
+ * bus_publish (a copy; the caller's buffer untouched). */
+typedef struct in_place_probe {
+	bus_t *b;
+	const th_event *top; /* the caller's buffer at top level */
+	int same_ptr, n;
+	uint64_t seqs[8];
+	int64_t ts[8];
+	th_event nested;
+} in_place_probe;
+
+static void in_place_handler(void *arg, const th_event *ev)
+{
+	in_place_probe *p = arg;
+	if (p->n < 8) {
+		p->seqs[p->n] = ev->h.seq;
+		p->ts[p->n] = ev->h.ts_ns;
+	}
+	p->n++;
+	if (ev == p->top) {
+		p->same_ptr++;
+		/* nested: queued as a copy, delivered after this fan-out */
+		p->nested = bt_trade("sim", "NESTED", "", 9);
+		p->nested.h.ts_ns = 0;
+		p->nested.h.seq = 777;
+		assert_int_equal(bus_publish_in_place(p->b, &p->nested), TH_OK);
+		assert_int_equal(p->nested.h.seq, 777); /* untouched: it was copied */
+	}
+}
+
+static void test_publish_in_place(void **state)
+{
+	(void)state;
+	int64_t now = 5;
+	bus_options o = { .clock_now_ns = &now };
+	bus_t *b = bus_create(&o);
+	assert_non_null(b);
+	in_place_probe p;
+	memset(&p, 0, sizeof p);
+	p.b = b;
+	th_subscription s = { .topics = TH_TOPIC_ALL };
+	assert_int_equal(bus_subscribe(b, NULL, &s, in_place_handler, &p, NULL), TH_OK);
+
+	th_event ev = bt_trade("sim", "BTCUSDT", "", 1);
+	ev.h.ts_ns = 0;
+	ev.h.seq = 999;
+	ev.h.size = 7;
+	p.top = &ev;
+	assert_int_equal(bus_publish_in_place(b, &ev), TH_OK);
+	assert_int_equal(p.same_ptr, 1);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.seqs[0], 1);
+	assert_int_equal(p.seqs[1], 2);
+	assert_int_equal(p.ts[0], 5);
+	assert_int_equal(p.ts[1], 5);
+	/* stamped in place like the copy would be */
+	assert_int_equal(ev.h.seq, 1);
+	assert_int_equal(ev.h.size, offsetof(th_event, u) + sizeof(th_trade));
+	assert_int_equal(ev.h.ts_ns, 5);
+
+	/* held: queued as a copy, delivered at release */
+	th_event held = bt_trade("sim", "BTCUSDT", "", 2);
+	held.h.seq = 555;
+	bus_hold(b);
+	assert_int_equal(bus_publish_in_place(b, &held), TH_OK);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(held.h.seq, 555);
+	bus_release(b);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(p.seqs[2], 3);
+
+	/* a variable-size type goes through the copy */
+	th_event c = bt_typed(TH_EV_CUSTOM, 4);
+	c.u.custom.len = 3;
+	c.h.seq = 444;
+	assert_int_equal(bus_publish_in_place(b, &c), TH_OK);
+	assert_int_equal(p.n, 4);
+	assert_int_equal(c.h.seq, 444);
+	assert_int_equal(p.same_ptr, 1);
+
+	/* refused like bus_publish */
+	th_event bad = bt_trade("sim", "BTCUSDT", "", 5);
+	bad.h.type = 0;
+	assert_int_equal(bus_publish_in_place(b, &bad), TH_ERR_INVALID);
+	assert_int_equal(bus_publish_in_place(b, NULL), TH_ERR_INVALID);
+	assert_int_equal(bus_publish_in_place(NULL, &ev), TH_ERR_INVALID);
+	bus_stats st;
+	bus_get_stats(b, &st);
+	assert_int_equal(st.published, 4);
+	assert_int_equal(st.delivered, 4);
+	assert_int_equal(st.rejected_invalid, 2);
+	bus_destroy(b);
+}
+
 static void test_stamping(void **state)
 {
 	(void)state;
@@ -508,6 +633,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_topics),
+		cmocka_unit_test(test_stamping_clock_variable),
+		cmocka_unit_test(test_publish_in_place),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_stamping),

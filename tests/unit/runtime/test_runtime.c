@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "config/toml.h"
+#include "runtime/runtime_internal.h"
 #include "runtime/metrics_registry.h"
 #include "runtime/state_mem.h"
 #include "runtime/state_store.h"
@@ -60,6 +61,114 @@ static void test_timers_order_and_cancel(void **state)
 	assert_int_equal(timers_next_due(t), INT64_MAX);
 	assert_int_equal(timers_add(t, &owner_a, 1, -5, record, &log, NULL), TH_ERR_INVALID);
 	timers_destroy(t);
+}
+
+/* timers_next_due() reads a cached earliest due time: it follows every
+ * heap change (add before the head, cancel of the head, a periodic re-arm,
+ * a one-shot firing, cancel by owner), and its address stays put. */
+static void test_timers_next_due_cache(void **state)
+{
+	(void)state;
+	timers_t *t = timers_create();
+	fired_log log = { .n = 0 };
+	int owner;
+	uint64_t a, b, p;
+	const int64_t *due = timers_next_due_ptr(t);
+	assert_int_equal(*due, INT64_MAX);
+	assert_int_equal(timers_add(t, &owner, 500, 0, record, &log, &a), TH_OK);
+	assert_int_equal(timers_next_due(t), 500);
+	assert_int_equal(timers_add(t, &owner, 200, 0, record, &log, &b), TH_OK);
+	assert_int_equal(timers_next_due(t), 200);
+	assert_int_equal(timers_cancel(t, &owner, b), TH_OK);
+	assert_int_equal(timers_next_due(t), 500);
+	for (int i = 0; i < 40; i++) /* grows the heap array: the cache is not in it */
+		assert_int_equal(timers_add(t, NULL, 1000 + i, 0, record, &log, NULL), TH_OK);
+	assert_int_equal(timers_add(t, &owner, 100, 300, record, &log, &p), TH_OK);
+	assert_int_equal(timers_next_due(t), 100);
+	assert_ptr_equal(timers_next_due_ptr(t), due);
+	assert_int_equal(timers_run_due(t, 100, 1), 1); /* p re-armed at 400 */
+	assert_int_equal(*due, 400);
+	assert_int_equal(timers_run_due(t, 450, 1), 1);
+	assert_int_equal(*due, 500); /* a; p now at 700 */
+	assert_int_equal(timers_run_due(t, 500, 1), 1);
+	assert_int_equal(*due, 700);
+	assert_int_equal(timers_cancel_owner(t, &owner), 1);
+	assert_int_equal(*due, 1000);
+	assert_int_equal(timers_run_due(t, 5000, 1), 40);
+	assert_int_equal(*due, INT64_MAX);
+	timers_destroy(t);
+}
+
+/* host_sim_advance() (the backtest loop's inline clock step) does what
+ * host_set_sim_time() does: two hosts on the simulated clock, one driven
+ * by each, see the same timer firings at the same times, including a
+ * timer added from a callback, a time that goes backwards (ignored) and a
+ * jump over several periods. */
+typedef struct sim_probe {
+	host_t *h;
+	int64_t at[64];
+	int n;
+	int added;
+} sim_probe;
+
+static void sim_fire(void *arg, uint64_t id)
+{
+	sim_probe *p = arg;
+	(void)id;
+	if (p->n < 64)
+		p->at[p->n] = host_now_ns(p->h);
+	p->n++;
+	if (!p->added) { /* a one-shot due 5 ns after this first firing */
+		p->added = 1;
+		assert_int_equal(timers_add(p->h->timers, NULL, host_now_ns(p->h) + 5, 0, sim_fire, p, NULL), TH_OK);
+	}
+}
+
+static void sim_host_init(host_t *h, sim_probe *p)
+{
+	memset(h, 0, sizeof *h);
+	memset(p, 0, sizeof *p);
+	h->clock_mode = HOST_CLOCK_SIM;
+	h->bus = bus_create(NULL);
+	h->timers = timers_create();
+	assert_non_null(h->bus);
+	assert_non_null(h->timers);
+	h->sim.next_due_ns = timers_next_due_ptr(h->timers);
+	p->h = h;
+	assert_int_equal(timers_add(h->timers, NULL, 100, 50, sim_fire, p, NULL), TH_OK);
+}
+
+static void test_sim_advance_matches_set_sim_time(void **state)
+{
+	(void)state;
+	host_t a, b;
+	sim_probe pa, pb;
+	sim_host_init(&a, &pa);
+	sim_host_init(&b, &pb);
+	host_sim_clock *c = host_sim_clock_of(&b);
+	assert_non_null(c);
+	const int64_t times[] = { 10, 60, 99, 100, 104, 105, 90, 149, 151, 400, 400, 401, 1000 };
+	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+		host_set_sim_time(&a, times[i]);
+		host_sim_advance(&b, c, times[i]);
+		assert_int_equal(host_now_ns(&a), host_now_ns(&b));
+		assert_int_equal(pa.n, pb.n);
+	}
+	assert_int_equal(pa.n, 1 + 1 + 18); /* 100, the one-shot at 105, then 150..1000 */
+	for (int i = 0; i < pa.n && i < 64; i++)
+		assert_int_equal(pa.at[i], pb.at[i]);
+	assert_int_equal(pa.at[1], 105);
+	assert_int_equal(host_now_ns(&b), 1000);
+	/* the wall clock has no simulated clock to hand out */
+	host_t w;
+	memset(&w, 0, sizeof w);
+	w.clock_mode = HOST_CLOCK_REAL;
+	assert_null(host_sim_clock_of(&w));
+	for (int k = 0; k < 2; k++) {
+		host_t *h = k ? &b : &a;
+		bus_destroy(h->bus);
+		timers_destroy(h->timers);
+	}
 }
 
 static void test_state_store_disk(void **state)
@@ -160,6 +269,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timers_order_and_cancel),
+		cmocka_unit_test(test_timers_next_due_cache),
+		cmocka_unit_test(test_sim_advance_matches_set_sim_time),
 		cmocka_unit_test(test_state_store_disk),
 		cmocka_unit_test(test_state_store_memory),
 		cmocka_unit_test(test_metrics_registry),

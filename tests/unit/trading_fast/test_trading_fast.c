@@ -183,6 +183,78 @@ static void test_view_event_slots(void **state)
 	capital_destroy(fast);
 }
 
+/* The bar fast path's hot entry (exact header bytes -> slot): a bar of the
+ * same instrument after the price slots have moved (many new instruments:
+ * realloc) still lands in its own slot and marks capital as by name; a bar
+ * with other bytes after the name, or another instrument sharing the first
+ * words, is not taken for the hot one. */
+static void test_view_hot_mark(void **state)
+{
+	(void)state;
+	char err[256], sym[TH_SYMBOL_MAX];
+	capital_t *ref = capital_create("USDT", err, sizeof err), *fast = capital_create("USDT", err, sizeof err);
+	assert_non_null(ref);
+	assert_non_null(fast);
+	capital_t *both[2] = { ref, fast };
+	const char *symbols[] = { "BTC-USDT", "BTC-USDT2" };
+	th_instrument ins[2];
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(capital_add_farm(both[k], "F", err, sizeof err), 0);
+		assert_int_equal(capital_add_agent(both[k], "A", "F", err, sizeof err), 0);
+		assert_int_equal(capital_deposit(both[k], USD(100000)), 0);
+		assert_int_equal(capital_allocate(both[k], "master", "F", USD(100000), err, sizeof err), 0);
+		assert_int_equal(capital_allocate(both[k], "F", "A", USD(100000), err, sizeof err), 0);
+		for (int j = 0; j < 2; j++) {
+			ins[j] = test_instrument("sim", symbols[j], "X", 2, 3);
+			char key[32];
+			snprintf(key, sizeof key, "o%d", j);
+			assert_int_equal(
+				capital_reserve(both[k], "A", key, &ins[j], TH_SIDE_BUY, 1000, 1000, 0, 1, err, sizeof err), 0);
+			th_fill fl = test_fill(&ins[j], key, TH_SIDE_BUY, 1000, 1000, 0, "USDT");
+			assert_int_equal(capital_fill(both[k], key, &fl, 1, err, sizeof err), 0);
+		}
+	}
+	trading_view *v = trading_view_create(fast, no_list, NULL);
+	assert_non_null(v);
+	int64_t t = 10;
+	for (int round = 0; round < 3; round++) {
+		for (int rep = 0; rep < 3; rep++) { /* the hot entry fills, then hits */
+			th_price px = 1100 + 10 * round + rep;
+			th_event ev = market_event(TH_EV_BAR, "sim", symbols[0], px, 0);
+			assert_int_equal(trading_view_mark_event(v, &ev, px, 2, t),
+				capital_mark(ref, "sim", symbols[0], px, 2, t));
+			t++;
+			int32_t scale = -1;
+			assert_int_equal(trading_view_last_price(v, "sim", symbols[0], &scale), px);
+			assert_int_equal(scale, 2);
+		}
+		/* the same name with junk after it, then the instrument sharing its first word */
+		th_price px2 = 900 + round;
+		th_event junk = market_event(TH_EV_BAR, "sim", symbols[0], px2, 'z');
+		assert_int_equal(trading_view_mark_event(v, &junk, px2, 2, t), capital_mark(ref, "sim", symbols[0], px2, 2, t));
+		t++;
+		th_event other = market_event(TH_EV_BAR, "sim", symbols[1], px2 + 1, 0);
+		assert_int_equal(
+			trading_view_mark_event(v, &other, px2 + 1, 2, t), capital_mark(ref, "sim", symbols[1], px2 + 1, 2, t));
+		t++;
+		int32_t scale;
+		assert_int_equal(trading_view_last_price(v, "sim", symbols[0], &scale), px2);
+		assert_int_equal(trading_view_last_price(v, "sim", symbols[1], &scale), px2 + 1);
+		capital_stats a = test_stats(ref, "A"), b = test_stats(fast, "A");
+		assert_int_equal(a.equity, b.equity);
+		assert_int_equal(a.unrealized_pnl, b.unrealized_pnl);
+		/* move the price slots: many instruments seen for the first time */
+		for (int j = 0; j < 40; j++) {
+			snprintf(sym, sizeof sym, "N%d-%03d", round, j);
+			trading_view_set_price(v, "sim", sym, 1, 2);
+		}
+	}
+	assert_capital_ok(fast);
+	trading_view_destroy(v);
+	capital_destroy(ref);
+	capital_destroy(fast);
+}
+
 /* Many instruments, more than the event table has entries: colliding
  * events must still land in their own slots. */
 static void test_view_event_table(void **state)
@@ -429,6 +501,7 @@ int main(void)
 		cmocka_unit_test(test_name_key),
 		cmocka_unit_test(test_view_event_slots),
 		cmocka_unit_test(test_view_event_table),
+		cmocka_unit_test(test_view_hot_mark),
 		cmocka_unit_test(test_view_instrument_after_reload),
 		cmocka_unit_test(test_position_of),
 		cmocka_unit_test(test_trade_book),
