@@ -77,7 +77,13 @@ static inline int th_notional(th_price px, int price_scale, th_qty qty, int qty_
 		return -1;
 	if (shift >= 0)
 		return th_fixed_muldiv(px, qty, th_pow10(shift), out);
-	th_i128 p = (th_i128)px * (th_i128)qty * (th_i128)th_pow10(-shift);
+	/* Range-check before scaling up: px * qty fits 128 bits, but times
+	 * 10^-shift it may not (undefined behaviour), and a product already
+	 * outside int64 only grows. */
+	th_i128 p = (th_i128)px * (th_i128)qty;
+	if (p > INT64_MAX || p < INT64_MIN)
+		return -1;
+	p *= th_pow10(-shift);
 	if (p > INT64_MAX || p < INT64_MIN)
 		return -1;
 	*out = (int64_t)p;

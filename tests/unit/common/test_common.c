@@ -13,6 +13,7 @@
 #include "common/fsutil.h"
 #include "common/log.h"
 #include "common/strmap.h"
+#include "tradehost/th_fixed.h"
 
 #define KEYS 3000
 
@@ -101,10 +102,36 @@ static void test_log_lines(void **state)
 	assert_int_equal(log_level_parse("loud"), -1);
 }
 
+/* th_notional: exact results, rounding, and extreme operands refused without
+ * overflowing the 128-bit intermediate (UBSan catches that in the sanitizer build). */
+static void test_notional(void **state)
+{
+	(void)state;
+	th_money m;
+	/* 2.50 (scale 2) x 3 (scale 0) = 7.5 at money scale 8 */
+	assert_int_equal(th_notional(250, 2, 3, 0, &m), 0);
+	assert_int_equal(m, 750000000);
+	/* scales summing above the money scale: rounded half away from zero */
+	assert_int_equal(th_notional(15, 9, 1, 0, &m), 0); /* 1.5e-8 -> 2e-8 */
+	assert_int_equal(m, 2);
+	assert_int_equal(th_notional(-15, 9, 1, 0, &m), 0);
+	assert_int_equal(m, -2);
+	/* both operands near the int64 limits with a scale-up: refused, no overflow */
+	assert_int_equal(th_notional(INT64_MAX, 0, INT64_MAX, 0, &m), -1);
+	assert_int_equal(th_notional(INT64_MIN, 0, INT64_MAX, 0, &m), -1);
+	assert_int_equal(th_notional(INT64_MAX / 100000000 + 1, 0, 1, 0, &m), -1);
+	assert_int_equal(th_notional(INT64_MAX / 100000000, 0, 1, 0, &m), 0);
+	assert_int_equal(m, (INT64_MAX / 100000000) * 100000000);
+	/* bad scales */
+	assert_int_equal(th_notional(1, -1, 1, 0, &m), -1);
+	assert_int_equal(th_notional(1, 0, 1, TH_SCALE_MAX + 1, &m), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strmap_against_model),
+		cmocka_unit_test(test_notional),
 		cmocka_unit_test(test_mkdir_p),
 		cmocka_unit_test(test_log_lines),
 	};
