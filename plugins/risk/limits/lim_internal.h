@@ -120,6 +120,7 @@ typedef struct lim {
 	int subscribed_events, subscribed_market;
 	uint64_t refresh_timer;    /* re-reads aged caches off the check path */
 	int refresh_running;
+	int active_since_refresh; /* a check or a trading event since the refresh timer last ran */
 	uint32_t m_checks, m_denials;
 	int have_metrics;
 } lim;

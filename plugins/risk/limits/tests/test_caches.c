@@ -115,6 +115,37 @@ static void test_positions_refreshed_by_timer(void **state)
 	rig_end(&r);
 }
 
+/* A quiet spell (no check, no order or fill event) spanning many refresh
+ * periods re-reads at most once: a backtest's one-minute step fires the
+ * half-second timer 120 times, and every run used to re-read the copies.
+ * The next check still sees an aged copy re-read (a change behind the
+ * plugin's back is caught). */
+static void test_quiet_timer_runs_do_not_reread(void **state)
+{
+	(void)state;
+	rig r;
+	rig_init(&r);
+	fake_pf_price(&r.pf, "sim", "BTCUSDT", PX(20000), PS);
+	fake_config(&r.h, "agent_max_position_qty", "1");
+	fake_config(&r.h, "cache_max_age_ms", "1000");
+	fake_pf_position(&r.pf, "marcus", "sim", "BTCUSDT", QTY(0.5), 0, PS, QS);
+	g_positions = r.h.api.positions;
+	r.h.api.positions = counted_positions;
+	g_reads = 0;
+	start_ok(&r);
+	int64_t t0 = r.h.now_ns;
+	th_event e = rig_market(&r, "marcus", TH_SIDE_BUY, QTY(0.5));
+	rig_expect_ok(&r, &e);
+	size_t after_check = g_reads;
+	fake_advance_to(&r.h, t0 + 60 * SEC); /* 120 timer periods, nothing happening */
+	/* one timer run re-reads each cached wallet copy (two here); without the
+	 * quiet-spell rule every one of the 120 runs did */
+	assert_true(g_reads - after_check <= 2);
+	set_qty(&r, 0, 0.9); /* behind the plugin's back */
+	rig_expect_deny(&r, &e, TH_RISK_POSITION); /* the aged copy is re-read by the check */
+	rig_end(&r);
+}
+
 static void test_cache_age_zero_reads_every_time(void **state)
 {
 	(void)state;
@@ -224,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_positions_reread_after_event_or_age),
 		cmocka_unit_test(test_positions_reread_on_count_change),
 		cmocka_unit_test(test_positions_refreshed_by_timer),
+		cmocka_unit_test(test_quiet_timer_runs_do_not_reread),
 		cmocka_unit_test(test_cache_age_zero_reads_every_time),
 		cmocka_unit_test(test_large_wallet),
 		cmocka_unit_test(test_handover_keeps_rate_windows),
