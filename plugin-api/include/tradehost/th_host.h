@@ -65,7 +65,11 @@ typedef struct th_host_api {
 	/* --- clock and timers --- */
 	int64_t (*now_ns)(th_ctx *ctx);  /* nanoseconds since the Unix epoch, host clock */
 	/* Fire `fn` once after `delay_ns`, then every `interval_ns` if > 0.
-	 * Timers are canceled automatically when the instance stops. */
+	 * Timers are canceled automatically when the instance stops. In a
+	 * backtest a periodic timer fires once for every period the simulated
+	 * clock steps over, each at its own time (as live would): a half-second
+	 * timer fires 120 times across a one-minute bar, so keep periodic work
+	 * cheap or skip runs in which nothing happened. */
 	int (*timer_add)(th_ctx *ctx, int64_t delay_ns, int64_t interval_ns, th_timer_fn fn, void *arg, uint64_t *timer_id);
 	int (*timer_cancel)(th_ctx *ctx, uint64_t timer_id);
 
