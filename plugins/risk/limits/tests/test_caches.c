@@ -81,22 +81,31 @@ static size_t counted_positions(th_ctx *ctx, const char *wallet, th_position *ou
 /* The age limit is kept by a timer between checks (every half
  * cache_max_age_ms), so a check does not re-read an aged copy itself, and a
  * change behind the plugin's back is still seen within cache_max_age_ms. */
+/* A started rig with a one-second cache age, position reads counted, and
+ * one approved 0.5 BTC buy for marcus checked at *t0. */
+static th_event timer_rig_start(rig *r, int64_t *t0)
+{
+	rig_init(r);
+	fake_pf_price(&r->pf, "sim", "BTCUSDT", PX(20000), PS);
+	fake_config(&r->h, "agent_max_position_qty", "1");
+	fake_config(&r->h, "cache_max_age_ms", "1000");
+	fake_pf_position(&r->pf, "marcus", "sim", "BTCUSDT", QTY(0.5), 0, PS, QS);
+	g_positions = r->h.api.positions;
+	r->h.api.positions = counted_positions;
+	g_reads = 0;
+	start_ok(r);
+	*t0 = r->h.now_ns;
+	th_event e = rig_market(r, "marcus", TH_SIDE_BUY, QTY(0.5));
+	rig_expect_ok(r, &e);
+	return e;
+}
+
 static void test_positions_refreshed_by_timer(void **state)
 {
 	(void)state;
 	rig r;
-	rig_init(&r);
-	fake_pf_price(&r.pf, "sim", "BTCUSDT", PX(20000), PS);
-	fake_config(&r.h, "agent_max_position_qty", "1");
-	fake_config(&r.h, "cache_max_age_ms", "1000");
-	fake_pf_position(&r.pf, "marcus", "sim", "BTCUSDT", QTY(0.5), 0, PS, QS);
-	g_positions = r.h.api.positions;
-	r.h.api.positions = counted_positions;
-	g_reads = 0;
-	start_ok(&r);
-	int64_t t0 = r.h.now_ns;
-	th_event e = rig_market(&r, "marcus", TH_SIDE_BUY, QTY(0.5));
-	rig_expect_ok(&r, &e);
+	int64_t t0;
+	th_event e = timer_rig_start(&r, &t0);
 	size_t first = g_reads;
 	assert_true(first >= 1);
 	set_qty(&r, 0, 0.9); /* behind the plugin's back */
@@ -124,18 +133,8 @@ static void test_quiet_timer_runs_do_not_reread(void **state)
 {
 	(void)state;
 	rig r;
-	rig_init(&r);
-	fake_pf_price(&r.pf, "sim", "BTCUSDT", PX(20000), PS);
-	fake_config(&r.h, "agent_max_position_qty", "1");
-	fake_config(&r.h, "cache_max_age_ms", "1000");
-	fake_pf_position(&r.pf, "marcus", "sim", "BTCUSDT", QTY(0.5), 0, PS, QS);
-	g_positions = r.h.api.positions;
-	r.h.api.positions = counted_positions;
-	g_reads = 0;
-	start_ok(&r);
-	int64_t t0 = r.h.now_ns;
-	th_event e = rig_market(&r, "marcus", TH_SIDE_BUY, QTY(0.5));
-	rig_expect_ok(&r, &e);
+	int64_t t0;
+	th_event e = timer_rig_start(&r, &t0);
 	size_t after_check = g_reads;
 	fake_advance_to(&r.h, t0 + 60 * SEC); /* 120 timer periods, nothing happening */
 	/* one timer run re-reads each cached wallet copy (two here); without the
