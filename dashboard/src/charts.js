@@ -28,3 +28,14 @@ export async function makeChart(container, extra = {}) {
 
 /** Chart time (seconds) from the API's unix milliseconds. */
 export const toTime = (ms) => Math.floor(ms / 1000);
+
+/**
+ * Remove a chart when its page goes away. The library may still have a
+ * resize or paint queued for the next animation frame; removing the chart
+ * first made that frame throw "Object is disposed". So: stop auto-sizing,
+ * then remove two frames later, after anything already queued has run.
+ */
+export function disposeChart(chart) {
+	chart.applyOptions({ autoSize: false });
+	requestAnimationFrame(() => requestAnimationFrame(() => chart.remove()));
+}

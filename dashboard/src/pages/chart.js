@@ -3,7 +3,7 @@
 // orders as price lines. #/chart/<symbol>/<venue>.
 import { get } from '../api.js';
 import { decToNumber, fmtDec } from '../dec.js';
-import { makeChart, toTime } from '../charts.js';
+import { disposeChart, makeChart, toTime } from '../charts.js';
 import { isOpenOrder } from '../orderstate.js';
 import { h, field, select, loadInto } from '../ui.js';
 
@@ -49,7 +49,7 @@ export default {
 		);
 
 		const { chart, lc } = await makeChart(box);
-		ctx.onCleanup(() => chart.remove());
+		ctx.onCleanup(() => disposeChart(chart));
 		const series = chart.addSeries(lc.CandlestickSeries, {
 			upColor: '#4cc38a',
 			downColor: '#e5484d',

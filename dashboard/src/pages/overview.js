@@ -5,7 +5,7 @@ import { get } from '../api.js';
 import { fmtDec, fmtBps, signDec, decToNumber } from '../dec.js';
 import { totals } from '../wallet.js';
 import { equityHistory } from '../equity.js';
-import { makeChart, toTime } from '../charts.js';
+import { disposeChart, makeChart, toTime } from '../charts.js';
 import { h, clear, table, fmtTime, badge, loadInto } from '../ui.js';
 
 const MAX_POINTS = 3600;
@@ -49,7 +49,7 @@ export default {
 		showWallet(totals(total));
 
 		const { chart, lc } = await makeChart(chartBox);
-		ctx.onCleanup(() => chart.remove());
+		ctx.onCleanup(() => disposeChart(chart));
 		const line = chart.addSeries(lc.LineSeries, { color: '#4cc38a', lineWidth: 2, priceLineVisible: false });
 		// The line starts from what the app collected since login (equity.js), then follows the topic.
 		const point = (p) => ({ time: toTime(p.ts_ms), value: decToNumber(p.totals.equity) });
