@@ -63,6 +63,16 @@ static th_qty draw_lots(market_prng *r, th_qty mean, th_qty lot)
 	return (n < 1 ? 1 : n) * lot;
 }
 
+/* A draw whose value nobody reads: with bars only, the trade times and the
+ * quote sizes never leave the generator, but their draws still advance the
+ * stream so a seed gives the same bars with or without intrabar events.
+ * market_prng_exponential (and so draw_lots) takes exactly one u64; skipping
+ * its log() was a fifth of the generator's time. */
+static void skip_exponential(market_prng *r)
+{
+	(void)market_prng_u64(r);
+}
+
 static void generate_symbol(synth_t *s, size_t i, double z)
 {
 	const synth_config *c = &s->cfg;
@@ -105,9 +115,14 @@ static void generate_symbol(synth_t *s, size_t i, double z)
 	}
 
 	/* trade times: sorted uniforms inside the bar from normalised exponential
-	 * spacings (no sort needed) */
+	 * spacings (no sort needed); only drawn when the trades are emitted */
+	const int intrabar = !c->bars_only;
 	double total = 0.0;
 	for (size_t k = 0; k <= n; k++) {
+		if (!intrabar) {
+			skip_exponential(r);
+			continue;
+		}
 		s->spacing[k] = market_prng_exponential(r);
 		total += s->spacing[k];
 	}
@@ -125,13 +140,15 @@ static void generate_symbol(synth_t *s, size_t i, double z)
 
 	for (size_t k = 0; k < n; k++) {
 		synth_trade_rec *t = &s->trades[i * n + k];
-		cum += s->spacing[k];
-		int64_t off = (int64_t)(cum / total * (double)interval);
-		if (off < 0)
-			off = 0;
-		if (off >= interval)
-			off = interval - 1;
-		t->ts_ns = s->bar_open_ns + off;
+		if (intrabar) {
+			cum += s->spacing[k];
+			int64_t off = (int64_t)(cum / total * (double)interval);
+			if (off < 0)
+				off = 0;
+			if (off >= interval)
+				off = interval - 1;
+			t->ts_ns = s->bar_open_ns + off;
+		}
 		t->price = price_at(r, p0, s->path[k + 1], sc->tick);
 		t->qty = draw_lots(r, sc->mean_trade_qty, sc->lot);
 		t->trade_id = s->next_trade_id[i]++;
@@ -147,8 +164,14 @@ static void generate_symbol(synth_t *s, size_t i, double z)
 		if (t->aggressor == TH_SIDE_BUY && t->price - spread < sc->tick)
 			t->aggressor = TH_SIDE_SELL; /* no room for a positive bid below */
 		/* the aggressor took the touch it traded at: that side showed at least the traded size */
-		th_qty touch = t->qty + draw_lots(r, sc->mean_trade_qty, sc->lot);
-		th_qty other = draw_lots(r, sc->mean_trade_qty, sc->lot);
+		th_qty touch = t->qty, other = 0;
+		if (intrabar) {
+			touch += draw_lots(r, sc->mean_trade_qty, sc->lot);
+			other = draw_lots(r, sc->mean_trade_qty, sc->lot);
+		} else {
+			skip_exponential(r);
+			skip_exponential(r);
+		}
 		if (t->aggressor == TH_SIDE_BUY) {
 			t->ask = t->price;
 			t->bid = t->price - spread;

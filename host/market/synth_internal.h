@@ -24,6 +24,7 @@ typedef struct synth_trade_rec {
 struct synth {
 	synth_config cfg;
 	th_instrument instruments[SYNTH_MAX_SYMBOLS];
+	th_event_header header[SYNTH_MAX_SYMBOLS]; /* per symbol: zeroed, venue and symbol set (fill_header) */
 	market_prng rng;
 
 	/* model constants */

@@ -139,6 +139,38 @@ static void test_determinism(void **state)
 	synth_destroy(b);
 }
 
+/* With bars only the generator skips the work on values that never leave it
+ * (trade times, quote sizes) but must draw the same numbers: the bars are
+ * byte-for-byte those of the full intrabar stream of the same seed. */
+static void test_bars_only_same_bars(void **state)
+{
+	(void)state;
+	synth_config c;
+	char err[256];
+	two_symbol_config(&c);
+	c.seed = 7;
+	c.trades_per_bar = 3;
+	synth_t *full = synth_create(&c, err, sizeof err);
+	c.bars_only = 1;
+	synth_t *bars = synth_create(&c, err, sizeof err);
+	assert_non_null(full);
+	assert_non_null(bars);
+	th_event ef, eb;
+	for (int i = 0; i < 20000; i++) {
+		memset(&eb, 0xAA, sizeof eb);
+		assert_int_equal(synth_next(bars, &eb), 1);
+		assert_int_equal(eb.h.type, TH_EV_BAR);
+		do {
+			memset(&ef, 0x55, sizeof ef);
+			assert_int_equal(synth_next(full, &ef), 1);
+		} while (ef.h.type != TH_EV_BAR);
+		assert_int_equal(th_event_size(&ef), th_event_size(&eb));
+		assert_memory_equal(&ef, &eb, th_event_size(&eb));
+	}
+	synth_destroy(full);
+	synth_destroy(bars);
+}
+
 static void test_bars_reconcile_with_trades(void **state)
 {
 	(void)state;
@@ -577,6 +609,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_determinism),
+		cmocka_unit_test(test_bars_only_same_bars),
 		cmocka_unit_test(test_bars_reconcile_with_trades),
 		cmocka_unit_test(test_prices_on_tick_and_positive),
 		cmocka_unit_test(test_correlation),
