@@ -93,7 +93,12 @@ uint32_t market_prng_poisson(market_prng *r, double lambda)
 {
 	if (!(lambda > 0.0))
 		return 0;
-	double limit = exp(-lambda), p = 1.0;
+	return market_prng_poisson_limit(r, exp(-lambda));
+}
+
+uint32_t market_prng_poisson_limit(market_prng *r, double limit)
+{
+	double p = 1.0;
 	uint32_t k = 0;
 	for (;;) {
 		p *= market_prng_uniform(r);

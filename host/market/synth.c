@@ -94,6 +94,12 @@ synth_t *synth_create(const synth_config *cfg, char *err, size_t errlen)
 	synth_correlation_matrix(c, a);
 	market_cholesky(&a[0][0], c->nsymbols, SYNTH_MAX_SYMBOLS, &s->chol[0][0]); /* validated above */
 	setup_regimes(s);
+	for (size_t g = 0; g < (c->nregimes ? c->nregimes : 1); g++) {
+		/* the expression synth_bar.c used per bar, so the same doubles */
+		double lambda = c->jump_intensity * s->dt_days * (c->nregimes ? c->regimes[g].jump_mult : 1.0);
+		s->jump_lambda[g] = lambda;
+		s->jump_limit[g] = lambda > 0.0 ? exp(-lambda) : 1.0;
+	}
 
 	market_prng_seed(&s->rng, c->seed);
 	s->regime = c->start_regime;

@@ -91,8 +91,8 @@ static void generate_symbol(synth_t *s, size_t i, double z)
 
 	/* jumps: Poisson count, each a log step at a random trade of the bar */
 	memset(s->jump_at, 0, (n + 1) * sizeof *s->jump_at);
-	double lambda = c->jump_intensity * s->dt_days * (rg ? rg->jump_mult : 1.0);
-	uint32_t njumps = market_prng_poisson(r, lambda);
+	size_t g = rg ? s->regime : 0;
+	uint32_t njumps = s->jump_lambda[g] > 0.0 ? market_prng_poisson_limit(r, s->jump_limit[g]) : 0;
 	for (uint32_t j = 0; j < njumps; j++) {
 		size_t at = (size_t)market_prng_below(r, n);
 		s->jump_at[at] += c->jump_mean + c->jump_stdev * market_prng_normal(r);

@@ -32,6 +32,9 @@ struct synth {
 	double vol_mult[SYNTH_MAX_REGIMES];   /* normalised regime multipliers */
 	double omega[SYNTH_MAX_SYMBOLS];      /* GARCH constant term */
 	double dt_years, dt_days;
+	/* jumps per bar in each regime (index 0 without regimes) and exp(-lambda)
+	 * for market_prng_poisson_limit: fixed by the config, so computed once */
+	double jump_lambda[SYNTH_MAX_REGIMES], jump_limit[SYNTH_MAX_REGIMES];
 
 	/* model state */
 	double garch_h[SYNTH_MAX_SYMBOLS];    /* current per-bar GARCH variance */
