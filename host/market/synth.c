@@ -182,10 +182,12 @@ int synth_next(synth_t *s, th_event *out)
 			}
 			s->bar_open_ns = open - c->bar_interval_ns;
 			synth_generate_bar(s);
-			memset(s->cursor, 0, sizeof s->cursor);
-			if (c->bars_only) /* the intrabar path built the bar; do not emit it */
-				for (size_t i = 0; i < c->nsymbols; i++)
-					s->cursor[i] = 2 * ntr;
+			/* with bars only the intrabar path built the bar but is not
+			 * emitted; only the configured symbols' cursors are read (a
+			 * memset of the whole array was half of this function) */
+			size_t start = c->bars_only ? 2 * ntr : 0;
+			for (size_t i = 0; i < c->nsymbols; i++)
+				s->cursor[i] = start;
 			s->bars_emitted = 0;
 			s->have_bar = 1;
 		}
