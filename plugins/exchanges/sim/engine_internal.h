@@ -83,9 +83,17 @@ struct sim_engine {
 	size_t nbooks;
 	th_instrument *instruments; /* same order as books, for sim_engine_instruments */
 
-	/* client order id -> order (open addressing; power-of-two size) */
+	/* client order id -> order (open addressing, linear probing;
+	 * power-of-two size). Beside each slot a control byte says empty,
+	 * deleted, or full with 7 bits of the id's hash (engine.c), in an array
+	 * of its own: a probe reads the small, dense control bytes and touches
+	 * a slot, let alone the order (cold memory for most retained orders),
+	 * only on a tag match. So the lookup of a new id, one per submit, is
+	 * usually one read of the control bytes. `ctrl` lives in the same
+	 * allocation as `slots`, right after it. */
 	sim_order **slots;
-	size_t nslots, nfull; /* nfull counts live entries and tombstones */
+	uint8_t *ctrl;
+	size_t nslots, nfull; /* nfull counts live entries and deleted slots */
 
 	/* finished orders, oldest first (ring of cfg.retain_closed) */
 	sim_order **closed;
@@ -170,7 +178,10 @@ sim_book *sim_book_find(const sim_engine *e, const char *symbol);
 void sim_order_snapshot(const sim_engine *e, const sim_order *o, th_order_update *out);
 void sim_emit_order(sim_engine *e, const sim_order *o);
 void sim_emit_fill(sim_engine *e, const sim_order *o, const sim_fill_rec *f);
+/* Sets o->reason, keeping it zero after its end. */
 void sim_set_reason(sim_order *o, const char *reason);
+/* Zero the bytes after the string in s[0..cap) (which holds a NUL). */
+void sim_zero_tail(char *s, size_t cap);
 /* Rebuild id_prefix from cfg.session. */
 void sim_ids_reset(sim_engine *e);
 void sim_finish(sim_engine *e, sim_order *o, uint32_t state, const char *reason);

@@ -3,7 +3,7 @@
  * each written to fail if its cache went stale or its shortcut changed a
  * result: the formatted id prefix after a decode changes the session, reused
  * (pooled) orders carry nothing of their previous life, the clid hash index
- * survives growth and eviction, an order that ends in the same step reports
+ * survives growth and eviction (its hash tags and deleted slots too), an order that ends in the same step reports
  * no interim PARTIALLY_FILLED, and the indexed bar entry point (with its fast
  * path for books without orders) keeps the market view exactly as the full
  * bar model does.
@@ -127,6 +127,133 @@ static void test_reused_orders_start_clean(void **state)
 	th_order reborn = mk_limit("o0", TH_SIDE_BUY, PX(90), QTY(1));
 	assert_int_equal(sim_engine_submit(f.e, &reborn), TH_OK);
 	assert_int_equal(engine_state(&f, "o0"), TH_ORDER_ACCEPTED);
+	fixture_stop(&f);
+}
+
+/* The clid index probes by 7-bit hash tags in control bytes and leaves
+ * deleted markers behind evicted orders; the window evicts in a known order
+ * (prefetched ahead). With 2000 ids most tags are shared by many ids, many
+ * open orders stay indexed while others are evicted through several
+ * rehashes: every lookup must still find exactly the orders the venue
+ * remembers, by their full id, and every venue order id must be exact
+ * across digit-count boundaries (9 -> 10, 99 -> 100, 999 -> 1000). */
+static void test_index_tags_deleted_slots_and_ids(void **state)
+{
+	(void)state;
+	enum { N = 2000, KEEP = 50 };
+	fixture f;
+	fixture_defaults(&f);
+	f.cfg.retain_closed = KEEP;
+	fixture_start(&f);
+	char clid[16], want[48];
+	for (int i = 0; i < N; i++) {
+		snprintf(clid, sizeof clid, "ix%d", i);
+		submit_ok(&f, mk_limit(clid, TH_SIDE_BUY, PX(90), QTY(1)));
+		snprintf(want, sizeof want, "7-O%d", i + 1);
+		assert_string_equal(last_update(&f.rec, clid)->venue_order_id, want);
+		if (i % 3 != 0) /* every third stays open (indexed for good) */
+			assert_int_equal(sim_engine_cancel(f.e, clid), TH_OK);
+		if (i % 100 == 99)
+			recorder_clear(&f.rec);
+	}
+	/* The last KEEP canceled ids are remembered, older canceled ids are gone. */
+	int canceled_seen = 0;
+	for (int i = N - 1; i >= 0; i--) {
+		th_order_update u;
+		snprintf(clid, sizeof clid, "ix%d", i);
+		int rc = sim_engine_order(f.e, clid, &u);
+		if (i % 3 == 0) {
+			assert_int_equal(rc, TH_OK);
+			assert_int_equal(u.state, TH_ORDER_ACCEPTED);
+			assert_string_equal(u.client_order_id, clid);
+			snprintf(want, sizeof want, "7-O%d", i + 1);
+			assert_string_equal(u.venue_order_id, want);
+		} else if (canceled_seen++ < KEEP) {
+			assert_int_equal(rc, TH_OK);
+			assert_int_equal(u.state, TH_ORDER_CANCELED);
+			assert_string_equal(u.client_order_id, clid);
+		} else {
+			assert_int_equal(rc, TH_ERR_NOT_FOUND);
+		}
+	}
+	assert_int_equal(sim_engine_open_orders(f.e), (N + 2) / 3);
+	assert_int_equal(sim_engine_closed_orders(f.e), KEEP);
+	/* Remembered ids are duplicates; an evicted id is new again (its slot was deleted, not lost). */
+	th_order dup = mk_limit("ix0", TH_SIDE_BUY, PX(90), QTY(1));
+	assert_int_equal(sim_engine_submit(f.e, &dup), TH_ERR_EXISTS);
+	th_order dup2 = mk_limit("ix1999", TH_SIDE_BUY, PX(90), QTY(1));
+	assert_int_equal(sim_engine_submit(f.e, &dup2), TH_ERR_EXISTS);
+	th_order reborn = mk_limit("ix1", TH_SIDE_BUY, PX(90), QTY(1));
+	assert_int_equal(sim_engine_submit(f.e, &reborn), TH_OK);
+	assert_int_equal(engine_state(&f, "ix1"), TH_ORDER_ACCEPTED);
+	assert_int_equal(sim_engine_query(f.e, "never"), TH_ERR_NOT_FOUND);
+	fixture_stop(&f);
+}
+
+/* Reports copy the order's client order id and reason, and the fee asset,
+ * as whole fields (no strlen per report): the engine keeps those strings
+ * zero after their end. A request whose fields carry garbage after the NUL
+ * must still produce reports with nothing but zeros after each string, as
+ * the bounded string copies into zeroed reports did. */
+static void assert_zero_after_string(const char *field, size_t cap)
+{
+	const char *end = memchr(field, 0, cap);
+	assert_non_null(end);
+	for (const char *p = end; p < field + cap; p++)
+		if (*p != 0)
+			fail_msg("byte %d after the string '%s' is 0x%02x, not 0", (int)(p - field), field, (unsigned char)*p);
+}
+
+static th_order with_garbage_tail(th_order o)
+{
+	char clid[TH_CLORD_MAX];
+	memcpy(clid, o.client_order_id, sizeof clid);
+	memset(o.client_order_id, 'x', sizeof o.client_order_id);
+	memcpy(o.client_order_id, clid, strlen(clid) + 1);
+	return o;
+}
+
+static void test_reports_zero_after_strings(void **state)
+{
+	(void)state;
+	fixture f;
+	fixture_defaults(&f);
+	memset(f.inst[0].quote, 'q', sizeof f.inst[0].quote);
+	strcpy(f.inst[0].quote, "USDT");
+	f.cfg.respect_quote_size = 1; /* the IOC below takes only the displayed 1.000 */
+	fixture_start(&f);
+	/* an IOC that fills in part (reason set), a GTC limit that fills, a rejection */
+	feed_quote(&f, PX(99), QTY(1), PX(100), QTY(1));
+	th_order ioc = with_garbage_tail(mk_order("g-ioc", TH_SIDE_BUY, TH_ORDER_LIMIT, TH_TIF_IOC, PX(100), 0, QTY(2)));
+	submit_ok(&f, ioc);
+	submit_ok(&f, with_garbage_tail(mk_limit("g-gtc", TH_SIDE_BUY, PX(98), QTY(1))));
+	feed_trade(&f, PX(98), QTY(1));
+	th_order bad = with_garbage_tail(mk_limit("g-bad", TH_SIDE_BUY, PX(98), 0));
+	assert_int_equal(sim_engine_submit(f.e, &bad), TH_ERR_INVALID);
+	/* queries report the stored orders again (the rejected one included) */
+	assert_int_equal(sim_engine_query(f.e, "g-ioc"), TH_OK);
+	assert_int_equal(sim_engine_query(f.e, "g-gtc"), TH_OK);
+	assert_int_equal(sim_engine_query(f.e, "g-bad"), TH_OK);
+	assert_int_equal(last_update(&f.rec, "g-ioc")->state, TH_ORDER_CANCELED);
+	assert_true(last_update(&f.rec, "g-ioc")->reason[0] != '\0');
+	assert_int_equal(last_update(&f.rec, "g-gtc")->state, TH_ORDER_FILLED);
+	assert_int_equal(last_update(&f.rec, "g-bad")->state, TH_ORDER_REJECTED);
+	size_t fills = 0;
+	for (size_t i = 0; i < f.rec.n; i++) {
+		const rec_report *r = &f.rec.items[i];
+		if (r->kind == SIM_REPORT_FILL) {
+			fills++;
+			assert_zero_after_string(r->fill.client_order_id, sizeof r->fill.client_order_id);
+			assert_zero_after_string(r->fill.venue_trade_id, sizeof r->fill.venue_trade_id);
+			assert_zero_after_string(r->fill.fee_asset, sizeof r->fill.fee_asset);
+			assert_string_equal(r->fill.fee_asset, "USDT");
+		} else {
+			assert_zero_after_string(r->order.client_order_id, sizeof r->order.client_order_id);
+			assert_zero_after_string(r->order.venue_order_id, sizeof r->order.venue_order_id);
+			assert_zero_after_string(r->order.reason, sizeof r->order.reason);
+		}
+	}
+	assert_int_equal(fills, 4); /* two fills, each reported again by its query */
 	fixture_stop(&f);
 }
 
@@ -275,6 +402,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids_follow_decoded_session),
 		cmocka_unit_test(test_reused_orders_start_clean),
+		cmocka_unit_test(test_index_tags_deleted_slots_and_ids),
+		cmocka_unit_test(test_reports_zero_after_strings),
 		cmocka_unit_test(test_ioc_partial_reports_final_state_only),
 		cmocka_unit_test(test_reduce_only_closing_fill_reports_final_state_only),
 		cmocka_unit_test(test_indexed_bars_keep_market_view),
