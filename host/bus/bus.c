@@ -210,8 +210,8 @@ BUS_COLD static int bus_reject(bus_t *b, const th_event *ev)
 }
 
 /* Fill a reserved ring record from *ev (size bytes; variable: the type's size
- * is not fixed) and stamp it. Returns its seq. */
-static inline uint64_t bus_stamp(bus_t *b, th_event *rec, const th_event *ev, uint32_t size, bool variable)
+ * is not fixed). */
+static inline void bus_fill(th_event *rec, const th_event *ev, uint32_t size, bool variable)
 {
 	if (variable) {
 		bus_event_copy_bytes(rec, ev, size);
@@ -224,6 +224,11 @@ static inline uint64_t bus_stamp(bus_t *b, th_event *rec, const th_event *ev, ui
 	} else {
 		bus_event_copy(rec, ev, size);
 	}
+}
+
+/* Stamp a filled record: size, seq, time. Returns its seq. */
+static inline uint64_t bus_stamp_filled(bus_t *b, th_event *rec, uint32_t size)
+{
 	rec->h.size = size;
 	const uint64_t seq = b->next_seq++;
 	rec->h.seq = seq;
@@ -236,6 +241,44 @@ static inline uint64_t bus_stamp(bus_t *b, th_event *rec, const th_event *ev, ui
 	if ((seq & b->sample_mask) == 0)
 		bus_sample_start(b, seq);
 	return seq;
+}
+
+static inline uint64_t bus_stamp(bus_t *b, th_event *rec, const th_event *ev, uint32_t size, bool variable)
+{
+	bus_fill(rec, ev, size, variable);
+	return bus_stamp_filled(b, rec, size);
+}
+
+/* A filled and stamped record of `foot` ring bytes: queued (pushed already)
+ * when dispatching or held; at top level it sits at the ring's first bytes
+ * and is delivered with everything its handlers publish. */
+static inline int bus_commit(bus_t *b, th_event *rec, size_t foot, uint32_t type, uint64_t seq, bool top)
+{
+	if (!top) {
+		size_t used = bus_ring_used(&b->ring);
+		if (used > b->high_water)
+			b->high_water = used;
+		return TH_OK;
+	}
+	b->ring.a_end = foot;
+	if (foot > b->high_water)
+		b->high_water = foot;
+	b->dispatching = 1;
+	bus_deliver(b, rec, type, seq);
+	/* Each queued publish took a seq: none taken means the ring holds only this record. */
+	if (b->next_seq == seq + 1) {
+		b->ring.a_end = 0; /* the handlers queued nothing: empty again */
+	} else {
+		/* Release this record and deliver what the handlers queued. While
+		 * this first record was in the ring nothing could wrap into region B
+		 * (the ring only wraps below a_start, which was 0). */
+		bus_ring_pop(&b->ring, foot);
+		bus_drain_queue(b);
+	}
+	b->dispatching = 0;
+	if (b->need_compact)
+		bus_subs_compact(b);
+	return TH_OK;
 }
 
 int bus_publish(bus_t *b, const th_event *ev)
@@ -269,11 +312,7 @@ int bus_publish(bus_t *b, const th_event *ev)
 			b->err = bus_err_full;
 			return TH_ERR_LIMIT;
 		}
-		bus_stamp(b, rec, ev, size, variable);
-		size_t used = bus_ring_used(&b->ring);
-		if (used > b->high_water)
-			b->high_water = used;
-		return TH_OK;
+		return bus_commit(b, rec, foot, type, bus_stamp(b, rec, ev, size, variable), false);
 	}
 
 	/* Top level: neither dispatching nor held means every earlier event has
@@ -281,26 +320,66 @@ int bus_publish(bus_t *b, const th_event *ev)
 	 * first bytes (which always fit: the ring holds two largest events). */
 	assert(bus_ring_empty(&b->ring) && b->ring.a_start == 0 && b->ring.b_end == 0);
 	th_event *rec = (th_event *)b->ring.buf;
-	b->ring.a_end = foot;
-	const uint64_t seq = bus_stamp(b, rec, ev, size, variable);
-	if (foot > b->high_water)
-		b->high_water = foot;
-	b->dispatching = 1;
-	bus_deliver(b, rec, type, seq);
-	/* Each queued publish took a seq: none taken means the ring holds only this record. */
-	if (b->next_seq == seq + 1) {
-		b->ring.a_end = 0; /* the handlers queued nothing: empty again */
-	} else {
-		/* Release this record and deliver what the handlers queued. While
-		 * this first record was in the ring nothing could wrap into region B
-		 * (the ring only wraps below a_start, which was 0). */
-		bus_ring_pop(&b->ring, foot);
-		bus_drain_queue(b);
+	return bus_commit(b, rec, foot, type, bus_stamp(b, rec, ev, size, variable), true);
+}
+
+static void bus_write_names(th_event *ev, const char *venue, const char *agent)
+{
+	if (venue)
+		th_strlcpy(ev->h.venue, venue, sizeof ev->h.venue);
+	if (agent)
+		th_strlcpy(ev->h.agent, agent, sizeof ev->h.agent);
+	ev->h.flags = 0;
+}
+
+/* Cold: bus_publish_stamped() for an event that is refused or finds the
+ * ring full. The stamped copy is made on the stack, as the host did before
+ * the bus could stamp, so bus_publish() refuses or drops it with exactly its
+ * own counters and message. */
+BUS_COLD static int bus_publish_stamped_slow(bus_t *b, const th_event *ev, const char *venue, const char *agent)
+{
+	th_event copy;
+	uint32_t size = th_event_size(ev);
+	if (size > sizeof copy)
+		return bus_reject(b, ev);
+	memcpy(&copy, ev, size);
+	bus_write_names(&copy, venue, agent);
+	return bus_publish(b, &copy);
+}
+
+int bus_publish_stamped(bus_t *b, const th_event *ev, const char *venue, const char *agent)
+{
+	if (!b)
+		return TH_ERR_INVALID;
+	if (!ev)
+		return bus_reject(b, ev);
+	/* The names are checked after they are written (a plugin's unterminated
+	 * agent field is fine: it gets overwritten), so only the type and the
+	 * payload decide the size here. */
+	const uint32_t type = ev->h.type;
+	if (type - 1u >= (uint32_t)TH_EV_TYPE_COUNT_ - 1u)
+		return bus_publish_stamped_slow(b, ev, venue, agent);
+	uint32_t size = bus_fixed_size[type];
+	const bool variable = size == 0;
+	if (variable && (size = bus_event_body_size(ev)) == 0)
+		return bus_publish_stamped_slow(b, ev, venue, agent);
+	const size_t foot = bus_ring_footprint(size);
+	const bool top = !(b->dispatching | b->held);
+	th_event *rec;
+	if (top) {
+		assert(bus_ring_empty(&b->ring) && b->ring.a_start == 0 && b->ring.b_end == 0);
+		rec = (th_event *)b->ring.buf; /* taken only by bus_commit (a_end) */
+	} else if (!(rec = bus_ring_push(&b->ring, foot))) {
+		return bus_publish_stamped_slow(b, ev, venue, agent); /* full: dropped and counted there */
 	}
-	b->dispatching = 0;
-	if (b->need_compact)
-		bus_subs_compact(b);
-	return TH_OK;
+	bus_fill(rec, ev, size, variable);
+	bus_write_names(rec, venue, agent);
+	if (rec->h.venue[TH_VENUE_MAX - 1] | rec->h.symbol[TH_SYMBOL_MAX - 1] | rec->h.agent[TH_NAME_MAX - 1]) {
+		if (!top)
+			bus_ring_unpush(&b->ring, foot);
+		return bus_publish_stamped_slow(b, ev, venue, agent);
+	}
+	return bus_commit(b, rec, foot, type, bus_stamp_filled(b, rec, size), top);
 }
 
 int bus_publish_in_place(bus_t *b, th_event *ev)

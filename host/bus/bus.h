@@ -117,6 +117,13 @@ int bus_publish(bus_t *b, const th_event *ev);
  * bus_publish() (ev untouched). Handlers must not keep the pointer, as
  * with any event; ev must not change until this returns. */
 int bus_publish_in_place(bus_t *b, th_event *ev);
+/* bus_publish() of *ev as a named speaker: the bus's copy (never *ev) gets
+ * venue (NULL: the event's own) and agent (NULL: the event's own; "" clears
+ * it) written with th_strlcpy, and its flags cleared; then it is checked and
+ * published exactly as bus_publish() of such a stamped copy would be (same
+ * bytes, seq, errors and counters). For the host's publish on behalf of a
+ * plugin, which thus copies the event once instead of twice. */
+int bus_publish_stamped(bus_t *b, const th_event *ev, const char *venue, const char *agent);
 
 /* True while the bus is delivering events (i.e. inside a handler). */
 bool bus_dispatching(const bus_t *b);

@@ -20,15 +20,11 @@
  * than TH_BOOK_LEVELS_MAX levels on a side, a custom payload longer than
  * TH_CUSTOM_MAX, or a size above TH_EVENT_MAX_SIZE. h.size as given by the
  * caller is ignored: the bus computes it. */
-static inline uint32_t bus_event_checked_size(const th_event *ev)
+/* The payload half of bus_event_checked_size(): the size, or 0 for a refused
+ * payload; the type must be known. Also used alone by bus_publish_stamped(),
+ * which checks the header names after writing them. */
+static inline uint32_t bus_event_body_size(const th_event *ev)
 {
-	/* One unsigned compare covers both < 1 and >= TH_EV_TYPE_COUNT_. */
-	if ((uint32_t)ev->h.type - 1u >= (uint32_t)TH_EV_TYPE_COUNT_ - 1u)
-		return 0;
-	/* A filter key whose last byte is not NUL is an unterminated (or
-	 * silently truncated) string: reject rather than match garbage. */
-	if (ev->h.venue[TH_VENUE_MAX - 1] | ev->h.symbol[TH_SYMBOL_MAX - 1] | ev->h.agent[TH_NAME_MAX - 1])
-		return 0;
 	/* th_event_size() clamps oversized counts; the bus refuses them instead,
 	 * so a bad publisher learns about it. */
 	if (ev->h.type == TH_EV_BOOK) {
@@ -40,6 +36,18 @@ static inline uint32_t bus_event_checked_size(const th_event *ev)
 	}
 	uint32_t n = th_event_size(ev);
 	return n <= TH_EVENT_MAX_SIZE ? n : 0;
+}
+
+static inline uint32_t bus_event_checked_size(const th_event *ev)
+{
+	/* One unsigned compare covers both < 1 and >= TH_EV_TYPE_COUNT_. */
+	if ((uint32_t)ev->h.type - 1u >= (uint32_t)TH_EV_TYPE_COUNT_ - 1u)
+		return 0;
+	/* A filter key whose last byte is not NUL is an unterminated (or
+	 * silently truncated) string: reject rather than match garbage. */
+	if (ev->h.venue[TH_VENUE_MAX - 1] | ev->h.symbol[TH_SYMBOL_MAX - 1] | ev->h.agent[TH_NAME_MAX - 1])
+		return 0;
+	return bus_event_body_size(ev);
 }
 
 /* Copy `size` bytes (from bus_event_checked_size) of any event; out of line,

@@ -89,6 +89,18 @@ static inline void *bus_ring_push(bus_ring *r, size_t n)
 	return NULL;
 }
 
+/* Take back the record that the last bus_ring_push(r, n) returned, with no
+ * other push or pop since: a publish that finds its record refused after
+ * filling it (bus_publish_stamped). A push either grew region B (possibly
+ * from nothing: the wrap) or, with no region B, grew region A. */
+static inline void bus_ring_unpush(bus_ring *r, size_t n)
+{
+	if (r->b_end != 0)
+		r->b_end -= n;
+	else
+		r->a_end -= n;
+}
+
 /* The oldest record; only valid when the ring is not empty. */
 static inline void *bus_ring_front(const bus_ring *r)
 {

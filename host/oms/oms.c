@@ -59,7 +59,7 @@ void oms_destroy(oms_t *o)
 	for (size_t i = 0; i < o->norders; i++)
 		strmap_destroy(oms_order_ref(o, i)->more_trades);
 	for (size_t k = 0; k < o->nchunks; k++)
-		free(o->chunks[k]);
+		oms_chunk_free(o->chunks[k]);
 	free(o->chunks);
 	free(o->open);
 	free(o->paused);

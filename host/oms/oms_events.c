@@ -21,7 +21,8 @@ static void on_order(oms_t *o, const th_event *ev)
 {
 	const th_order_update *u = &ev->u.order;
 	oms_order *ord = oms_find(o, u->client_order_id);
-	if (!ord || strcmp(ord->venue, ev->h.venue) != 0)
+	_Static_assert(sizeof ord->venue == sizeof ev->h.venue, "venue field sizes");
+	if (!ord || !oms_field_eq(ord->venue, ev->h.venue, sizeof ord->venue))
 		return; /* not one of ours */
 	uint32_t state = u->state;
 	if (state == TH_ORDER_ABSENT) {

@@ -40,7 +40,8 @@ typedef struct oms_order {
 
 /* Orders live in fixed-size chunks that never move: growth adds a chunk
  * instead of realloc-copying every record ever made (which touched the whole
- * array again at each doubling), so pointers to orders stay valid. */
+ * array again at each doubling), so pointers to orders stay valid. Chunks
+ * are mapped pre-faulted (oms_apply.c). */
 #define OMS_CHUNK_SHIFT 10
 #define OMS_CHUNK_ORDERS ((size_t)1 << OMS_CHUNK_SHIFT)
 
@@ -83,6 +84,8 @@ struct oms {
 	uint8_t buf[4096];       /* record encoding scratch */
 };
 
+/* Release a chunk of order records (oms_apply.c allocates them). */
+void oms_chunk_free(oms_order *chunk);
 int oms_is_terminal(uint32_t state);
 static inline oms_order *oms_order_ref(const oms_t *o, size_t i)
 {
@@ -103,6 +106,15 @@ static inline void oms_update_padded(char *dst, const char *src, size_t cap)
 	if (!src[0] && !dst[0])
 		return;
 	oms_copy_padded(dst, src, cap);
+}
+/* Whether a record's padded field `padded` (cap bytes, see oms_order) holds
+ * the string in `field`, another field of at least cap bytes (an event's or
+ * a journal record's). Every venue report asks this for its venue: a field that is byte for byte the record's (what a venue that
+ * zero-pads its fields sends, as the sim does) is decided by one fixed-size
+ * compare; anything else (bytes after the NUL) by strcmp. */
+static inline int oms_field_eq(const char *padded, const char *field, size_t cap)
+{
+	return memcmp(padded, field, cap) == 0 || strcmp(padded, field) == 0;
 }
 /* Journal records are only encoded when they are written: not during replay,
  * nor without a journal (backtests), where encoding was pure cost. */

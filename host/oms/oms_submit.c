@@ -102,8 +102,13 @@ static int check_multiple(int64_t v, int64_t step)
 	return step > 0 && v % step == 0;
 }
 
-/* Validation against the venue's instrument: reasons name the rule. */
-static int validate(oms_t *o, const th_instrument *ins, th_order *ord, th_price *reserve_px, char *why, size_t cap)
+/* Validation against the venue's instrument: reasons name the rule. On
+ * success *reserve_px is the price to reserve at and *reserve_notional the
+ * order's notional at that price (>= 0: price and qty are positive), or -1
+ * when the check used another price (a stop-limit's buffered stop above its
+ * limit). */
+static int validate(oms_t *o, const th_instrument *ins, th_order *ord, th_price *reserve_px, th_money *reserve_notional,
+	char *why, size_t cap)
 {
 	if (ord->side != TH_SIDE_BUY && ord->side != TH_SIDE_SELL)
 		return snprintf(why, cap, "side %u is neither buy nor sell", ord->side), -1;
@@ -141,11 +146,13 @@ static int validate(oms_t *o, const th_instrument *ins, th_order *ord, th_price 
 			px = buffered;
 	}
 	th_money notional;
-	if (th_notional(limit ? ord->price : px, ins->price_scale, ord->qty, ins->qty_scale, &notional) != 0)
+	const th_price checked_px = limit ? ord->price : px;
+	if (th_notional(checked_px, ins->price_scale, ord->qty, ins->qty_scale, &notional) != 0)
 		return snprintf(why, cap, "notional overflows"), -1;
 	if (notional < ins->min_notional)
 		return snprintf(why, cap, "notional below the venue's minimum"), -1;
 	*reserve_px = px;
+	*reserve_notional = checked_px == px ? notional : -1;
 	return 0;
 }
 
@@ -203,7 +210,8 @@ static int place(oms_t *o, const th_event *intent, th_qty max_qty, char *err, si
 	if (max_qty > 0 && order.qty > max_qty)
 		order.qty = max_qty - max_qty % (ins->lot > 0 ? ins->lot : 1);
 	th_price reserve_px;
-	if (validate(o, ins, &order, &reserve_px, why, sizeof why) != 0)
+	th_money reserve_notional;
+	if (validate(o, ins, &order, &reserve_px, &reserve_notional, why, sizeof why) != 0)
 		return fail(o, intent, TH_ERR_INVALID, err, errlen, "%s", why);
 
 	oms_rec_order_new r = { 0 };
@@ -216,8 +224,14 @@ static int place(oms_t *o, const th_event *intent, th_qty max_qty, char *err, si
 	format_clid(r.order.client_order_id, sizeof r.order.client_order_id, o->opt.clid_prefix, o->prefix_len,
 		r.counter);
 	r.reserve_price = reserve_px;
-	th_money notional = 0;
-	th_notional(reserve_px, ins->price_scale, order.qty, ins->qty_scale, &notional);
+	/* The notional at the reservation price is what validate() computed for
+	 * every order but a stop-limit whose stop is above its limit: its 128-bit
+	 * division is not done twice (the same pure function of the same values). */
+	th_money notional = reserve_notional;
+	if (notional < 0) {
+		notional = 0;
+		th_notional(reserve_px, ins->price_scale, order.qty, ins->qty_scale, &notional);
+	}
 	th_fixed_muldiv(notional, o->opt.fee_reserve_bps, 10000, &r.fee_budget);
 	char cerr[256];
 	oms_order *ord;

@@ -106,29 +106,6 @@ static int field_is(const char *field, size_t cap, const char *name)
 	return strcmp(field, name) == 0;
 }
 
-/* api_publish() when the event must change: a copy with the speaker's names
- * stamped and the flags cleared. Out of line, so the common case (a venue
- * event that already names its venue) needs no room for a copy. */
-static __attribute__((noinline)) int publish_restamped(th_ctx *ctx, const th_event *ev, int restamp, int venue_event,
-	int agent)
-{
-	th_event copy;
-	uint32_t size = th_event_size(ev);
-	if (size > sizeof copy)
-		return TH_ERR_INVALID;
-	memcpy(&copy, ev, size);
-	if (restamp) {
-		if (venue_event)
-			th_strlcpy(copy.h.venue, ctx->slot->name, sizeof copy.h.venue);
-		if (agent)
-			th_strlcpy(copy.h.agent, ctx->slot->name, sizeof copy.h.agent);
-		else
-			copy.h.agent[0] = '\0';
-	}
-	copy.h.flags = 0;
-	return bus_publish(ctx->host->bus, &copy);
-}
-
 static int api_publish(th_ctx *ctx, const th_event *ev)
 {
 	const char *why = "";
@@ -140,15 +117,20 @@ static int api_publish(th_ctx *ctx, const th_event *ev)
 	}
 	/* Stamp who is speaking: a venue's order and fill events carry its
 	 * instance name and no agent, an agent's events its own name; only the
-	 * OMS marks its re-publications (flags). The event is copied only when
-	 * one of these must change. */
+	 * OMS marks its re-publications (flags). Most venue events already say
+	 * the right thing and go to the bus as they are. */
 	const char *self = ctx->slot->name;
 	int venue = ctx->slot->kind == TH_KIND_EXCHANGE, agent = ctx->slot->kind == TH_KIND_STRATEGY;
 	int venue_event = venue && (ev->h.type == TH_EV_ORDER || ev->h.type == TH_EV_FILL);
 	int restamp = (venue_event && !field_is(ev->h.venue, sizeof ev->h.venue, self)) ||
 		(agent ? !field_is(ev->h.agent, sizeof ev->h.agent, self) : venue && ev->h.agent[0]);
-	if (restamp || ev->h.flags)
-		return publish_restamped(ctx, ev, restamp, venue_event, agent);
+	if (restamp || ev->h.flags) {
+		/* The names and cleared flags are written into the bus's own copy
+		 * of the event: no second copy of it here. */
+		const char *venue_name = restamp && venue_event ? self : NULL;
+		const char *agent_name = !restamp ? NULL : agent ? self : "";
+		return bus_publish_stamped(ctx->host->bus, ev, venue_name, agent_name);
+	}
 	return bus_publish(ctx->host->bus, ev);
 }
 

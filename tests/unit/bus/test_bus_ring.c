@@ -16,6 +16,40 @@
 
 /* ---- bus_ring on its own ---- */
 
+/* bus_ring_unpush takes back exactly the last push, whichever region it
+ * went to: A growing, the wrap that starts B, and B growing. */
+static void test_ring_unpush(void **state)
+{
+	(void)state;
+	bus_ring r;
+	assert_int_equal(bus_ring_init(&r, 128), 0);
+	/* A grows: 0 -> 40 -> back to 0, then the same bytes are pushed again */
+	unsigned char *a = bus_ring_push(&r, 40);
+	assert_ptr_equal(a, r.buf);
+	bus_ring_unpush(&r, 40);
+	assert_true(bus_ring_empty(&r));
+	assert_int_equal(r.a_end, 0);
+	assert_ptr_equal(bus_ring_push(&r, 40), r.buf);
+	assert_ptr_equal(bus_ring_push(&r, 40), r.buf + 40);
+	assert_ptr_equal(bus_ring_push(&r, 48), r.buf + 80); /* A is full: 128 */
+	bus_ring_pop(&r, 40);                                 /* 40 free below A */
+	/* the wrap: B starts at 0 and is taken back to nothing */
+	assert_ptr_equal(bus_ring_push(&r, 24), r.buf);
+	assert_int_equal(r.b_end, 24);
+	bus_ring_unpush(&r, 24);
+	assert_int_equal(r.b_end, 0);
+	assert_int_equal(r.a_start, 40);
+	assert_int_equal(r.a_end, 128);
+	/* B grows: 16 -> 32 -> back to 16 */
+	assert_ptr_equal(bus_ring_push(&r, 16), r.buf);
+	assert_ptr_equal(bus_ring_push(&r, 16), r.buf + 16);
+	bus_ring_unpush(&r, 16);
+	assert_int_equal(r.b_end, 16);
+	assert_int_equal(r.a_end, 128);
+	assert_int_equal(bus_ring_used(&r), 88 + 16);
+	bus_ring_free(&r);
+}
+
 static void test_ring_mechanics(void **state)
 {
 	(void)state;
@@ -297,6 +331,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ring_mechanics),
+		cmocka_unit_test(test_ring_unpush),
 		cmocka_unit_test(test_ring_full_and_recovery),
 		cmocka_unit_test(test_wraparound_variable_sizes),
 	};
