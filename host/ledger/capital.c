@@ -260,7 +260,7 @@ int capital_set_curve_limit(capital_t *c, size_t points, char *err, size_t errle
 	}
 	/* Resize everything or nothing: copy into new rings first, then swap in. */
 	size_t n = c->nw + 1;
-	capital_point **fresh = calloc(n, sizeof *fresh);
+	cap_point **fresh = calloc(n, sizeof *fresh);
 	int ok = fresh != NULL;
 	for (size_t i = 0; ok && i < n; i++) {
 		fresh[i] = cap_curve_copy(i < c->nw ? &c->w[i].curve : &c->total_curve, points);

@@ -358,6 +358,18 @@ typedef struct capital_position_core {
 } capital_position_core;
 int capital_position_core_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
 	capital_position_core *out);
+/* The same figures by a remembered reference, for a caller that reads one
+ * position on every fill (the trade book): found once by name with
+ * capital_position_ref_of(), then read with no name lookup at all. A
+ * reference stays valid for the capital's lifetime, because wallets and
+ * positions are only ever appended (never removed or reordered); an
+ * out-of-range one is TH_ERR_NOT_FOUND. */
+typedef struct capital_position_ref {
+	int32_t wallet, pos;
+} capital_position_ref;
+int capital_position_ref_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
+	capital_position_ref *out);
+int capital_position_core_at(const capital_t *c, capital_position_ref ref, capital_position_core *out);
 
 typedef struct capital_point {
 	uint64_t seq;     /* 1, 2, 3 ... per curve, never reused */

@@ -91,7 +91,7 @@ static inline void curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th
 		 * cash, anything flat): the nav carries over (curve_nav) and the
 		 * peaks and drawdowns already count this very nav and perf. */
 		cv->seq++;
-		cv->pts[curve_slot(cv)] = (capital_point){ cv->seq, t_ns, equity, flow, cv->nav };
+		cv->pts[curve_slot(cv)] = (cap_point){ t_ns, equity, flow, cv->nav };
 		return;
 	}
 	int64_t nav = curve_nav(cv, equity, flow);
@@ -130,7 +130,7 @@ static inline void curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th
 	if (ddm > cv->max_dd_money)
 		cv->max_dd_money = ddm;
 	cv->seq++;
-	cv->pts[curve_slot(cv)] = (capital_point){ cv->seq, t_ns, equity, flow, nav };
+	cv->pts[curve_slot(cv)] = (cap_point){ t_ns, equity, flow, nav };
 	cv->nav = nav;
 	cv->last_equity = equity;
 	cv->last_flow = flow;
@@ -141,7 +141,7 @@ void cap_curve_append(cap_curve *cv, int64_t t_ns, th_money equity, th_money flo
 	curve_append(cv, t_ns, equity, flow);
 }
 
-static const capital_point *cap_curve_at(const cap_curve *cv, size_t k)
+static const cap_point *cap_curve_at(const cap_curve *cv, size_t k)
 {
 	return &cv->pts[(cv->head + k) % cv->cap];
 }
@@ -151,7 +151,7 @@ size_t cap_curve_returns(const cap_curve *cv, double *out, size_t max)
 	/* Walk back from the newest pair so the window is the most recent one. */
 	size_t got = 0;
 	for (size_t k = cv->n; k >= 2 && got < max; k--) {
-		const capital_point *prev = cap_curve_at(cv, k - 2), *cur = cap_curve_at(cv, k - 1);
+		const cap_point *prev = cap_curve_at(cv, k - 2), *cur = cap_curve_at(cv, k - 1);
 		if (prev->equity <= 0)
 			continue;
 		cap_i128 gain = (cap_i128)cur->equity - ((cap_i128)cur->flow - prev->flow) - prev->equity;
@@ -165,9 +165,9 @@ size_t cap_curve_returns(const cap_curve *cv, double *out, size_t max)
 	return got;
 }
 
-capital_point *cap_curve_copy(const cap_curve *cv, size_t cap)
+cap_point *cap_curve_copy(const cap_curve *cv, size_t cap)
 {
-	capital_point *p = calloc(cap, sizeof *p);
+	cap_point *p = calloc(cap, sizeof *p);
 	if (!p)
 		return NULL;
 	size_t keep = cv->n < cap ? cv->n : cap;
@@ -176,7 +176,7 @@ capital_point *cap_curve_copy(const cap_curve *cv, size_t cap)
 	return p;
 }
 
-void cap_curve_adopt(cap_curve *cv, capital_point *pts, size_t cap)
+void cap_curve_adopt(cap_curve *cv, cap_point *pts, size_t cap)
 {
 	free(cv->pts);
 	cv->pts = pts;
@@ -221,11 +221,10 @@ size_t capital_curve(const capital_t *c, const char *wallet, uint64_t after_seq,
 		return 0;
 	size_t count = 0;
 	for (size_t k = 0; k < cv->n; k++) {
-		const capital_point *p = cap_curve_at(cv, k);
-		if (p->seq <= after_seq)
+		if (cv->seq - cv->n + 1 + k <= after_seq) /* the point's seq (cap_point) */
 			continue;
 		if (count < max)
-			out[count] = *p;
+			out[count] = cap_curve_point(cv, k);
 		count++;
 	}
 	return count;

@@ -52,9 +52,9 @@ static void cap_dump_curve(cap_sb *s, const cap_curve *cv)
 		(long long)cv->last_equity, (long long)cv->last_flow, (long long)cv->peak_perf, (long long)cv->max_dd_money,
 		cv->n);
 	for (size_t k = 0; k < cv->n; k++) {
-		const capital_point *p = &cv->pts[(cv->head + k) % cv->cap];
-		sb_printf(s, "   pt %llu t=%lld equity=%lld flow=%lld nav=%lld\n", (unsigned long long)p->seq,
-			(long long)p->t_ns, (long long)p->equity, (long long)p->flow, (long long)p->nav);
+		const capital_point p = cap_curve_point(cv, k);
+		sb_printf(s, "   pt %llu t=%lld equity=%lld flow=%lld nav=%lld\n", (unsigned long long)p.seq,
+			(long long)p.t_ns, (long long)p.equity, (long long)p.flow, (long long)p.nav);
 	}
 }
 

@@ -61,9 +61,18 @@ static int fill_plan_make(const capital_t *c, const cap_wallet *w, const cap_pos
 			(long long)o->remaining);
 		return TH_ERR_INVALID;
 	}
-	if (!memchr(f->fee_asset, 0, sizeof f->fee_asset) || strchr(f->fee_asset, '/')) {
-		cap_err(err, errlen, "fill for '%s': fee asset is invalid", what);
-		return TH_ERR_INVALID;
+	/* see capital.fee_quote_seen */
+	int fee_in_quote = c->fee_quote_set && memcmp(f->fee_asset, c->fee_quote_seen, sizeof f->fee_asset) == 0;
+	if (!fee_in_quote) {
+		if (!memchr(f->fee_asset, 0, sizeof f->fee_asset) || strchr(f->fee_asset, '/')) {
+			cap_err(err, errlen, "fill for '%s': fee asset is invalid", what);
+			return TH_ERR_INVALID;
+		}
+		fee_in_quote = !f->fee_asset[0] || strcmp(f->fee_asset, c->quote) == 0;
+		if (fee_in_quote) { /* the cast as for the hints (capital.hint_wallet) */
+			memcpy(((capital_t *)c)->fee_quote_seen, f->fee_asset, sizeof f->fee_asset);
+			((capital_t *)c)->fee_quote_set = 1;
+		}
 	}
 	pl->buy = f->side == TH_SIDE_BUY;
 	pl->q = f->qty;
@@ -83,7 +92,7 @@ static int fill_plan_make(const capital_t *c, const cap_wallet *w, const cap_pos
 	pl->rel = (o && pl->b > 0) ? cap_share(o->res_rem, pl->b, o->open_rem) : 0;
 	/* The fee in quote money (see capital.h, Fees). */
 	pl->fee_asset = f->fee_asset;
-	if (!f->fee_asset[0] || strcmp(f->fee_asset, c->quote) == 0) {
+	if (fee_in_quote) {
 		pl->fee_q = f->fee;
 	} else if (strcmp(f->fee_asset, in->base) == 0) {
 		if (th_fixed_muldiv(f->fee, f->price, th_pow10(in->price_scale), &pl->fee_q) != 0) {

@@ -3,6 +3,7 @@
 #define HOST_LEDGER_CAPITAL_INTERNAL_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "ledger/capital.h"
 #include "ledger/ledger_map.h"
@@ -11,8 +12,21 @@ __extension__ typedef __int128 cap_i128;
 
 #define CAP_MASTER 0 /* wallet index of the master wallet */
 
+/* A curve point as the ring stores it: capital_point without its seq. The
+ * points held are consecutive (appends number them one by one, the ring
+ * drops the oldest, a resize keeps the newest), so the k-th oldest of the
+ * n held has seq = cv->seq - n + 1 + k (cap_point_seq) and need not be
+ * stored: 32 bytes a point instead of 40, and the curves are the largest
+ * thing a long backtest writes while it runs (fresh pages, page faults). */
+typedef struct cap_point {
+	int64_t t_ns;
+	th_money equity;
+	th_money flow;
+	int64_t nav;
+} cap_point;
+
 typedef struct cap_curve {
-	capital_point *pts;  /* ring of `cap` points */
+	cap_point *pts;      /* ring of `cap` points */
 	size_t cap, head, n; /* head = index of the oldest point */
 	uint64_t seq;        /* points ever appended */
 	int64_t nav, peak_nav, max_dd_bps;
@@ -154,6 +168,24 @@ struct capital {
 	 * index past the end (orders move and go) just misses. Updated by const
 	 * lookups too (see cap_settle for why that is sound). */
 	int32_t hint_wallet, hint_instr, hint_order;
+	/* The exact leading bytes (names and scales: what cap_instr_lookup
+	 * checks) of the last instrument it found valid and registered, as
+	 * index ins_seen_idx; ins_seen_set 0: none yet. Callers pass the same
+	 * venue instrument over and over, and byte-equal input is the same
+	 * instrument and passes the same checks, so one memcmp replaces the
+	 * four name compares of cap_instr_same. Nothing makes it stale: a
+	 * registered instrument keeps its index and fields, and the quote
+	 * asset its value, for the capital's lifetime. */
+	char ins_seen[offsetof(th_instrument, tick)];
+	int32_t ins_seen_idx;
+	int ins_seen_set;
+	/* The exact bytes of the last fill's fee_asset field that was a valid
+	 * fee asset naming the quote asset (fee_quote_set 0: none yet). Fills
+	 * repeat it, and equal bytes are the same name with the same checks'
+	 * outcome, so one compare of the field replaces memchr, strchr and
+	 * strcmp per fill. Never stale: the quote asset cannot change. */
+	char fee_quote_seen[TH_ASSET_MAX];
+	int fee_quote_set;
 	cap_curve total_curve;
 	th_money total_flow;  /* net deposits */
 	size_t curve_limit;
@@ -335,8 +367,17 @@ int64_t cap_nav_scale_exact(int64_t nav, cap_i128 adj, th_money last_equity);
 size_t cap_curve_returns(const cap_curve *cv, double *out, size_t max);
 /* Resizing in two steps so a whole set of curves changes or none does:
  * copy the newest min(n, cap) points into a new ring, then adopt it. */
-capital_point *cap_curve_copy(const cap_curve *cv, size_t cap);
-void cap_curve_adopt(cap_curve *cv, capital_point *pts, size_t cap);
+cap_point *cap_curve_copy(const cap_curve *cv, size_t cap);
+void cap_curve_adopt(cap_curve *cv, cap_point *pts, size_t cap);
+/* The k-th oldest point held (k < cv->n), with its seq. */
+static inline capital_point cap_curve_point(const cap_curve *cv, size_t k)
+{
+	size_t i = cv->head + k;
+	if (i >= cv->cap)
+		i -= cv->cap; /* head < cap and k < n <= cap: one wrap at most */
+	const cap_point *p = &cv->pts[i];
+	return (capital_point){ cv->seq - cv->n + 1 + k, p->t_ns, p->equity, p->flow, p->nav };
+}
 
 /* capital_move.c: after the ledger moved `amount` of cash from wallet `from`
  * to the adjacent wallet `to` (parent <-> child), update flows, and when

@@ -49,12 +49,26 @@ static int cap_instr_same(const capital_t *c, int32_t ii, const th_instrument *i
 		in->qty_scale == ins->qty_scale;
 }
 
+/* Remembers `ins`, just found valid and registered as `ii` (see
+ * capital.ins_seen; the cast as for the hints: the capital is never const). */
+static void cap_instr_seen(capital_t *c, const th_instrument *ins, int32_t ii)
+{
+	memcpy(c->ins_seen, ins, sizeof c->ins_seen);
+	c->ins_seen_idx = ii;
+	c->ins_seen_set = 1;
+}
+
 /* Validates `ins` and finds its index (-1 when not registered yet). */
 int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx, char *err, size_t errlen)
 {
 	char key[TH_VENUE_MAX + TH_SYMBOL_MAX + 2];
+	if (ins && c->ins_seen_set && memcmp(ins, c->ins_seen, sizeof c->ins_seen) == 0) {
+		*idx = c->ins_seen_idx; /* see capital.ins_seen */
+		return TH_OK;
+	}
 	if (ins && cap_instr_same(c, c->hint_instr, ins)) {
 		*idx = c->hint_instr; /* see capital.hint_instr */
+		cap_instr_seen((capital_t *)c, ins, *idx);
 		return TH_OK;
 	}
 	if (!ins || !ins->venue[0] || !ins->symbol[0] || strchr(ins->venue, '/') ||
@@ -96,6 +110,7 @@ int cap_instr_lookup(const capital_t *c, const th_instrument *ins, int32_t *idx,
 			(int)ins->qty_scale);
 		return TH_ERR_INVALID;
 	}
+	cap_instr_seen((capital_t *)c, ins, *idx);
 	return TH_OK;
 }
 
@@ -258,7 +273,8 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 	int32_t ai = cap_agent_find(c, agent, err, errlen);
 	if (ai < 0)
 		return TH_ERR_NOT_FOUND;
-	if (!order_key || !order_key[0] || strlen(order_key) >= CAPITAL_KEY_MAX) {
+	size_t key_len = order_key ? strlen(order_key) : 0;
+	if (!order_key || !order_key[0] || key_len >= CAPITAL_KEY_MAX) {
 		cap_err(err, errlen, "order key '%s' must be 1..%d characters", order_key ? order_key : "",
 			CAPITAL_KEY_MAX - 1);
 		return TH_ERR_INVALID;
@@ -348,7 +364,7 @@ int capital_reserve(capital_t *c, const char *agent, const char *order_key, cons
 	}
 	cap_order *o = &c->ord[c->nord++];
 	memset(o, 0, sizeof *o);
-	memcpy(o->key, order_key, strlen(order_key) + 1);
+	memcpy(o->key, order_key, key_len + 1);
 	o->agent = ai;
 	o->pos = pi;
 	o->side = (uint32_t)side;

@@ -394,6 +394,33 @@ int capital_position_core_of(const capital_t *c, const char *agent, const char *
 	return TH_OK;
 }
 
+int capital_position_ref_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
+	capital_position_ref *out)
+{
+	const cap_wallet *w = NULL;
+	const cap_position *p = cap_agent_position(c, agent, venue, symbol, &w);
+	if (!p)
+		return TH_ERR_NOT_FOUND;
+	out->wallet = (int32_t)(w - c->w);
+	out->pos = (int32_t)(p - w->pos);
+	return TH_OK;
+}
+
+int capital_position_core_at(const capital_t *c, capital_position_ref ref, capital_position_core *out)
+{
+	/* bounds only: an index once given keeps naming the same position
+	 * (wallets and positions are appended, never removed) */
+	if (ref.wallet < 0 || (size_t)ref.wallet >= c->nw || c->w[ref.wallet].kind != CAPITAL_KIND_AGENT || ref.pos < 0 ||
+		(size_t)ref.pos >= c->w[ref.wallet].npos)
+		return TH_ERR_NOT_FOUND;
+	const cap_position *p = &c->w[ref.wallet].pos[ref.pos];
+	out->qty = p->qty;
+	out->avg_price = cap_avg_price(&c->ins[p->instr], p->cost, p->qty);
+	out->realized_pnl = p->realized;
+	out->fees = p->fees;
+	return TH_OK;
+}
+
 size_t capital_children(const capital_t *c, const char *scope, char (*names)[TH_NAME_MAX], size_t max)
 {
 	int32_t si = cap_wallet_find(c, scope);

@@ -128,6 +128,11 @@ typedef struct host_instance_info {
 } host_instance_info;
 size_t host_instance_count(const host_t *h);
 int host_instance_info_at(const host_t *h, size_t i, host_instance_info *out);
+/* The n-th instance's plugin kind (TH_KIND_*; 0 past the end), for a loop
+ * that looks for one kind on every intent (the risk checks) without filling
+ * a whole host_instance_info per instance. Its info's kind is
+ * loader_kind_name() of this. */
+uint32_t host_instance_kind_at(const host_t *h, size_t i);
 /* The live plugin instance pointer and descriptor for a named instance
  * (NULL if none), e.g. for the OMS to call an exchange's table. */
 void *host_instance_handle(host_t *h, const char *name, const void **kind_api);

@@ -75,12 +75,13 @@ static int run_risk(trading_t *t, const th_event *intent, th_qty *max_qty, th_ri
 {
 	*max_qty = 0;
 	for (size_t i = 0; i < host_instance_count(t->host); i++) {
+		/* every intent asks this of every instance: the kind alone, not
+		 * the whole info, rejects the others (kind name "risk" is exactly
+		 * TH_KIND_RISK) */
+		if (host_instance_kind_at(t->host, i) != TH_KIND_RISK)
+			continue;
 		host_instance_info info;
 		host_instance_info_at(t->host, i, &info);
-		/* every intent asks this of every instance: the first letter
-		 * rejects the other kinds without a strcmp call */
-		if (info.kind[0] != 'r' || strcmp(info.kind, "risk") != 0)
-			continue;
 		const void *api;
 		void *inst = host_instance_handle(t->host, info.name, &api);
 		th_strlcpy(who, info.name, cap);

@@ -7,6 +7,7 @@
 
 #include "common/strmap.h"
 #include "trading/name_key.h"
+#include "trading/trade_math.h"
 
 /* Exposure clocks of a position: its agent's, its farm's, the total's. */
 enum { CLOCK_AGENT, CLOCK_FARM, CLOCK_TOTAL, CLOCK_KINDS };
@@ -22,6 +23,10 @@ typedef struct pos_state {
 	 * position's first open; the clock array only grows, so they stay valid */
 	int32_t clock[CLOCK_KINDS];
 	int clocks_known;
+	/* its capital position, found by name at its first fill and then read
+	 * by index (capital_position_core_at: valid for the capital's life) */
+	capital_position_ref cref;
+	int cref_known;
 	th_qty qty;
 	th_price avg;
 	th_money realized, fees;
@@ -40,7 +45,11 @@ typedef struct clock_state {
 
 struct trade_book {
 	capital_t *capital;
-	pos_state *pos;
+	/* Each position is allocated on its own and never moves: the trades
+	 * borrow its names (report_trade's strings) instead of copying three
+	 * names into every trade, which was most of the memory (and the fresh
+	 * pages touched) per trade. */
+	pos_state **pos;
 	size_t npos, cap_pos;
 	strmap *pos_index;
 	size_t last_pos;              /* index of the position the last fill touched */
@@ -49,7 +58,6 @@ struct trade_book {
 	name_key last_agent, last_venue, last_symbol;
 	report_trade *trades;
 	size_t ntrades, cap_trades;
-	char (*names)[3][TH_NAME_MAX + TH_SYMBOL_MAX]; /* owned strings of each trade: agent, farm, symbol */
 	clock_state *clocks;
 	size_t nclocks, cap_clocks;
 };
@@ -73,9 +81,10 @@ void trade_book_destroy(trade_book *b)
 	if (!b)
 		return;
 	strmap_destroy(b->pos_index);
+	for (size_t i = 0; i < b->npos; i++)
+		free(b->pos[i]);
 	free(b->pos);
 	free(b->trades);
-	free(b->names);
 	free(b->clocks);
 	free(b);
 }
@@ -97,7 +106,7 @@ static pos_state *position(trade_book *b, const th_event *fill)
 	 * trading one symbol): try the last one before building a key. */
 	if (b->last_pos < b->npos && name_key_is(&b->last_symbol, symbol, TH_SYMBOL_MAX) &&
 		name_key_is(&b->last_agent, agent, TH_NAME_MAX) && name_key_is(&b->last_venue, venue, TH_VENUE_MAX))
-		return &b->pos[b->last_pos];
+		return b->pos[b->last_pos];
 	char key[TH_NAME_MAX + TH_VENUE_MAX + TH_SYMBOL_MAX];
 	size_t at = 0;
 	key_part(key, &at, agent, TH_NAME_MAX, '|');
@@ -107,27 +116,31 @@ static pos_state *position(trade_book *b, const th_event *fill)
 	if (!strmap_get(b->pos_index, key, &i)) {
 		if (b->npos == b->cap_pos) {
 			size_t cap = b->cap_pos ? b->cap_pos * 2 : 16;
-			pos_state *p = realloc(b->pos, cap * sizeof *p);
-			if (!p)
+			pos_state **grown = realloc(b->pos, cap * sizeof *grown);
+			if (!grown)
 				return NULL;
-			b->pos = p;
+			b->pos = grown;
 			b->cap_pos = cap;
 		}
-		pos_state *p = &b->pos[b->npos];
-		memset(p, 0, sizeof *p);
+		pos_state *p = calloc(1, sizeof *p);
+		if (!p)
+			return NULL;
 		th_strlcpy(p->agent, agent, sizeof p->agent);
 		th_strlcpy(p->venue, venue, sizeof p->venue);
 		th_strlcpy(p->symbol, symbol, sizeof p->symbol);
 		capital_kind_of(b->capital, p->agent, p->farm, sizeof p->farm);
-		if (strmap_put(b->pos_index, key, (int64_t)b->npos) < 0)
+		if (strmap_put(b->pos_index, key, (int64_t)b->npos) < 0) {
+			free(p);
 			return NULL;
+		}
+		b->pos[b->npos] = p;
 		i = (int64_t)b->npos++;
 	}
 	b->last_pos = (size_t)i;
-	name_key_set(&b->last_agent, b->pos[i].agent, TH_NAME_MAX);
-	name_key_set(&b->last_venue, b->pos[i].venue, TH_VENUE_MAX);
-	name_key_set(&b->last_symbol, b->pos[i].symbol, TH_SYMBOL_MAX);
-	return &b->pos[i];
+	name_key_set(&b->last_agent, b->pos[i]->agent, TH_NAME_MAX);
+	name_key_set(&b->last_venue, b->pos[i]->venue, TH_VENUE_MAX);
+	name_key_set(&b->last_symbol, b->pos[i]->symbol, TH_SYMBOL_MAX);
+	return b->pos[i];
 }
 
 static clock_state *clock_of(trade_book *b, const char *name)
@@ -182,23 +195,10 @@ static report_trade *new_trade(trade_book *b)
 		if (!t)
 			return NULL;
 		b->trades = t;
-		void *n = realloc(b->names, cap * sizeof *b->names);
-		if (!n)
-			return NULL;
-		b->names = n;
 		b->cap_trades = cap;
-		/* names moved: re-point every trade's strings */
-		for (size_t i = 0; i < b->ntrades; i++) {
-			b->trades[i].agent = b->names[i][0];
-			b->trades[i].farm = b->names[i][1];
-			b->trades[i].symbol = b->names[i][2];
-		}
 	}
 	report_trade *t = &b->trades[b->ntrades];
 	memset(t, 0, sizeof *t);
-	t->agent = b->names[b->ntrades][0];
-	t->farm = b->names[b->ntrades][1];
-	t->symbol = b->names[b->ntrades][2];
 	b->ntrades++;
 	return t;
 }
@@ -211,7 +211,14 @@ void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 	 * (names, value, mark): this runs on every fill */
 	capital_position_core pos;
 	const capital_position_core *cp = &pos;
-	if (!p || capital_position_core_of(b->capital, p->agent, p->venue, p->symbol, &pos) != TH_OK)
+	if (!p)
+		return;
+	if (!p->cref_known) {
+		if (capital_position_ref_of(b->capital, p->agent, p->venue, p->symbol, &p->cref) != TH_OK)
+			return;
+		p->cref_known = 1;
+	}
+	if (capital_position_core_at(b->capital, p->cref, &pos) != TH_OK)
 		return;
 	th_qty signed_fill = f->side == TH_SIDE_BUY ? f->qty : -f->qty;
 	int reduces = p->qty != 0 && ((p->qty > 0) != (signed_fill > 0));
@@ -221,7 +228,7 @@ void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 		 * PnL plus open positions reconciles with the equity change. */
 		th_qty held = p->qty > 0 ? p->qty : -p->qty;
 		th_money entry_fee = 0;
-		th_fixed_muldiv(p->open_fees, closed, held, &entry_fee);
+		muldiv_round(p->open_fees, closed, held, &entry_fee);
 		p->open_fees -= entry_fee;
 		th_money pnl = (cp->realized_pnl - p->realized) - (cp->fees - p->fees) - entry_fee;
 		report_trade *t = NULL;
@@ -229,9 +236,10 @@ void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 			t = &b->trades[p->last_trade]; /* another fill of the same closing order */
 		if (!t && (t = new_trade(b)) != NULL) {
 			size_t i = (size_t)(t - b->trades);
-			th_strlcpy(b->names[i][0], p->agent, sizeof b->names[i][0]);
-			th_strlcpy(b->names[i][1], p->farm, sizeof b->names[i][1]);
-			th_strlcpy(b->names[i][2], p->symbol, sizeof b->names[i][2]);
+			/* borrowed from the position, which never moves */
+			t->agent = p->agent;
+			t->farm = p->farm;
+			t->symbol = p->symbol;
 			t->venue = p->venue;
 			t->side = p->qty > 0 ? TH_SIDE_BUY : TH_SIDE_SELL;
 			t->entry_ns = p->opened_ns;
@@ -243,8 +251,7 @@ void trade_book_on_fill(trade_book *b, const th_event *ev, int64_t now)
 		}
 		if (t) {
 			/* exit price: quantity-weighted over the order's closing fills */
-			__extension__ __int128 sum = (__int128)t->exit_price * t->qty + (__int128)f->price * closed;
-			t->exit_price = (th_price)(sum / (t->qty + closed));
+			t->exit_price = weighted_price(t->exit_price, t->qty, f->price, closed);
 			t->qty += closed;
 			t->exit_ns = now;
 			t->net_pnl += pnl;

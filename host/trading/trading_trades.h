@@ -26,6 +26,7 @@ void trade_book_on_fill(trade_book *b, const th_event *fill, int64_t now_ns);
 void trade_book_finish(trade_book *b, int64_t now_ns);
 
 size_t trade_book_count(const trade_book *b);
+/* The trades' strings belong to the book: valid until trade_book_destroy(). */
 const report_trade *trade_book_trades(const trade_book *b);
 /* Time with a non-zero position: wallet = an agent, a farm, or "total". */
 int64_t trade_book_exposure(const trade_book *b, const char *wallet);

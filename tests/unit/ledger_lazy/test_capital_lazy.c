@@ -476,6 +476,166 @@ static void test_hints_follow_names(void **state)
 	capital_destroy(c);
 }
 
+/* capital.ins_seen: byte-equal input is answered from the copy, anything
+ * else takes the full checks (and a bad one is refused even right after a
+ * hit); switching between instruments returns each one's own index. */
+static void test_instrument_bytes_cache(void **state)
+{
+	(void)state;
+	char err[256];
+	capital_t *c = build();
+	th_instrument b = btc(), e = eth();
+	int32_t ib = capital_instrument_index(c, "sim", "BTCUSDT"), ie = capital_instrument_index(c, "bin", "ETHUSDT");
+	assert_true(ib >= 0 && ie >= 0 && ib != ie);
+	int32_t idx = -2;
+	assert_int_equal(cap_instr_lookup(c, &b, &idx, err, sizeof err), TH_OK);
+	assert_int_equal(idx, ib);
+	assert_true(c->ins_seen_set);
+	assert_int_equal(c->ins_seen_idx, ib);
+	assert_int_equal(cap_instr_lookup(c, &b, &idx, err, sizeof err), TH_OK); /* the hit */
+	assert_int_equal(idx, ib);
+	assert_int_equal(cap_instr_lookup(c, &e, &idx, err, sizeof err), TH_OK);
+	assert_int_equal(idx, ie);
+	assert_int_equal(c->ins_seen_idx, ie);
+	/* junk after the symbol's NUL: other bytes, same instrument */
+	th_instrument junk = b;
+	memset(junk.symbol + strlen(junk.symbol) + 1, 'Z', sizeof junk.symbol - strlen(junk.symbol) - 1);
+	assert_int_equal(cap_instr_lookup(c, &junk, &idx, err, sizeof err), TH_OK);
+	assert_int_equal(idx, ib);
+	assert_int_equal(cap_instr_lookup(c, &b, &idx, err, sizeof err), TH_OK);
+	assert_int_equal(idx, ib);
+	/* right after a hit on b: one changed field is checked in full */
+	th_instrument bad = b;
+	bad.price_scale = 3;
+	assert_int_equal(cap_instr_lookup(c, &bad, &idx, err, sizeof err), TH_ERR_INVALID);
+	assert_non_null(strstr(err, "changed"));
+	bad = b;
+	snprintf(bad.quote, sizeof bad.quote, "EUR");
+	assert_int_equal(cap_instr_lookup(c, &bad, &idx, err, sizeof err), TH_ERR_INVALID);
+	/* an unknown instrument is not registered: -1, and the copy stays b's */
+	th_instrument fresh = test_instrument("sim", "SOLUSDT", "SOL", 2, 3);
+	assert_int_equal(cap_instr_lookup(c, &fresh, &idx, err, sizeof err), TH_OK);
+	assert_int_equal(idx, -1);
+	assert_int_equal(cap_instr_lookup(c, &b, &idx, err, sizeof err), TH_OK);
+	assert_int_equal(idx, ib);
+	assert_capital_ok(c);
+	capital_destroy(c);
+}
+
+/* The ring does not store seq (cap_point): capital_curve() derives it. The
+ * seqs stay consecutive and end at the curve's seq through ring wraps,
+ * shrinking and growing the limit, and after_seq filters by them. */
+static void test_curve_seq_derived(void **state)
+{
+	(void)state;
+	char err[256];
+	capital_t *c = build();
+	assert_int_equal(capital_set_curve_limit(c, 5, err, sizeof err), TH_OK);
+	capital_point pts[16];
+	uint64_t base = capital_curve_seq(c, "A1");
+	for (int i = 0; i < 12; i++) {
+		assert_int_equal(capital_deposit(c, USD(1)), TH_OK); /* moves the total's flow */
+		assert_int_equal(capital_snapshot_equity(c, 1000 + i), TH_OK);
+	}
+	uint64_t last = capital_curve_seq(c, "A1");
+	assert_int_equal(last, base + 12);
+	size_t n = capital_curve(c, "A1", 0, pts, 16);
+	assert_int_equal(n, 5);
+	for (size_t k = 0; k < n; k++) {
+		assert_int_equal(pts[k].seq, last - 4 + k);
+		assert_int_equal(pts[k].t_ns, 1000 + 7 + (int64_t)k);
+	}
+	/* after_seq: only newer points, counted even past max */
+	assert_int_equal(capital_curve(c, "A1", last - 2, pts, 1), 2);
+	assert_int_equal(pts[0].seq, last - 1);
+	assert_int_equal(capital_curve(c, "A1", last, pts, 16), 0);
+	/* the total: flows differ per point, seqs as well */
+	uint64_t tl = capital_curve_seq(c, "total");
+	n = capital_curve(c, "total", 0, pts, 16);
+	assert_int_equal(n, 5);
+	for (size_t k = 0; k < n; k++) {
+		assert_int_equal(pts[k].seq, tl - 4 + k);
+		if (k)
+			assert_int_equal(pts[k].flow - pts[k - 1].flow, USD(1));
+	}
+	/* shrink: the newest 3 stay, with their seqs */
+	assert_int_equal(capital_set_curve_limit(c, 3, err, sizeof err), TH_OK);
+	n = capital_curve(c, "A1", 0, pts, 16);
+	assert_int_equal(n, 3);
+	for (size_t k = 0; k < n; k++) {
+		assert_int_equal(pts[k].seq, last - 2 + k);
+		assert_int_equal(pts[k].t_ns, 1000 + 9 + (int64_t)k);
+	}
+	/* grow, then append across the old size */
+	assert_int_equal(capital_set_curve_limit(c, 10, err, sizeof err), TH_OK);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(capital_snapshot_equity(c, 2000 + i), TH_OK);
+	n = capital_curve(c, "A1", 0, pts, 16);
+	assert_int_equal(n, 7);
+	for (size_t k = 0; k < n; k++)
+		assert_int_equal(pts[k].seq, last - 2 + k);
+	assert_int_equal(pts[6].t_ns, 2003);
+	assert_int_equal(capital_curve_seq(c, "A1"), last + 4);
+	/* the dump prints the same seqs */
+	size_t len = 0;
+	char *dump = capital_dump(c, &len);
+	assert_non_null(dump);
+	char want[64];
+	snprintf(want, sizeof want, "pt %llu t=2003 ", (unsigned long long)(last + 4));
+	assert_non_null(strstr(dump, want));
+	free(dump);
+	assert_capital_ok(c);
+	capital_destroy(c);
+}
+
+/* capital.fee_quote_seen: the same fills with the remembered fee asset
+ * dropped before every fill (the full checks each time) leave the capital
+ * exactly as with it; a bad fee asset right after a hit is still refused. */
+static void test_fee_asset_cache(void **state)
+{
+	(void)state;
+	char err[256];
+	capital_t *c[2] = { build(), build() };
+	th_instrument in = btc();
+	/* fee assets in turn: quote, junk after the quote's NUL, base, other,
+	 * empty (quote), quote again */
+	const char *assets[] = { "USDT", "USDT", "BTC", "BNB", "", "USDT" };
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 6; i++) {
+			char key[16];
+			snprintf(key, sizeof key, "fee%d", i);
+			assert_int_equal(capital_reserve(c[k], "A1", key, &in, TH_SIDE_BUY, 2000000, 10, USD(1), 0, err, sizeof err),
+				TH_OK);
+			th_fill f = test_fill(&in, key, TH_SIDE_BUY, 2000000, 10, CENTS(3), assets[i]);
+			if (i == 1)
+				memset(f.fee_asset + 5, 'Q', sizeof f.fee_asset - 5);
+			if (k == 1)
+				c[k]->fee_quote_set = 0;
+			assert_int_equal(capital_fill(c[k], key, &f, 40 + i, err, sizeof err), TH_OK);
+		}
+		/* just after a hit on "USDT": invalid assets take the checks */
+		assert_int_equal(capital_reserve(c[k], "A1", "bad", &in, TH_SIDE_BUY, 2000000, 10, USD(1), 0, err, sizeof err),
+			TH_OK);
+		th_fill f = test_fill(&in, "bad", TH_SIDE_BUY, 2000000, 10, CENTS(3), "USDT/X");
+		assert_int_equal(capital_fill(c[k], "bad", &f, 50, err, sizeof err), TH_ERR_INVALID);
+		assert_non_null(strstr(err, "fee asset is invalid"));
+		memset(f.fee_asset, 'U', sizeof f.fee_asset); /* no NUL at all */
+		assert_int_equal(capital_fill(c[k], "bad", &f, 50, err, sizeof err), TH_ERR_INVALID);
+		assert_capital_ok(c[k]);
+	}
+	assert_true(c[0]->fee_quote_set);
+	size_t la = 0, lb = 0;
+	char *a = capital_dump(c[0], &la), *b = capital_dump(c[1], &lb);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	free(a);
+	free(b);
+	capital_destroy(c[0]);
+	capital_destroy(c[1]);
+}
+
 /* ledger_post sums per asset in one pass: the message still names the first
  * unbalanced asset, and a balanced two-asset transaction passes. */
 static void test_ledger_names_first_unbalanced_asset(void **state)
@@ -628,12 +788,12 @@ static void test_curve_repeated_points(void **state)
 		assert_int_equal(cv.max_dd_bps, r.max_dd_bps);
 		assert_int_equal(cv.peak_perf, r.peak_perf);
 		assert_int_equal(cv.max_dd_money, r.max_dd_money);
-		const capital_point *p = &cv.pts[(cv.head + cv.n - 1) % cv.cap];
-		assert_int_equal(p->seq, r.seq);
-		assert_int_equal(p->t_ns, i);
-		assert_int_equal(p->equity, equity);
-		assert_int_equal(p->flow, flow);
-		assert_int_equal(p->nav, r.nav);
+		const capital_point p = cap_curve_point(&cv, cv.n - 1);
+		assert_int_equal(p.seq, r.seq);
+		assert_int_equal(p.t_ns, i);
+		assert_int_equal(p.equity, equity);
+		assert_int_equal(p.flow, flow);
+		assert_int_equal(p.nav, r.nav);
 	}
 	free(cv.pts);
 }
@@ -909,6 +1069,9 @@ int main(void)
 		cmocka_unit_test(test_nav_fast_path_is_exact),
 		cmocka_unit_test(test_avg_price_both_paths),
 		cmocka_unit_test(test_hints_follow_names),
+		cmocka_unit_test(test_instrument_bytes_cache),
+		cmocka_unit_test(test_curve_seq_derived),
+		cmocka_unit_test(test_fee_asset_cache),
 		cmocka_unit_test(test_ledger_names_first_unbalanced_asset),
 		cmocka_unit_test(test_order_index_scan_and_map),
 		cmocka_unit_test(test_curve_repeated_points),

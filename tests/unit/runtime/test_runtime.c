@@ -171,6 +171,72 @@ static void test_sim_advance_matches_set_sim_time(void **state)
 	}
 }
 
+/* host_instance_farm skips names by their first letter before strcmp, and
+ * run_risk asks host_instance_kind_at instead of the whole info: the same
+ * answers, including names sharing a first letter or a prefix, the empty
+ * name and a slot that is not running. */
+static void test_instance_lookups(void **state)
+{
+	(void)state;
+	host_t h;
+	memset(&h, 0, sizeof h);
+	host_instance_cfg ic[4];
+	memset(ic, 0, sizeof ic);
+	const char *names[4] = { "sim", "simx", "marcus", "mar" }, *farms[4] = { "", "", "trend", "other" };
+	for (int i = 0; i < 4; i++) {
+		snprintf(ic[i].name, sizeof ic[i].name, "%s", names[i]);
+		snprintf(ic[i].farm, sizeof ic[i].farm, "%s", farms[i]);
+	}
+	h.cfg.instances = ic;
+	h.cfg.ninstances = 4;
+	assert_string_equal(host_instance_farm(&h, "marcus"), "trend");
+	assert_string_equal(host_instance_farm(&h, "mar"), "other");
+	assert_string_equal(host_instance_farm(&h, "sim"), "");
+	assert_null(host_instance_farm(&h, "marc"));
+	assert_null(host_instance_farm(&h, "m"));
+	assert_null(host_instance_farm(&h, ""));
+	assert_null(host_instance_farm(&h, "x"));
+	/* slots: a running "sim" and "simx", a stopped "mar" */
+	slot_t s[3];
+	slot_t *sp[3] = { &s[0], &s[1], &s[2] };
+	struct th_ctx ctx[2];
+	loader_module mod;
+	th_plugin_desc desc;
+	int inst[2];
+	memset(s, 0, sizeof s);
+	memset(ctx, 0, sizeof ctx);
+	memset(&mod, 0, sizeof mod);
+	memset(&desc, 0, sizeof desc);
+	mod.desc = &desc;
+	for (int i = 0; i < 2; i++) {
+		ctx[i].module = &mod;
+		ctx[i].instance = &inst[i];
+		s[i].live = &ctx[i];
+	}
+	snprintf(s[0].name, sizeof s[0].name, "simx");
+	snprintf(s[1].name, sizeof s[1].name, "sim");
+	snprintf(s[2].name, sizeof s[2].name, "mar");
+	h.slots = sp;
+	h.nslots = 3;
+	const void *api = NULL;
+	assert_ptr_equal(host_instance_handle(&h, "sim", &api), &inst[1]);
+	assert_ptr_equal(host_instance_handle(&h, "simx", NULL), &inst[0]);
+	assert_null(host_instance_handle(&h, "si", NULL));
+	assert_null(host_instance_handle(&h, "mar", NULL)); /* not running */
+	assert_null(host_instance_handle(&h, "", NULL));
+	/* the kind accessor agrees with the info's kind name */
+	s[0].kind = TH_KIND_EXCHANGE;
+	s[1].kind = TH_KIND_RISK;
+	s[2].kind = TH_KIND_STRATEGY;
+	for (size_t i = 0; i < 3; i++) {
+		host_instance_info info;
+		assert_int_equal(host_instance_info_at(&h, i, &info), 0);
+		assert_int_equal(host_instance_kind_at(&h, i) == TH_KIND_RISK, strcmp(info.kind, "risk") == 0);
+	}
+	assert_int_equal(host_instance_kind_at(&h, 1), TH_KIND_RISK);
+	assert_int_equal(host_instance_kind_at(&h, 3), 0);
+}
+
 static void test_state_store_disk(void **state)
 {
 	(void)state;
@@ -274,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_state_store_disk),
 		cmocka_unit_test(test_state_store_memory),
 		cmocka_unit_test(test_metrics_registry),
+		cmocka_unit_test(test_instance_lookups),
 		cmocka_unit_test(test_config_equality),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <tradehost/th_status.h>
 
 #include "trading/name_key.h"
+#include "trading/trade_math.h"
 #include "trading/trading_trades.h"
 #include "trading/trading_view.h"
 
@@ -495,6 +496,173 @@ static void test_trade_book(void **state)
 	capital_destroy(f.c);
 }
 
+/* Trades borrow their names from the book's positions: those must stay put
+ * while more positions arrive (a position table that moved on growth left
+ * the earlier trades' strings dangling; ASan sees that read). 40 symbols,
+ * each opened and closed, so the table grows twice after the first trades. */
+static void test_trade_book_many_positions(void **state)
+{
+	(void)state;
+	book_fx f;
+	enum { NSYM = 40 };
+	th_instrument ins[NSYM];
+	char sym[NSYM][16];
+	memset(&f, 0, sizeof f);
+	f.c = capital_create("USDT", f.err, sizeof f.err);
+	assert_non_null(f.c);
+	assert_int_equal(capital_add_farm(f.c, "F", f.err, sizeof f.err), 0);
+	assert_int_equal(capital_add_agent(f.c, "A", "F", f.err, sizeof f.err), 0);
+	assert_int_equal(capital_deposit(f.c, USD(1000000)), 0);
+	assert_int_equal(capital_allocate(f.c, "master", "F", USD(1000000), f.err, sizeof f.err), 0);
+	assert_int_equal(capital_allocate(f.c, "F", "A", USD(1000000), f.err, sizeof f.err), 0);
+	f.tb = trade_book_create(f.c);
+	assert_non_null(f.tb);
+	for (int i = 0; i < NSYM; i++) {
+		ins[i] = test_instrument(i % 2 ? "simB" : "simA", "X", "X", 2, 3);
+		snprintf(ins[i].base, sizeof ins[i].base, "C%d", i);
+		snprintf(sym[i], sizeof sym[i], "C%d-USDT", i);
+		memcpy(ins[i].symbol, sym[i], sizeof sym[i]);
+		trade(&f, "A", &ins[i], TH_SIDE_BUY, 1000 + i, 1000, 1, 10 * i + 1);
+		trade(&f, "A", &ins[i], TH_SIDE_SELL, 1100 + i, 1000, 1, 10 * i + 5);
+	}
+	assert_int_equal(trade_book_count(f.tb), NSYM);
+	const report_trade *t = trade_book_trades(f.tb);
+	for (int i = 0; i < NSYM; i++) {
+		assert_string_equal(t[i].agent, "A");
+		assert_string_equal(t[i].farm, "F");
+		assert_string_equal(t[i].symbol, sym[i]);
+		assert_string_equal(t[i].venue, i % 2 ? "simB" : "simA");
+		assert_int_equal(t[i].entry_ns, 10 * i + 1);
+		assert_int_equal(t[i].exit_ns, 10 * i + 5);
+		assert_int_equal(t[i].exit_price, 1100 + i);
+	}
+	trade_book_destroy(f.tb);
+	capital_destroy(f.c);
+}
+
+/* capital_position_ref_of / _core_at answer what capital_position_core_of
+ * does, and a reference taken early still names its position after other
+ * agents, instruments and positions were added (what could invalidate it:
+ * wallets or positions moving, which capital never does). */
+static void test_position_ref(void **state)
+{
+	(void)state;
+	char err[256];
+	capital_t *c = capital_create("USDT", err, sizeof err);
+	assert_non_null(c);
+	assert_int_equal(capital_add_farm(c, "F", err, sizeof err), 0);
+	assert_int_equal(capital_add_agent(c, "A", "F", err, sizeof err), 0);
+	assert_int_equal(capital_deposit(c, USD(100000)), 0);
+	assert_int_equal(capital_allocate(c, "master", "F", USD(100000), err, sizeof err), 0);
+	assert_int_equal(capital_allocate(c, "F", "A", USD(50000), err, sizeof err), 0);
+	th_instrument btc = test_instrument("sim", "BTC-USDT", "BTC", 2, 3);
+	th_instrument eth = test_instrument("sim", "ETH-USDT", "ETH", 2, 3);
+	capital_position_ref ref, other;
+	capital_position_core a, b;
+	assert_int_equal(capital_position_ref_of(c, "A", "sim", "BTC-USDT", &ref), TH_ERR_NOT_FOUND);
+	assert_int_equal(capital_reserve(c, "A", "k1", &btc, TH_SIDE_BUY, 10000, 2000, USD(1), 1, err, sizeof err), 0);
+	th_fill fl = test_fill(&btc, "k1", TH_SIDE_BUY, 10000, 2000, CENTS(1), "USDT");
+	assert_int_equal(capital_fill(c, "k1", &fl, 1, err, sizeof err), 0);
+	assert_int_equal(capital_position_ref_of(c, "A", "sim", "BTC-USDT", &ref), TH_OK);
+	/* more wallets and positions after the reference was taken */
+	assert_int_equal(capital_add_agent(c, "B", "F", err, sizeof err), 0);
+	assert_int_equal(capital_allocate(c, "F", "B", USD(50000), err, sizeof err), 0);
+	assert_int_equal(capital_reserve(c, "A", "k2", &eth, TH_SIDE_BUY, 2000, 1000, USD(1), 1, err, sizeof err), 0);
+	fl = test_fill(&eth, "k2", TH_SIDE_BUY, 2000, 1000, CENTS(1), "USDT");
+	assert_int_equal(capital_fill(c, "k2", &fl, 2, err, sizeof err), 0);
+	assert_int_equal(capital_reserve(c, "A", "k3", &btc, TH_SIDE_SELL, 10500, 500, USD(1), 1, err, sizeof err), 0);
+	fl = test_fill(&btc, "k3", TH_SIDE_SELL, 10500, 500, CENTS(1), "USDT");
+	assert_int_equal(capital_fill(c, "k3", &fl, 3, err, sizeof err), 0);
+	memset(&a, 0x5A, sizeof a);
+	memset(&b, 0x5A, sizeof b);
+	assert_int_equal(capital_position_core_at(c, ref, &a), TH_OK);
+	assert_int_equal(capital_position_core_of(c, "A", "sim", "BTC-USDT", &b), TH_OK);
+	assert_memory_equal(&a, &b, sizeof a);
+	assert_int_equal(a.qty, 1500);
+	assert_int_equal(capital_position_ref_of(c, "A", "sim", "ETH-USDT", &other), TH_OK);
+	assert_int_equal(capital_position_core_at(c, other, &a), TH_OK);
+	assert_int_equal(a.qty, 1000);
+	/* not agents' positions */
+	assert_int_equal(capital_position_ref_of(c, "F", "sim", "BTC-USDT", &other), TH_ERR_NOT_FOUND);
+	assert_int_equal(capital_position_ref_of(c, "B", "sim", "BTC-USDT", &other), TH_ERR_NOT_FOUND);
+	capital_position_ref bad = { ref.wallet, 7 };
+	assert_int_equal(capital_position_core_at(c, bad, &a), TH_ERR_NOT_FOUND);
+	bad = (capital_position_ref){ 0, 0 }; /* the master wallet */
+	assert_int_equal(capital_position_core_at(c, bad, &a), TH_ERR_NOT_FOUND);
+	bad = (capital_position_ref){ -1, 0 };
+	assert_int_equal(capital_position_core_at(c, bad, &a), TH_ERR_NOT_FOUND);
+	bad = (capital_position_ref){ 99, 0 };
+	assert_int_equal(capital_position_core_at(c, bad, &a), TH_ERR_NOT_FOUND);
+	capital_destroy(c);
+}
+
+/* The 128-bit references the trade book's arithmetic replaced. */
+static int ref_muldiv(int64_t a, int64_t b, int64_t d, int64_t *out)
+{
+	return th_fixed_muldiv(a, b, d, out);
+}
+
+static th_price ref_weighted(th_price pa, th_qty qa, th_price pb, th_qty qb)
+{
+	__extension__ __int128 sum = (__int128)pa * qa + (__int128)pb * qb;
+	return (th_price)(sum / (qa + qb));
+}
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static int64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	/* mostly small magnitudes (the usual fees and prices), some huge */
+	int64_t v = (int64_t)(rng_state >> 1);
+	switch (rng_state & 3) {
+	case 0: return v % 1000;
+	case 1: return v % 100000000;
+	case 2: return v % 4000000000LL;
+	default: return (rng_state & 4) ? v : -v;
+	}
+}
+
+static void test_trade_math_matches_128(void **state)
+{
+	(void)state;
+	const int64_t edge[] = { 0, 1, -1, 2, -2, 3, 7, -7, 999, 1000, -1000, 3037000499LL, 3037000500LL, -3037000500LL,
+		INT64_MAX, INT64_MIN + 1, INT64_MAX / 2, INT64_MIN / 2 };
+	const size_t ne = sizeof edge / sizeof edge[0];
+	for (size_t i = 0; i < ne; i++)
+		for (size_t j = 0; j < ne; j++)
+			for (size_t k = 0; k < ne; k++) {
+				int64_t d = edge[k], fast = 12345, ref = 12345;
+				muldiv_round(edge[i], edge[j], d, &fast);
+				ref_muldiv(edge[i], edge[j], d, &ref);
+				assert_int_equal(fast, ref);
+				/* weighted price: positive quantities whose sum fits */
+				int64_t qa = edge[j] < 0 ? -edge[j] : edge[j], qb = d < 0 ? -d : d;
+				if (qa == INT64_MIN || qb == INT64_MIN || qa > INT64_MAX - qb || qa + qb == 0)
+					continue;
+				__extension__ __int128 wide = (__int128)edge[i] * qa + (__int128)edge[k] * qb;
+				if (wide / (qa + qb) > INT64_MAX || wide / (qa + qb) < INT64_MIN)
+					continue;
+				assert_int_equal(weighted_price(edge[i], qa, edge[k], qb), ref_weighted(edge[i], qa, edge[k], qb));
+			}
+	for (int n = 0; n < 200000; n++) {
+		int64_t a = rnd(), b = rnd(), d = rnd(), fast = 1, ref = 1;
+		muldiv_round(a, b, d, &fast);
+		ref_muldiv(a, b, d, &ref);
+		assert_int_equal(fast, ref);
+		int64_t pa = rnd(), pb = rnd(), qa = rnd(), qb = rnd();
+		qa = qa < 0 ? -(qa / 2) : qa / 2;
+		qb = qb < 0 ? -(qb / 2) : qb / 2;
+		if (qa + qb <= 0)
+			continue;
+		__extension__ __int128 wide = (__int128)pa * qa + (__int128)pb * qb;
+		if (wide / (qa + qb) > INT64_MAX || wide / (qa + qb) < INT64_MIN)
+			continue;
+		assert_int_equal(weighted_price(pa, qa, pb, qb), ref_weighted(pa, qa, pb, qb));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +673,9 @@ int main(void)
 		cmocka_unit_test(test_view_instrument_after_reload),
 		cmocka_unit_test(test_position_of),
 		cmocka_unit_test(test_trade_book),
+		cmocka_unit_test(test_trade_book_many_positions),
+		cmocka_unit_test(test_position_ref),
+		cmocka_unit_test(test_trade_math_matches_128),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
