@@ -85,9 +85,19 @@ async function route() {
 		get alive() {
 			return current === ctx;
 		},
-		onCleanup: (fn) => ctx.cleanups.push(fn),
-		live: (topic, fn) => ctx.cleanups.push(live.on(topic, fn)),
+		// A page's code goes on after an await that outlived the page (loadInto
+		// swallows the abort): what it registers then must not outlive it. A
+		// live handler left behind kept drawing on a chart already removed
+		// ("Object is disposed" from the chart library on the next fill).
+		onCleanup: (fn) => {
+			if (current === ctx) ctx.cleanups.push(fn);
+			else fn();
+		},
+		live: (topic, fn) => {
+			if (current === ctx) ctx.cleanups.push(live.on(topic, fn));
+		},
 		every: (ms, fn) => {
+			if (current !== ctx) return;
 			const t = setInterval(fn, ms);
 			ctx.cleanups.push(() => clearInterval(t));
 		},

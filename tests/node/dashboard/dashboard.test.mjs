@@ -199,6 +199,47 @@ test('every page loads without errors', async () => {
 	assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
 
+test('leaving a page while it loads leaves no live subscription behind', async () => {
+	// The chart page subscribes to `fills` after its fills request; hold that
+	// request, leave for a page that subscribes to nothing, then let it go.
+	// The page's code goes on after the (aborted) load; before the fix its
+	// `fills` handler stayed subscribed and drew on the removed chart.
+	const { c, p } = await newPage();
+	const topics = new Map(); // topic -> subscribe frames minus unsubscribe frames
+	p.on('websocket', (ws) =>
+		ws.on('framesent', ({ payload }) => {
+			let m;
+			try {
+				m = JSON.parse(String(payload));
+			} catch {
+				return;
+			}
+			const d = m.op === 'subscribe' ? 1 : m.op === 'unsubscribe' ? -1 : 0;
+			for (const t of m.topics || []) topics.set(t, (topics.get(t) || 0) + d);
+		}),
+	);
+	let release;
+	const held = new Promise((r) => (release = r));
+	let seen;
+	const requested = new Promise((r) => (seen = r));
+	await p.route((url) => url.pathname === '/api/v1/fills', async (route) => {
+		seen();
+		await held;
+		await route.continue().catch(() => {}); // the page has aborted it by now
+	});
+	await p.goto(`${host.base}/#token=${host.token}`);
+	await p.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+	await p.goto(`${host.base}/#/chart/BTC-USDT`);
+	await requested;
+	await p.goto(`${host.base}/#/wallets`);
+	await p.getByRole('heading', { level: 1, name: 'Wallets' }).waitFor();
+	release();
+	await p.waitForTimeout(500); // the chart page's code runs on after its aborted load
+	assert.equal(topics.get('fills') || 0, 0, 'no `fills` subscription left by the closed chart page');
+	assert.equal(topics.get('orders') || 0, 0, 'no `orders` subscription left by the closed chart page');
+	await c.close();
+});
+
 test('a viewer sees no state-changing controls', async () => {
 	// Admin first: the same pages do have them (so this check can fail).
 	let adminControls = 0;
