@@ -169,6 +169,10 @@ static void sim_index_remove(sim_engine *e, const sim_order *o)
 
 /* ------------------------------------------------------------------- books */
 
+/* The symbol of a report about no order (ABSENT): a whole, zero field, as
+ * engine.h promises for every report. */
+static const char sim_no_symbol[TH_SYMBOL_MAX];
+
 sim_book *sim_book_find(const sim_engine *e, const char *symbol)
 {
 	for (size_t i = 0; i < e->nbooks; i++)
@@ -507,6 +511,7 @@ int sim_engine_create(const sim_engine_config *cfg, const th_instrument *instrum
 	for (size_t i = 0; i < ninstruments; i++) {
 		e->books[i].inst = instruments[i];
 		sim_zero_tail(e->books[i].inst.quote, sizeof e->books[i].inst.quote); /* copied whole into fills */
+		sim_zero_tail(e->books[i].inst.symbol, sizeof e->books[i].inst.symbol); /* a report's symbol (engine.h) */
 		e->instruments[i] = instruments[i];
 	}
 	e->nbooks = ninstruments;
@@ -548,8 +553,13 @@ static int sim_reject(sim_engine *e, sim_book *b, const th_order *in, const char
 	sim_report r;
 	memset(&r, 0, sizeof r);
 	r.kind = SIM_REPORT_ORDER;
-	/* The request may carry unterminated strings: copy them bounded. */
-	r.symbol = b ? b->inst.symbol : memchr(in->symbol, 0, sizeof in->symbol) ? in->symbol : "";
+	/* The request may carry unterminated strings, and bytes after its
+	 * symbol's NUL: copy them bounded (a report's symbol is zero-padded,
+	 * engine.h). */
+	char symbol[TH_SYMBOL_MAX] = { 0 };
+	if (!b && memchr(in->symbol, 0, sizeof in->symbol))
+		th_strlcpy(symbol, in->symbol, sizeof symbol);
+	r.symbol = b ? b->inst.symbol : symbol;
 	th_order_update *u = &r.u.order;
 	const char *z = memchr(in->client_order_id, 0, sizeof in->client_order_id - 1);
 	size_t n = z ? (size_t)(z - in->client_order_id) : sizeof in->client_order_id - 1;
@@ -681,7 +691,7 @@ int sim_engine_cancel(sim_engine *e, const char *clid)
 		sim_report r;
 		memset(&r, 0, sizeof r);
 		r.kind = SIM_REPORT_ORDER;
-		r.symbol = "";
+		r.symbol = sim_no_symbol;
 		th_strlcpy(r.u.order.client_order_id, clid, sizeof r.u.order.client_order_id);
 		r.u.order.state = TH_ORDER_ABSENT;
 		th_strlcpy(r.u.order.reason, "cancel: no such order", sizeof r.u.order.reason);
@@ -710,7 +720,7 @@ int sim_engine_query(sim_engine *e, const char *clid)
 		sim_report r;
 		memset(&r, 0, sizeof r);
 		r.kind = SIM_REPORT_ORDER;
-		r.symbol = "";
+		r.symbol = sim_no_symbol;
 		th_strlcpy(r.u.order.client_order_id, clid, sizeof r.u.order.client_order_id);
 		r.u.order.state = TH_ORDER_ABSENT;
 		th_strlcpy(r.u.order.reason, "no such order", sizeof r.u.order.reason);

@@ -54,7 +54,10 @@ typedef enum sim_report_kind { SIM_REPORT_ORDER = 1, SIM_REPORT_FILL = 2 } sim_r
 
 typedef struct sim_report {
 	uint32_t kind;      /* sim_report_kind */
-	const char *symbol; /* the order's symbol; "" for TH_ORDER_ABSENT */
+	/* The order's symbol; "" for TH_ORDER_ABSENT. Always points at a whole
+	 * field of TH_SYMBOL_MAX bytes, zero after the string, so a receiver
+	 * may copy it whole (the plugin glue does, once per report). */
+	const char *symbol;
 	union {
 		th_order_update order;
 		th_fill fill;

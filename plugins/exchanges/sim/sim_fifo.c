@@ -83,9 +83,14 @@ void sim_fifo_pop(sim_fifo *f)
 {
 	if (!f->count)
 		return;
-	if (++f->head == f->cap) /* not %: a division per report */
+	/* Emptied: start again at the first slot. The venue's queues hold a
+	 * few items at a time and are emptied after every request and market
+	 * event, so they keep reusing the same few (cache-hot) slots instead
+	 * of walking the whole ring, a slot per report. */
+	if (--f->count == 0)
 		f->head = 0;
-	f->count--;
+	else if (++f->head == f->cap) /* not %: a division per report */
+		f->head = 0;
 }
 
 size_t sim_fifo_count(const sim_fifo *f)

@@ -11,8 +11,9 @@
 #include "engine.h"
 
 typedef struct sim_fifo {
+	size_t count; /* first: the venue's per-event flush check reads only this (sim_plugin.c) */
 	unsigned char *buf;
-	size_t elem, cap, head, count;
+	size_t elem, cap, head;
 	sim_alloc al;
 } sim_fifo;
 

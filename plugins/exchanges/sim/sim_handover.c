@@ -44,9 +44,9 @@ static void wr_report(sim_wr *w, const sim_outgoing *m)
 {
 	sim_wr_i64(w, m->due_ns);
 	sim_wr_u8(w, m->kind);
-	sim_wr_str(w, m->symbol);
+	sim_wr_str(w, m->ev.h.symbol);
 	if (m->kind == SIM_REPORT_ORDER) {
-		const th_order_update *u = &m->u.order;
+		const th_order_update *u = &m->ev.u.order;
 		sim_wr_str(w, u->client_order_id);
 		sim_wr_str(w, u->venue_order_id);
 		sim_wr_u8(w, u->state);
@@ -58,7 +58,7 @@ static void wr_report(sim_wr *w, const sim_outgoing *m)
 		sim_wr_i32(w, u->qty_scale);
 		sim_wr_str(w, u->reason);
 	} else {
-		const th_fill *f = &m->u.fill;
+		const th_fill *f = &m->ev.u.fill;
 		sim_wr_str(w, f->client_order_id);
 		sim_wr_str(w, f->venue_trade_id);
 		sim_wr_u8(w, f->side);
@@ -124,10 +124,14 @@ static int rd_report(sim_rd *r, sim_outgoing *m)
 	memset(m, 0, sizeof *m);
 	m->due_ns = sim_rd_i64(r);
 	m->kind = sim_rd_u8(r);
-	if (sim_rd_str(r, m->symbol, sizeof m->symbol) != 0)
+	if (sim_rd_str(r, m->ev.h.symbol, sizeof m->ev.h.symbol) != 0)
 		return -1;
+	/* The venue name is the receiving instance's: sim_import_state sets it. */
+	m->ev.h.type = m->kind == SIM_REPORT_FILL ? TH_EV_FILL : TH_EV_ORDER;
+	m->ev.h.size = (uint32_t)(offsetof(th_event, u) +
+	                          (m->kind == SIM_REPORT_FILL ? sizeof m->ev.u.fill : sizeof m->ev.u.order));
 	if (m->kind == SIM_REPORT_ORDER) {
-		th_order_update *u = &m->u.order;
+		th_order_update *u = &m->ev.u.order;
 		if (sim_rd_str(r, u->client_order_id, sizeof u->client_order_id) != 0 ||
 		    sim_rd_str(r, u->venue_order_id, sizeof u->venue_order_id) != 0)
 			return -1;
@@ -144,7 +148,7 @@ static int rd_report(sim_rd *r, sim_outgoing *m)
 	}
 	if (m->kind != SIM_REPORT_FILL)
 		return -1;
-	th_fill *f = &m->u.fill;
+	th_fill *f = &m->ev.u.fill;
 	if (sim_rd_str(r, f->client_order_id, sizeof f->client_order_id) != 0 ||
 	    sim_rd_str(r, f->venue_trade_id, sizeof f->venue_trade_id) != 0)
 		return -1;

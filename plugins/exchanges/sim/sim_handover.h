@@ -28,16 +28,36 @@ typedef struct sim_request {
 	th_order order; /* SUBMIT: the order; CANCEL/QUERY: only client_order_id */
 } sim_request;
 
-/* engine -> host, in the outbox */
-typedef struct sim_outgoing {
-	int64_t due_ns;
-	uint32_t kind; /* sim_report_kind */
-	char symbol[TH_SYMBOL_MAX];
+/* A report as the event it is published as: the first th_event_size()
+ * bytes of a th_event (header, then the ORDER or FILL payload), the only
+ * bytes publish() reads. Built in place in the outbox (sim_plugin.c) so the
+ * report is not copied again into a th_event on the stack for publishing;
+ * the asserts keep the layout that of th_event. */
+typedef struct sim_report_event {
+	th_event_header h;
 	union {
 		th_order_update order;
 		th_fill fill;
 	} u;
+} sim_report_event;
+_Static_assert(offsetof(sim_report_event, u) == offsetof(th_event, u), "sim_report_event is a th_event prefix");
+_Static_assert(offsetof(th_event, h) == 0 && _Alignof(sim_report_event) >= _Alignof(th_event),
+               "sim_report_event is a th_event prefix");
+
+/* engine -> host, in the outbox. ev.h carries the type, the venue (the
+ * instance's name, set by the glue), the symbol (zero-padded) and the size;
+ * the rest of the header is zero. */
+typedef struct sim_outgoing {
+	int64_t due_ns;
+	uint32_t kind; /* sim_report_kind */
+	sim_report_event ev;
 } sim_outgoing;
+
+/* The event to publish for outbox entry `m`. */
+static inline const th_event *sim_outgoing_event(const sim_outgoing *m)
+{
+	return (const th_event *)(const void *)&m->ev;
+}
 
 /* Blob: "SIMX" u16 version=1 u16 0, u32 engine_len + the engine state
  * (engine_codec.c), u32 n + requests, u32 n + reports. snprintf-style: *len

@@ -40,13 +40,22 @@ typedef struct sim_timer {
 } sim_timer;
 
 typedef struct sim_venue {
+	/* What every market event reads (sim_on_market, once per bar of a
+	 * replay), together at the start so it spans one or two cache lines
+	 * rather than five: the engine, the symbol keys (described below), the
+	 * flush check and the outbox's count (sim_fifo keeps it first). */
+	sim_engine *engine;
+	sim_key *symbol_keys;
+	size_t last_book;
+	uint64_t quiet_changes;
+	int started, stopped;
+	sim_fifo outbox;
+
 	const th_host_api *api;
 	th_ctx *ctx;
 	sim_settings set;
-	sim_engine *engine;
-	sim_fifo inbox, outbox;
+	sim_fifo inbox;
 	sim_timer in_timer, out_timer;
-	int started, stopped;
 	int subscribed;
 	uint64_t sub_id;
 	uint64_t saved_changes; /* engine change count last written to the state store */
@@ -56,22 +65,19 @@ typedef struct sim_venue {
 	int64_t open_reported;      /* last value given to the sim_open_orders gauge (-1: none yet) */
 	uint32_t m_accepted, m_rejected, m_fills, m_open;
 
-	/* Market events are matched to instruments by key, not by string
-	 * compares (see sim_market_key.h): one per instrument, in the engine's
-	 * instrument order, so a key's index is the engine's book index.
-	 * `last_book` is the instrument of the previous event: a replay usually
-	 * streams one symbol. Fixed at create. */
-	sim_key *symbol_keys;
-	size_t last_book;
+	/* symbol_keys: market events are matched to instruments by key, not by
+	 * string compares (see sim_market_key.h): one per instrument, in the
+	 * engine's instrument order, so a key's index is the engine's book
+	 * index. `last_book` is the instrument of the previous event: a replay
+	 * usually streams one symbol. Fixed at create. */
 	char venue_name[TH_VENUE_MAX]; /* h.venue of our reports, zero-padded: copied whole per report */
 
-	/* A flush that would do nothing is skipped after market events (a
-	 * replay calls it for every bar). `quiet_changes` is the engine change
+	/* quiet_changes: a flush that would do nothing is skipped after market
+	 * events (a replay calls it for every bar). It is the engine change
 	 * count at which the last sim_flush ran to its end with everything
 	 * persisted and the gauge updated, or SIM_NOT_QUIET when it did not; any
 	 * engine change since, or a queued report, makes the next flush a full
 	 * one (sim_flush_if_needed). */
-	uint64_t quiet_changes;
 } sim_venue;
 
 #define SIM_NOT_QUIET UINT64_MAX /* no engine reaches this change count */
@@ -248,22 +254,10 @@ static int sim_restore(sim_venue *v)
 
 static int sim_publish(sim_venue *v, const sim_outgoing *m)
 {
-	th_event ev;
-	int fill = m->kind == SIM_REPORT_FILL;
-	/* The bus copies th_event_size bytes: the header and this payload. Both
-	 * are written whole — the header zeroed first, its strings copied with
-	 * their zero padding, the payload with the padding bytes the engine
-	 * zeroed — so identical runs publish identical bytes; the rest of
-	 * th_event (up to the size of a book) is never read. */
-	th_event_init(&ev, fill ? TH_EV_FILL : TH_EV_ORDER);
-	memcpy(ev.h.venue, v->venue_name, sizeof ev.h.venue);
-	memcpy(ev.h.symbol, m->symbol, sizeof ev.h.symbol); /* zero-padded by sim_on_report */
-	if (fill)
-		memcpy(&ev.u.fill, &m->u.fill, sizeof ev.u.fill);
-	else
-		memcpy(&ev.u.order, &m->u.order, sizeof ev.u.order);
-	ev.h.size = th_event_size(&ev);
-	return v->api->publish(v->ctx, &ev);
+	/* The bus copies th_event_size bytes: the header and the payload, both
+	 * written whole by sim_on_report (see there), so identical runs publish
+	 * identical bytes. */
+	return v->api->publish(v->ctx, sim_outgoing_event(m));
 }
 
 /* Publish every report that is due; persist first (see the file comment). */
@@ -284,7 +278,7 @@ static void sim_flush(sim_venue *v)
 		}
 		if (rc != TH_OK)
 			v->api->logf(v->ctx, TH_LOG_ERROR, "sim: publish failed (status %d); report for '%s' dropped", rc,
-			             m->kind == SIM_REPORT_FILL ? m->u.fill.client_order_id : m->u.order.client_order_id);
+			             m->kind == SIM_REPORT_FILL ? m->ev.u.fill.client_order_id : m->ev.u.order.client_order_id);
 		sim_fifo_pop(&v->outbox);
 	}
 	if (m)
@@ -326,10 +320,10 @@ static void sim_on_report(void *arg, const sim_report *r)
 	sim_venue *v = arg;
 	if (r->kind == SIM_REPORT_FILL && v->metrics_ok)
 		v->api->metric_add(v->ctx, v->m_fills, 1);
-	/* Built in place in the queue: a report is copied once on its way in
-	 * and once into the event. The unused part of the union is left as it
-	 * is: sim_publish and the hand-over encoder read only the member of
-	 * `kind`. */
+	/* Built in place in the queue as the event it is published as: a report
+	 * is copied once on its way in, and the bus copies it out. The unused
+	 * part of the union is left as it is: publish() and the hand-over
+	 * encoder read only the member of `kind`. */
 	sim_outgoing *m = sim_fifo_push_slot(&v->outbox);
 	if (!m) {
 		v->api->logf(v->ctx, TH_LOG_ERROR, "sim: out of memory queueing a report for '%s'",
@@ -341,12 +335,23 @@ static void sim_on_report(void *arg, const sim_report *r)
 	 * order, without a clock read per report. */
 	m->due_ns = v->set.latency_ns ? v->api->now_ns(v->ctx) + v->set.latency_ns : INT64_MIN;
 	m->kind = r->kind;
-	memset(m->symbol, 0, sizeof m->symbol); /* sim_publish copies the whole field */
-	th_strlcpy(m->symbol, r->symbol, sizeof m->symbol);
-	if (r->kind == SIM_REPORT_FILL)
-		memcpy(&m->u.fill, &r->u.fill, sizeof m->u.fill);
-	else
-		memcpy(&m->u.order, &r->u.order, sizeof m->u.order);
+	/* The header whole: zeroed, then the fields with their zero padding
+	 * (the venue name is zero-padded at create, a report's symbol by the
+	 * engine, engine.h), as th_event_init and bounded copies would leave it. */
+	static const th_event_header zero_header; /* copied, not memset: GCC makes a short memset a slow `rep stos` */
+	sim_report_event *ev = &m->ev;
+	memcpy(&ev->h, &zero_header, sizeof ev->h);
+	memcpy(ev->h.venue, v->venue_name, sizeof ev->h.venue);
+	memcpy(ev->h.symbol, r->symbol, sizeof ev->h.symbol);
+	if (r->kind == SIM_REPORT_FILL) {
+		ev->h.type = TH_EV_FILL;
+		ev->h.size = (uint32_t)(offsetof(th_event, u) + sizeof ev->u.fill);
+		memcpy(&ev->u.fill, &r->u.fill, sizeof ev->u.fill);
+	} else {
+		ev->h.type = TH_EV_ORDER;
+		ev->h.size = (uint32_t)(offsetof(th_event, u) + sizeof ev->u.order);
+		memcpy(&ev->u.order, &r->u.order, sizeof ev->u.order);
+	}
 }
 
 /* ------------------------------------------------------------------ inbox */
@@ -729,6 +734,12 @@ static int sim_import_state(void *instance, const void *data, size_t len)
 	if (rc != TH_OK) {
 		v->api->set_error(v->ctx, "sim: cannot import state: %s", err);
 		return rc;
+	}
+	/* Reports handed over are published under this instance's name, as
+	 * sim_on_report stamps its own. */
+	for (size_t i = 0; i < sim_fifo_count(&v->outbox); i++) {
+		sim_outgoing *m = sim_fifo_at(&v->outbox, i);
+		memcpy(m->ev.h.venue, v->venue_name, sizeof m->ev.h.venue);
 	}
 	sim_persist(v);
 	return TH_OK;

@@ -19,6 +19,7 @@
 #include <tradehost/tradehost.h>
 
 #include "fake_host.h"
+#include "sim_fifo.h"
 
 #define MS 1000000LL
 #define BTC 1000000LL
@@ -582,6 +583,15 @@ static void test_hot_reload_keeps_in_flight_messages(void **state)
 	assert_int_equal(h.nevents, 3); /* H1: ACCEPTED, FILL, FILLED, each once */
 	assert_int_equal(fake_last_order(&h, "H1")->u.order.state, TH_ORDER_FILLED);
 	assert_int_equal(fake_last_order(&h, "H1")->h.ts_ns, t0 + 100 * MS);
+	/* Handed-over reports are whole events under the new instance's venue
+	 * name (sim_import_state stamps it; the blob carries none). */
+	for (size_t i = 0; i < 3; i++) {
+		const th_event *ev = &h.events[i];
+		assert_string_equal(ev->h.venue, "sim");
+		assert_string_equal(ev->h.symbol, "BTC-USDT");
+		assert_int_equal(ev->h.type, i == 1 ? TH_EV_FILL : TH_EV_ORDER);
+		assert_int_equal(ev->h.size, th_event_size(ev));
+	}
 	fake_advance_to(&h, t0 + 159 * MS);
 	assert_null(fake_last_order(&h, "H2"));
 	fake_advance_to(&h, t0 + 160 * MS);
@@ -784,10 +794,52 @@ static void test_idle_bar_fast_path(void **state)
 	fake_host_free(&h);
 }
 
+/* The latency queues: first in, first out across wrap-around and growth,
+ * and an emptied queue starts again at its first slot (sim_fifo_pop: the
+ * venue's queues keep reusing a few cache-hot slots). */
+static void test_fifo_order_and_slot_reuse(void **state)
+{
+	(void)state;
+	sim_fifo f;
+	sim_fifo_init(&f, sizeof(int), NULL);
+	int next_in = 0, next_out = 0;
+	/* Uneven pushes and pops: the ring wraps and grows past 16 items. */
+	for (int round = 0; round < 40; round++) {
+		for (int k = 0; k < round % 7 + 1; k++, next_in++)
+			assert_int_equal(sim_fifo_push(&f, &next_in), TH_OK);
+		for (int k = 0; k < round % 5 && sim_fifo_count(&f) > 0; k++) {
+			assert_int_equal(*(int *)sim_fifo_peek(&f), next_out++);
+			sim_fifo_pop(&f);
+		}
+		for (size_t i = 0; i < sim_fifo_count(&f); i++)
+			assert_int_equal(*(int *)sim_fifo_at(&f, i), next_out + (int)i);
+	}
+	assert_true(next_in - next_out > 16); /* it grew while wrapped */
+	void *first = NULL;
+	while (sim_fifo_count(&f) > 0) {
+		assert_int_equal(*(int *)sim_fifo_peek(&f), next_out++);
+		sim_fifo_pop(&f);
+	}
+	for (int k = 0; k < 3; k++) {
+		int *slot = sim_fifo_push_slot(&f);
+		assert_non_null(slot);
+		*slot = k;
+		if (!first)
+			first = slot;
+		assert_ptr_equal(sim_fifo_peek(&f), first); /* emptied: back at the first slot */
+		sim_fifo_pop(&f);
+	}
+	sim_fifo_pop(&f); /* popping an empty queue does nothing */
+	assert_int_equal(sim_fifo_count(&f), 0);
+	assert_null(sim_fifo_peek(&f));
+	sim_fifo_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_descriptor),
+		cmocka_unit_test(test_fifo_order_and_slot_reuse),
 		cmocka_unit_test(test_create_with_defaults),
 		cmocka_unit_test(test_create_refuses_bad_config),
 		cmocka_unit_test(test_submit_events_after_latency),
