@@ -218,14 +218,24 @@ static int api_metric_register(th_ctx *ctx, int kind, const char *name, const ch
 		metric_id);
 }
 
+/* The slot's key for metrics_registry_*_as: numbered on first use from a
+ * host counter, so a key is never shared by two slots, even when a reload
+ * frees a slot and another one takes its memory. */
+static uint64_t slot_metric_key(th_ctx *ctx)
+{
+	if (ctx->slot->metric_key == 0)
+		ctx->slot->metric_key = ++ctx->host->metric_keys;
+	return ctx->slot->metric_key;
+}
+
 static void api_metric_add(th_ctx *ctx, uint32_t metric_id, int64_t delta)
 {
-	metrics_registry_add(ctx->host->metrics, ctx->slot->name, metric_id, delta);
+	metrics_registry_add_as(ctx->host->metrics, ctx->slot->name, slot_metric_key(ctx), metric_id, delta);
 }
 
 static void api_metric_set(th_ctx *ctx, uint32_t metric_id, int64_t value)
 {
-	metrics_registry_set(ctx->host->metrics, ctx->slot->name, metric_id, value);
+	metrics_registry_set_as(ctx->host->metrics, ctx->slot->name, slot_metric_key(ctx), metric_id, value);
 }
 
 static int api_state_put(th_ctx *ctx, const char *key, const void *data, size_t len)

@@ -69,25 +69,49 @@ int metrics_registry_register(metrics_registry *r, const char *instance, const c
 	return TH_OK;
 }
 
-static metric_series *owned(metrics_registry *r, const char *instance, uint32_t id)
+/* The series `id` if `instance` owns it. Ownership is by name; a key that
+ * already matched the name answers without the compare. It cannot go stale:
+ * a key only ever stands for one name and a series never changes its name
+ * (a slot that is removed and re-added gets a new key, which is checked by
+ * name once and then remembered). */
+static metric_series *owned(metrics_registry *r, const char *instance, uint64_t owner_key, uint32_t id)
 {
-	if (id >= r->len || strcmp(r->series[id].instance, instance) != 0)
+	if (id >= r->len)
 		return NULL;
-	return &r->series[id];
+	metric_series *s = &r->series[id];
+	if (owner_key != 0 && s->owner_key == owner_key)
+		return s;
+	if (strcmp(s->instance, instance) != 0)
+		return NULL;
+	if (owner_key != 0)
+		s->owner_key = owner_key;
+	return s;
 }
 
-void metrics_registry_add(metrics_registry *r, const char *instance, uint32_t id, int64_t delta)
+void metrics_registry_add_as(metrics_registry *r, const char *instance, uint64_t owner_key, uint32_t id,
+	int64_t delta)
 {
-	metric_series *s = owned(r, instance, id);
+	metric_series *s = owned(r, instance, owner_key, id);
 	if (s && !(s->kind == TH_METRIC_COUNTER && delta < 0))
 		s->value += delta;
 }
 
-void metrics_registry_set(metrics_registry *r, const char *instance, uint32_t id, int64_t value)
+void metrics_registry_set_as(metrics_registry *r, const char *instance, uint64_t owner_key, uint32_t id,
+	int64_t value)
 {
-	metric_series *s = owned(r, instance, id);
+	metric_series *s = owned(r, instance, owner_key, id);
 	if (s && s->kind == TH_METRIC_GAUGE)
 		s->value = value;
+}
+
+void metrics_registry_add(metrics_registry *r, const char *instance, uint32_t id, int64_t delta)
+{
+	metrics_registry_add_as(r, instance, 0, id, delta);
+}
+
+void metrics_registry_set(metrics_registry *r, const char *instance, uint32_t id, int64_t value)
+{
+	metrics_registry_set_as(r, instance, 0, id, value);
 }
 
 size_t metrics_registry_count(const metrics_registry *r)

@@ -19,6 +19,9 @@ typedef struct metric_series {
 	char help[128];
 	int kind;        /* TH_METRIC_* */
 	int64_t value;
+	/* Cache of the ownership check: the owner key (see metrics_registry_add_as)
+	 * last seen to name this series' instance, 0 = none yet. */
+	uint64_t owner_key;
 } metric_series;
 
 metrics_registry *metrics_registry_create(void);
@@ -30,6 +33,15 @@ int metrics_registry_register(metrics_registry *r, const char *instance, const c
 /* Only the owning instance may change a series; others are ignored. */
 void metrics_registry_add(metrics_registry *r, const char *instance, uint32_t id, int64_t delta);
 void metrics_registry_set(metrics_registry *r, const char *instance, uint32_t id, int64_t value);
+/* The same, for a caller that also names itself by `owner_key`: a non-zero
+ * number that stands for one instance name and is never given to another
+ * name (the host numbers its slots, which never rename, and never reuses a
+ * number). Plugins move their metrics on every order; the key spares the
+ * name compare after the first call. 0 means no key: compare names. */
+void metrics_registry_add_as(metrics_registry *r, const char *instance, uint64_t owner_key, uint32_t id,
+	int64_t delta);
+void metrics_registry_set_as(metrics_registry *r, const char *instance, uint64_t owner_key, uint32_t id,
+	int64_t value);
 size_t metrics_registry_count(const metrics_registry *r);
 const metric_series *metrics_registry_at(const metrics_registry *r, size_t i);
 

@@ -43,6 +43,7 @@ struct slot {
 	struct th_ctx *live;       /* NULL when not running */
 	loader_module *pending;    /* module acquired for the next start (host_start only) */
 	toml_value *config_src;    /* clone of the instance's config table as written, for change detection */
+	uint64_t metric_key;       /* this slot's owner key in h->metrics, 0 until first used (host_api.c) */
 };
 
 struct host {
@@ -57,6 +58,7 @@ struct host {
 	bus_t *bus;
 	timers_t *timers;
 	metrics_registry *metrics;
+	uint64_t metric_keys;      /* last slot metric_key handed out; keys are never reused */
 	struct state_mem *state_mem; /* backtests: instance state lives in memory, never in state_dir */
 	th_host_api api;
 	slot_t **slots;            /* in start order */

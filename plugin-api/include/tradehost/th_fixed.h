@@ -55,8 +55,21 @@ static inline int th_fixed_rescale(int64_t v, int from_scale, int to_scale, int6
 static inline int th_fixed_muldiv(int64_t a, int64_t b, int64_t d, int64_t *out)
 {
 	__extension__ typedef __int128 th_i128;
+	int64_t p64;
 	if (d <= 0)
 		return -1;
+	/* When a * b fits 64 bits (prices times quantities nearly always do)
+	 * 64-bit division gives the same quotient and remainder as the 128-bit
+	 * one without a call to the compiler's 128-bit division routine.
+	 * 2|r| >= d is written |r| >= d - |r| (|r| < d, so neither overflows),
+	 * and q +- 1 cannot overflow: r != 0 means d >= 2, so |q| <= INT64_MAX / 2. */
+	if (!__builtin_mul_overflow(a, b, &p64)) {
+		int64_t q64 = p64 / d, r64 = p64 % d, ar = r64 < 0 ? -r64 : r64;
+		if (r64 != 0 && ar >= d - ar)
+			q64 += (p64 < 0) ? -1 : 1;
+		*out = q64;
+		return 0;
+	}
 	th_i128 p = (th_i128)a * (th_i128)b;
 	th_i128 q = p / d, r = p % d;
 	if (r != 0 && (r < 0 ? -r : r) * 2 >= d)

@@ -305,6 +305,41 @@ static void test_metrics_registry(void **state)
 	metrics_registry_destroy(r);
 }
 
+/* The owner key spares the name compare once a key has matched; it must
+ * never let another instance move a series: not a slot created after the
+ * owner was removed by a reload (new key), nor a key cached for the old
+ * generation of a re-added instance. */
+static void test_metrics_owner_key_follows_reload(void **state)
+{
+	(void)state;
+	metrics_registry *r = metrics_registry_create();
+	uint32_t a, b;
+	assert_int_equal(metrics_registry_register(r, "alpha", "p", TH_METRIC_COUNTER, "orders_total", "", &a), TH_OK);
+	assert_int_equal(metrics_registry_register(r, "beta", "p", TH_METRIC_GAUGE, "open", "", &b), TH_OK);
+	metrics_registry_add_as(r, "alpha", 1, a, 2);  /* checked by name, key 1 remembered */
+	metrics_registry_add_as(r, "alpha", 1, a, 3);  /* answered by the key */
+	assert_int_equal(metrics_registry_at(r, a)->value, 5);
+	/* alpha is removed by a reload; gamma is a new slot with a new key and
+	 * must not move alpha's series, whatever the cache holds */
+	metrics_registry_add_as(r, "gamma", 2, a, 100);
+	metrics_registry_set_as(r, "gamma", 2, b, 100);
+	assert_int_equal(metrics_registry_at(r, a)->value, 5);
+	assert_int_equal(metrics_registry_at(r, b)->value, 0);
+	/* alpha comes back under a new key: same series, counted on */
+	metrics_registry_add_as(r, "alpha", 3, a, 1);
+	assert_int_equal(metrics_registry_at(r, a)->value, 6);
+	metrics_registry_add_as(r, "gamma", 2, a, 100);
+	assert_int_equal(metrics_registry_at(r, a)->value, 6);
+	/* beta's gauge through its own key, and the key-less calls still decide by name */
+	metrics_registry_set_as(r, "beta", 4, b, 9);
+	metrics_registry_set(r, "gamma", b, 1);
+	assert_int_equal(metrics_registry_at(r, b)->value, 9);
+	metrics_registry_set(r, "beta", b, 11);
+	assert_int_equal(metrics_registry_at(r, b)->value, 11);
+	metrics_registry_add_as(r, "alpha", 3, 99, 1); /* unknown id: ignored */
+	metrics_registry_destroy(r);
+}
+
 static toml_value *parse(const char *text)
 {
 	toml_error e;
@@ -340,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_state_store_disk),
 		cmocka_unit_test(test_state_store_memory),
 		cmocka_unit_test(test_metrics_registry),
+		cmocka_unit_test(test_metrics_owner_key_follows_reload),
 		cmocka_unit_test(test_instance_lookups),
 		cmocka_unit_test(test_config_equality),
 	};
