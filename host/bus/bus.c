@@ -127,9 +127,8 @@ BUS_COLD static void bus_sample_finish(bus_t *b)
  * keeps the loop's state in registers. */
 static inline void bus_deliver(bus_t *b, const th_event *ev, uint32_t type, uint64_t seq)
 {
-	const size_t n = b->topics[type].n;
 	const bus_entry *v = b->topics[type].v;
-	for (const bus_entry *e = v, *end = v + n; e != end; e++) {
+	for (const bus_entry *e = v, *end = v + b->topics[type].n; e != end; e++) {
 		if (seq < e->min_seq)
 			continue; /* subscribed after this event, or removed */
 		if (e->nwords && !bus_entry_match(e, &ev->h))
@@ -142,7 +141,7 @@ static inline void bus_deliver(bus_t *b, const th_event *ev, uint32_t type, uint
 			b->topics_moved = false;
 			const bus_entry *nv = b->topics[ev->h.type].v;
 			e = nv + (e - v);
-			end = nv + n;
+			end = nv + (end - v); /* the length seen at the start, as before */
 			v = nv;
 		}
 	}
@@ -410,8 +409,10 @@ int bus_publish_in_place(bus_t *b, th_event *ev)
 		bus_sample_start(b, seq);
 	b->dispatching = 1;
 	bus_deliver(b, ev, type, seq);
-	/* Each queued publish took a seq: none taken means nothing is queued. */
-	if (b->next_seq != seq + 1)
+	/* Each queued publish took a seq: none taken means nothing is queued.
+	 * (Compared as a difference: with `seq + 1` the compiler kept that sum
+	 * in a stack slot across the handler calls.) */
+	if (b->next_seq - seq != 1)
 		bus_drain_queue(b);
 	b->dispatching = 0;
 	if (b->need_compact)

@@ -40,21 +40,16 @@ static __attribute__((noinline)) void mark_bar_wall_clock(trading_t *t, const th
 void trading_on_market(void *arg, const th_event *ev)
 {
 	trading_t *t = arg;
-	t->events++;
-	switch (ev->h.type) {
-	case TH_EV_TRADE:
-		trading_view_set_event_price(t->view, ev, ev->u.trade.price, ev->u.trade.price_scale);
-		break;
-	case TH_EV_BAR:
+	/* bars first: a backtest's per-bar path then takes one compare */
+	if (ev->h.type == TH_EV_BAR) {
 		t->bars++;
 		/* a backtest reads its simulated clock without a call */
 		if (t->sim)
 			trading_view_mark_event(t->view, ev, ev->u.bar.close, ev->u.bar.price_scale, t->sim->now_ns);
 		else
 			mark_bar_wall_clock(t, ev);
-		break;
-	default:
-		break;
+	} else if (ev->h.type == TH_EV_TRADE) {
+		trading_view_set_event_price(t->view, ev, ev->u.trade.price, ev->u.trade.price_scale);
 	}
 }
 

@@ -105,10 +105,11 @@ static void publish(trading_t *t, const goals_event *ev, const char *extra)
 		log_info("%s", text);
 }
 
-void trading_goals_evaluate(trading_t *t, int64_t now)
+/* trading_goals_evaluate() with goals configured. Out of line so that the
+ * call without goals (the backtest calls it at every equity sample) is a
+ * test and a return, not the frame this part needs. */
+static __attribute__((noinline)) void goals_evaluate_now(trading_t *t, int64_t now)
 {
-	if (!t->goals)
-		return;
 	pending_events p = { .n = 0 };
 	goals_evaluate(t->goals, t->capital, now, collect, &p);
 	for (size_t i = 0; i < p.n; i++) {
@@ -131,6 +132,12 @@ void trading_goals_evaluate(trading_t *t, int64_t now)
 			ev->kind == GOALS_EV_HIT ? &t->cfg.goals[idx].on_hit : &t->cfg.goals[idx].on_miss, why, sizeof why);
 		publish(t, ev, why);
 	}
+}
+
+void trading_goals_evaluate(trading_t *t, int64_t now)
+{
+	if (t->goals)
+		goals_evaluate_now(t, now);
 }
 
 /* Scheduled rebalancing: the master wallet over its farms, then each farm

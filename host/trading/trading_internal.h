@@ -45,7 +45,7 @@ struct trading {
 	uint64_t feed_timer;
 	trading_view *view;        /* last prices, instruments, wallet figures for risk plugins */
 	const void *venue_checked[2]; /* the live venue instance and kind table last found to be an exchange */
-	uint64_t bars, events;
+	uint64_t bars;
 	uint64_t intents, approved, denied;
 	coord_ballot *ballots;     /* one per farm */
 	coord_direction directions[COORD_DIRECTIONS_MAX];
