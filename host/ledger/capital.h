@@ -356,9 +356,7 @@ typedef struct capital_position_core {
 	th_price avg_price;
 	th_money realized_pnl, fees;
 } capital_position_core;
-int capital_position_core_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
-	capital_position_core *out);
-/* The same figures by a remembered reference, for a caller that reads one
+/* They are read by a remembered reference, for a caller that reads one
  * position on every fill (the trade book): found once by name with
  * capital_position_ref_of(), then read with no name lookup at all. A
  * reference stays valid for the capital's lifetime, because wallets and

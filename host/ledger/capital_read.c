@@ -378,22 +378,6 @@ int capital_position_of(const capital_t *c, const char *agent, const char *venue
 	return TH_OK;
 }
 
-int capital_position_core_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
-	capital_position_core *out)
-{
-	const cap_wallet *w = NULL;
-	const cap_position *p = cap_agent_position(c, agent, venue, symbol, &w);
-	if (!p)
-		return TH_ERR_NOT_FOUND;
-	/* the same fields as cap_position_out() (none of them depends on the
-	 * mark, so no settle either) */
-	out->qty = p->qty;
-	out->avg_price = cap_avg_price(&c->ins[p->instr], p->cost, p->qty);
-	out->realized_pnl = p->realized;
-	out->fees = p->fees;
-	return TH_OK;
-}
-
 int capital_position_ref_of(const capital_t *c, const char *agent, const char *venue, const char *symbol,
 	capital_position_ref *out)
 {

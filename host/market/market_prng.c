@@ -89,13 +89,6 @@ double market_prng_exponential(market_prng *r)
 	return -log(market_prng_uniform_pos(r));
 }
 
-uint32_t market_prng_poisson(market_prng *r, double lambda)
-{
-	if (!(lambda > 0.0))
-		return 0;
-	return market_prng_poisson_limit(r, exp(-lambda));
-}
-
 uint32_t market_prng_poisson_limit(market_prng *r, double limit)
 {
 	double p = 1.0;

@@ -34,10 +34,9 @@ uint64_t market_prng_below(market_prng *r, uint64_t n);
 double market_prng_normal(market_prng *r);
 /* Exponential with mean 1. */
 double market_prng_exponential(market_prng *r);
-/* Poisson with mean `lambda` (Knuth's product method; meant for lambda <= ~30). */
-uint32_t market_prng_poisson(market_prng *r, double lambda);
-/* The same draw for lambda > 0 given limit = exp(-lambda), for callers that
- * draw many times with one lambda (the exp is then computed once). */
+/* Poisson with mean lambda > 0, given limit = exp(-lambda) (Knuth's product
+ * method; meant for lambda <= ~30). The caller computes the exp, once per
+ * lambda it draws with many times. */
 uint32_t market_prng_poisson_limit(market_prng *r, double limit);
 
 #endif

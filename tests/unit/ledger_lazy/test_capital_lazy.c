@@ -885,7 +885,8 @@ static void test_curve_drawdown_boundary(void **state)
 	free(cv.pts);
 }
 
-/* capital_position_core_of() gives exactly capital_position_of()'s four
+/* A position found with capital_position_ref_of() and read with
+ * capital_position_core_at() gives exactly capital_position_of()'s four
  * figures, for long, short, stale-marked and closed positions, and the
  * same "not found" answers. */
 static void check_core(const capital_t *c, const char *agent, const char *venue, const char *symbol)
@@ -893,8 +894,11 @@ static void check_core(const capital_t *c, const char *agent, const char *venue,
 	capital_position full;
 	capital_position_core core;
 	int rf = capital_position_of(c, agent, venue, symbol, &full);
-	int rc = capital_position_core_of(c, agent, venue, symbol, &core);
+	capital_position_ref ref;
+	int rc = capital_position_ref_of(c, agent, venue, symbol, &ref);
 	assert_int_equal(rc, rf);
+	if (rc == TH_OK)
+		assert_int_equal(capital_position_core_at(c, ref, &core), TH_OK);
 	if (rf != TH_OK)
 		return;
 	assert_int_equal(core.qty, full.p.qty);
