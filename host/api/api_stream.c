@@ -165,7 +165,7 @@ static void on_alert(api *a, const th_event *ev)
 	publish(a, "alerts", NULL, j);
 	api_ring_push(&a->alerts, j);
 	if (breaker_code(al->code)) {
-		json_t *r = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "kind",
+		json_t *r = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "kind",
 			!strcmp(al->code, "trading_state") ? "state" : "breaker", "ts_ms", (json_int_t)api_ms(ev->h.ts_ns),
 			"source", source, "scope", "", "name", al->code, "state", strstr(al->code, "rearm") ? "rearmed"
 			: api_alert_level_name(al->level), "message", al->text);
