@@ -396,17 +396,7 @@ int bus_publish_in_place(bus_t *b, th_event *ev)
 	/* Top level: the ring is empty and stays so until a handler publishes;
 	 * the event is delivered from the caller's buffer instead of ring bytes. */
 	assert(bus_ring_empty(&b->ring));
-	ev->h.size = size;
-	const uint64_t seq = b->next_seq++;
-	ev->h.seq = seq;
-	if (ev->h.ts_ns == 0) {
-		if (b->clock_now_ns)
-			ev->h.ts_ns = *b->clock_now_ns;
-		else if (b->clock_ns)
-			ev->h.ts_ns = b->clock_ns(b->clock_arg);
-	}
-	if ((seq & b->sample_mask) == 0)
-		bus_sample_start(b, seq);
+	const uint64_t seq = bus_stamp_filled(b, ev, size);
 	b->dispatching = 1;
 	bus_deliver(b, ev, type, seq);
 	/* Each queued publish took a seq: none taken means nothing is queued.
